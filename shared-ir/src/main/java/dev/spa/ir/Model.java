@@ -1,0 +1,69 @@
+package dev.spa.ir;
+
+import dev.spa.onnx.Onnx.GraphProto;
+import dev.spa.onnx.Onnx.ModelProto;
+import dev.spa.onnx.Onnx.NodeProto;
+import dev.spa.onnx.Onnx.ValueInfoProto;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** A loaded model: its graph plus the header fields (IR version, opsets, metadata) written back unchanged. */
+public final class Model {
+    private final ModelProto header;
+    private final String graphName;
+    private final Graph graph;
+
+    public Model(ModelProto header, String graphName, Graph graph) {
+        this.header = header;
+        this.graphName = graphName;
+        this.graph = graph;
+    }
+
+    public Graph graph() {
+        return graph;
+    }
+
+    public ModelProto header() {
+        return header;
+    }
+
+    /** A copy to edit: the surgery never changes the model it was given. */
+    public Model copy() {
+        return ModelLoader.fromProto(toProto(), null);
+    }
+
+    public ModelProto toProto() {
+        GraphProto.Builder g = GraphProto.newBuilder().setName(graphName);
+        for (Node n : graph.nodes()) {
+            NodeProto p = n.toProto();
+            g.addNode(p);
+        }
+        for (Tensor t : graph.constants().values()) {
+            g.addInitializer(t.toProto());
+        }
+        for (ValueInfoProto v : graph.inputs()) {
+            g.addInput(v);
+        }
+        for (ValueInfoProto v : graph.outputs()) {
+            g.addOutput(v);
+        }
+        return header.toBuilder().setGraph(g).build();
+    }
+
+    public byte[] toBytes() {
+        return toProto().toByteArray();
+    }
+
+    public void write(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try (OutputStream out = Files.newOutputStream(file)) {
+            toProto().writeTo(out);
+        }
+    }
+}

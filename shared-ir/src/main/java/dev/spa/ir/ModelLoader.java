@@ -1,0 +1,143 @@
+package dev.spa.ir;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.spa.SpaException;
+import dev.spa.onnx.Onnx.GraphProto;
+import dev.spa.onnx.Onnx.ModelProto;
+import dev.spa.onnx.Onnx.NodeProto;
+import dev.spa.onnx.Onnx.OperatorSetIdProto;
+import dev.spa.onnx.Onnx.TensorProto;
+import dev.spa.onnx.Onnx.ValueInfoProto;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Loads an ONNX model with limits and checks, so a bad file gets a one-line reason rather than a
+ * stack trace: size limit, protobuf validity, supported opset, every input defined, no cycles.
+ * Constant nodes are folded into constants so shape constants live in one place.
+ */
+public final class ModelLoader {
+    /** Newest ai.onnx opset the operator rules were written against. */
+    public static final int MAX_OPSET = 23;
+    public static final long DEFAULT_SIZE_LIMIT = 2L * 1024 * 1024 * 1024 - 1;
+
+    private final long sizeLimit;
+
+    public ModelLoader() {
+        this(DEFAULT_SIZE_LIMIT);
+    }
+
+    public ModelLoader(long sizeLimit) {
+        this.sizeLimit = sizeLimit;
+    }
+
+    public Model load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new SpaException("model file '" + file + "' does not exist or is not a file");
+        }
+        try {
+            long size = Files.size(file);
+            if (size > sizeLimit) {
+                throw new SpaException("model file '" + file + "' is " + size + " bytes, over the limit of " + sizeLimit);
+            }
+            Path folder = file.toAbsolutePath().getParent();
+            return load(Files.readAllBytes(file), folder, file.getFileName().toString());
+        } catch (IOException e) {
+            throw new SpaException("cannot read model file '" + file + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** @param folder where external data lives, or null when there is none */
+    public Model load(byte[] bytes, Path folder, String what) {
+        if (bytes.length == 0) {
+            throw new SpaException("model '" + what + "' is empty (0 bytes)");
+        }
+        if (bytes.length > sizeLimit) {
+            throw new SpaException("model '" + what + "' is " + bytes.length + " bytes, over the limit of " + sizeLimit);
+        }
+        ModelProto proto;
+        try {
+            proto = ModelProto.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new SpaException("model '" + what + "' is not a valid ONNX protobuf (truncated or corrupt): " + e.getMessage(), e);
+        }
+        if (!proto.hasGraph() || proto.getGraph().getNodeCount() == 0) {
+            throw new SpaException("model '" + what + "' has no graph nodes: not an ONNX model");
+        }
+        try {
+            return fromProto(proto, folder);
+        } catch (SpaException e) {
+            throw new SpaException("model '" + what + "': " + e.getMessage(), e);
+        }
+    }
+
+    static Model fromProto(ModelProto proto, Path folder) {
+        int opset = defaultOpset(proto);
+        GraphProto g = proto.getGraph();
+        ExternalDataResolver external = new ExternalDataResolver(folder);
+        Map<String, Tensor> constants = new LinkedHashMap<>();
+        for (TensorProto t : g.getInitializerList()) {
+            constants.put(t.getName(), Tensor.fromProto(t, external));
+        }
+        List<ValueInfoProto> inputs = new ArrayList<>();
+        for (ValueInfoProto v : g.getInputList()) {
+            if (!constants.containsKey(v.getName())) {
+                inputs.add(v);
+            }
+        }
+        List<Node> nodes = new ArrayList<>();
+        int index = 0;
+        for (NodeProto p : g.getNodeList()) {
+            Node n = Node.fromProto(p, index++);
+            if (n.opType().equals("Constant") && n.domain().isEmpty() && n.hasAttribute("value")) {
+                TensorProto value = n.attribute("value").getT();
+                constants.put(n.output(0), Tensor.fromProto(value, external).renamed(n.output(0)));
+            } else {
+                nodes.add(n);
+            }
+        }
+        List<Node> ordered = foldConstantIdentities(TopologicalOrder.sort(nodes, inputs, constants.keySet()), constants, g);
+        ModelProto header = proto.toBuilder().clearGraph().build();
+        return new Model(header, g.getName(), new Graph(ordered, constants, inputs, g.getOutputList(), opset));
+    }
+
+    /**
+     * Identity of a constant becomes a constant of its own. Exporters share equal initializers
+     * through Identity; unsharing them lets each layer be pruned on its own.
+     */
+    private static List<Node> foldConstantIdentities(List<Node> ordered, Map<String, Tensor> constants, GraphProto g) {
+        List<Node> kept = new ArrayList<>();
+        for (Node n : ordered) {
+            boolean graphOutput = g.getOutputList().stream().anyMatch(o -> o.getName().equals(n.output(0)));
+            if (n.opType().equals("Identity") && n.domain().isEmpty() && constants.containsKey(n.input(0)) && !graphOutput) {
+                constants.put(n.output(0), constants.get(n.input(0)).renamed(n.output(0)));
+            } else {
+                kept.add(n);
+            }
+        }
+        return kept;
+    }
+
+    private static int defaultOpset(ModelProto proto) {
+        int opset = -1;
+        for (OperatorSetIdProto o : proto.getOpsetImportList()) {
+            if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
+                opset = (int) o.getVersion();
+            }
+        }
+        if (opset < 0) {
+            throw new SpaException("imports no ai.onnx opset");
+        }
+        if (opset < 7 || opset > MAX_OPSET) {
+            throw new SpaException("uses ai.onnx opset " + opset + "; supported opsets are 7 to " + MAX_OPSET);
+        }
+        return opset;
+    }
+
+}

@@ -1,0 +1,224 @@
+package dev.spa.ir;
+
+import com.google.protobuf.ByteString;
+import dev.spa.SpaException;
+import dev.spa.onnx.Onnx.TensorProto;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * A constant tensor (initializer or folded Constant) held as raw little-endian bytes, so slicing
+ * along an axis works the same for every element type; typed views are made on demand.
+ */
+public final class Tensor {
+    private final String name;
+    private final int dataType;
+    private final long[] dims;
+    private final byte[] raw;
+
+    public Tensor(String name, int dataType, long[] dims, byte[] raw) {
+        this.name = name;
+        this.dataType = dataType;
+        this.dims = dims.clone();
+        this.raw = raw;
+        long expected = numel() * DataType.size(dataType);
+        if (raw.length != expected) {
+            throw new SpaException("tensor '" + name + "' has " + raw.length + " bytes of data, its shape "
+                    + Arrays.toString(dims) + " needs " + expected);
+        }
+    }
+
+    public static Tensor ofFloats(String name, long[] dims, float[] values) {
+        ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asFloatBuffer().put(values);
+        return new Tensor(name, DataType.FLOAT, dims, buf.array());
+    }
+
+    public static Tensor ofLongs(String name, long[] dims, long[] values) {
+        ByteBuffer buf = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asLongBuffer().put(values);
+        return new Tensor(name, DataType.INT64, dims, buf.array());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int dataType() {
+        return dataType;
+    }
+
+    public long[] dims() {
+        return dims.clone();
+    }
+
+    public int rank() {
+        return dims.length;
+    }
+
+    public long dim(int axis) {
+        return dims[axis];
+    }
+
+    public long numel() {
+        long n = 1;
+        for (long d : dims) {
+            n *= d;
+        }
+        return n;
+    }
+
+    public long byteSize() {
+        return raw.length;
+    }
+
+    public Tensor renamed(String newName) {
+        return new Tensor(newName, dataType, dims, raw);
+    }
+
+    public Tensor withDims(long[] newDims) {
+        return new Tensor(name, dataType, newDims, raw);
+    }
+
+    public boolean isFloat() {
+        return dataType == DataType.FLOAT;
+    }
+
+    public float[] floats() {
+        requireType(DataType.FLOAT, "float32");
+        float[] out = new float[(int) numel()];
+        ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+        return out;
+    }
+
+    /** Integer values of an INT64 or INT32 tensor (shape constants, axes, split sizes). */
+    public long[] longs() {
+        ByteBuffer buf = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        long[] out = new long[(int) numel()];
+        if (dataType == DataType.INT64) {
+            buf.asLongBuffer().get(out);
+        } else if (dataType == DataType.INT32) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = buf.getInt(i * 4);
+            }
+        } else {
+            throw new SpaException("tensor '" + name + "' holds element type " + dataType + ", expected int64 or int32");
+        }
+        return out;
+    }
+
+    /** Integer values, or null for a tensor that is not int64/int32. */
+    public long[] longsOrNull() {
+        return dataType == DataType.INT64 || dataType == DataType.INT32 ? longs() : null;
+    }
+
+    private void requireType(int type, String what) {
+        if (dataType != type) {
+            throw new SpaException("tensor '" + name + "' holds element type " + dataType + ", expected " + what);
+        }
+    }
+
+    /** Keeps only the given indices (in the given order) along one axis. */
+    public Tensor take(int axis, int[] keep) {
+        int elem = DataType.size(dataType);
+        long outer = 1;
+        for (int a = 0; a < axis; a++) {
+            outer *= dims[a];
+        }
+        long inner = elem;
+        for (int a = axis + 1; a < dims.length; a++) {
+            inner *= dims[a];
+        }
+        int n = (int) dims[axis];
+        byte[] out = new byte[(int) (outer * keep.length * inner)];
+        int innerBytes = (int) inner;
+        int pos = 0;
+        for (long o = 0; o < outer; o++) {
+            long base = o * n * inner;
+            for (int k : keep) {
+                if (k < 0 || k >= n) {
+                    throw new SpaException("index " + k + " out of range for axis " + axis + " of tensor '" + name + "'");
+                }
+                System.arraycopy(raw, (int) (base + k * inner), out, pos, innerBytes);
+                pos += innerBytes;
+            }
+        }
+        long[] newDims = dims.clone();
+        newDims[axis] = keep.length;
+        return new Tensor(name, dataType, newDims, out);
+    }
+
+    public static Tensor fromProto(TensorProto proto, ExternalDataResolver external) {
+        long[] dims = proto.getDimsList().stream().mapToLong(Long::longValue).toArray();
+        int type = proto.getDataType();
+        String name = proto.getName();
+        if (type == DataType.STRING) {
+            throw new SpaException("tensor '" + name + "' is a string tensor, which the engine does not handle");
+        }
+        byte[] raw;
+        if (proto.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+            raw = external.read(proto);
+        } else if (proto.hasRawData()) {
+            raw = proto.getRawData().toByteArray();
+        } else {
+            raw = typedFieldsToRaw(proto, type, dims);
+        }
+        return new Tensor(name, type, dims, raw);
+    }
+
+    private static byte[] typedFieldsToRaw(TensorProto p, int type, long[] dims) {
+        long n = 1;
+        for (long d : dims) {
+            n *= d;
+        }
+        ByteBuffer buf = ByteBuffer.allocate((int) (n * DataType.size(type))).order(ByteOrder.LITTLE_ENDIAN);
+        int count;
+        switch (type) {
+            case DataType.FLOAT:
+                count = p.getFloatDataCount();
+                for (int i = 0; i < count && buf.remaining() >= 4; i++) buf.putFloat(p.getFloatData(i));
+                break;
+            case DataType.DOUBLE:
+                count = p.getDoubleDataCount();
+                for (int i = 0; i < count && buf.remaining() >= 8; i++) buf.putDouble(p.getDoubleData(i));
+                break;
+            case DataType.INT64:
+                count = p.getInt64DataCount();
+                for (int i = 0; i < count && buf.remaining() >= 8; i++) buf.putLong(p.getInt64Data(i));
+                break;
+            case DataType.UINT64: case DataType.UINT32:
+                count = p.getUint64DataCount();
+                for (int i = 0; i < count && buf.remaining() > 0; i++) {
+                    if (type == DataType.UINT64) buf.putLong(p.getUint64Data(i)); else buf.putInt((int) p.getUint64Data(i));
+                }
+                break;
+            default: // int32_data carries INT32, INT16, INT8, UINT16, UINT8, BOOL, FLOAT16, BFLOAT16
+                count = p.getInt32DataCount();
+                int size = DataType.size(type);
+                for (int i = 0; i < count && buf.remaining() >= size; i++) {
+                    int v = p.getInt32Data(i);
+                    if (size == 4) buf.putInt(v); else if (size == 2) buf.putShort((short) v); else buf.put((byte) v);
+                }
+        }
+        if (count != n) {
+            throw new SpaException("tensor '" + p.getName() + "' has " + count + " values, its shape "
+                    + Arrays.toString(dims) + " needs " + n);
+        }
+        return buf.array();
+    }
+
+    public TensorProto toProto() {
+        TensorProto.Builder b = TensorProto.newBuilder().setName(name).setDataType(dataType);
+        for (long d : dims) {
+            b.addDims(d);
+        }
+        return b.setRawData(ByteString.copyFrom(raw)).build();
+    }
+
+    @Override
+    public String toString() {
+        return name + Arrays.toString(dims);
+    }
+}

@@ -1,0 +1,226 @@
+package dev.spa.rules;
+
+import dev.spa.SpaException;
+import dev.spa.deps.Coupling;
+import dev.spa.deps.Dim;
+import dev.spa.ir.Node;
+import dev.spa.ir.Shapes;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reshape, Flatten, Squeeze and Unsqueeze: the data keeps its row-major order, so an axis maps to an
+ * output axis with the same inner stride (identity), to the outer part of a split (heads: one output
+ * position is a block of input positions) or to the outer part of a merge (Flatten: one channel is
+ * a block of features). Anything else is blocked. After pruning, a Reshape's target is rewritten
+ * as a constant from the pruned shapes, which also replaces targets computed from Shape.
+ */
+final class ReshapeRule implements OperatorRule {
+    @Override
+    public List<String> opTypes() {
+        return List.of("Reshape", "Flatten", "Squeeze", "Unsqueeze");
+    }
+
+    @Override
+    public void inferShapes(Node node, Shapes shapes, Constants constants) {
+        long[] x = shapes.get(node.input(0));
+        if (x == null) {
+            return;
+        }
+        long[] y;
+        switch (node.opType()) {
+            case "Flatten": {
+                int axis = node.attrInt("axis", 1) < 0 ? (int) node.attrInt("axis", 1) + x.length : (int) node.attrInt("axis", 1);
+                y = new long[] {Shapes.product(x, 0, axis), Shapes.product(x, axis, x.length)};
+                break;
+            }
+            case "Squeeze":
+                y = squeeze(x, axes(node, shapes));
+                break;
+            case "Unsqueeze":
+                y = unsqueeze(x, axes(node, shapes));
+                break;
+            default:
+                y = reshape(node, x, shapes.value(node.input(1)));
+        }
+        if (y == null) {
+            return;
+        }
+        shapes.put(node.output(0), y);
+        long[] v = shapes.value(node.input(0));
+        if (v != null) {
+            shapes.putValue(node.output(0), v);
+        }
+    }
+
+    private static long[] axes(Node node, Shapes shapes) {
+        long[] axes = node.attrInts("axes");
+        if (axes == null && node.hasInput(1)) {
+            axes = shapes.value(node.input(1));
+        }
+        return axes;
+    }
+
+    private static long[] squeeze(long[] x, long[] axes) {
+        List<Long> out = new ArrayList<>();
+        boolean[] drop = new boolean[x.length];
+        if (axes == null) {
+            for (int i = 0; i < x.length; i++) {
+                drop[i] = x[i] == 1;
+            }
+        } else {
+            for (long a : axes) {
+                drop[Shapes.axis(a, x.length)] = true;
+            }
+        }
+        for (int i = 0; i < x.length; i++) {
+            if (!drop[i]) {
+                out.add(x[i]);
+            }
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static long[] unsqueeze(long[] x, long[] axes) {
+        if (axes == null) {
+            return null;
+        }
+        int rank = x.length + axes.length;
+        boolean[] inserted = new boolean[rank];
+        for (long a : axes) {
+            inserted[Shapes.axis(a, rank)] = true;
+        }
+        long[] out = new long[rank];
+        int next = 0;
+        for (int i = 0; i < rank; i++) {
+            out[i] = inserted[i] ? 1 : x[next++];
+        }
+        return out;
+    }
+
+    private static long[] reshape(Node node, long[] x, long[] target) {
+        if (target == null) {
+            return null;
+        }
+        boolean allowZero = node.attrInt("allowzero", 0) == 1;
+        long[] y = new long[target.length];
+        int inferred = -1;
+        long known = 1;
+        int unknownEntries = 0;
+        for (int i = 0; i < target.length; i++) {
+            long t = target[i];
+            if (t == Shapes.UNKNOWN) {
+                y[i] = Shapes.DYNAMIC;
+                unknownEntries++;
+            } else if (t == 0 && !allowZero) {
+                y[i] = i < x.length ? x[i] : Shapes.DYNAMIC;
+                if (y[i] < 0) {
+                    unknownEntries++;
+                } else {
+                    known *= y[i];
+                }
+            } else if (t == -1) {
+                inferred = i;
+            } else {
+                y[i] = t;
+                known *= t;
+            }
+        }
+        if (inferred >= 0) {
+            long staticIn = 1;
+            int dynamicIn = 0;
+            for (long d : x) {
+                if (d < 0) {
+                    dynamicIn++;
+                } else {
+                    staticIn *= d;
+                }
+            }
+            // With one dynamic input dim carried into one unknown target entry (the batch), the
+            // inferred dim is the ratio of the static parts.
+            boolean solvable = dynamicIn == unknownEntries && dynamicIn <= 1 && known > 0 && staticIn % known == 0;
+            y[inferred] = solvable ? staticIn / known : Shapes.DYNAMIC;
+        }
+        return y;
+    }
+
+    @Override
+    public void propagate(Node node, Dim dim, Coupling c) {
+        if (node.inputs().indexOf(dim.value()) > 0) {
+            c.block(dim, node.opType() + " '" + node.name() + "' takes this value as its shape");
+            return;
+        }
+        long[] in = c.shapes().get(node.input(0));
+        long[] out = c.shapes().get(node.output(0));
+        if (in == null || out == null) {
+            c.block(dim, node.opType() + " '" + node.name() + "' has a shape that cannot be inferred");
+            return;
+        }
+        boolean fromInput = dim.value().equals(node.input(0));
+        long[] from = fromInput ? in : out;
+        long[] to = fromInput ? out : in;
+        String toValue = fromInput ? node.output(0) : node.input(0);
+        long inner = Shapes.product(from, dim.axis() + 1, from.length);
+        long size = from[dim.axis()];
+        if (inner < 0) {
+            c.block(dim, node.opType() + " '" + node.name() + "' has dynamic axes after this one");
+            return;
+        }
+        for (int b = 0; b < to.length; b++) {
+            long toInner = Shapes.product(to, b + 1, to.length);
+            if (to[b] == size && toInner == inner) {
+                c.identity(dim, new Dim(toValue, b));
+                return;
+            }
+        }
+        for (int b = 0; b < to.length; b++) {
+            long toInner = Shapes.product(to, b + 1, to.length);
+            if (to[b] <= 1 || toInner < 0 || toInner * to[b] != inner * size) {
+                continue;
+            }
+            if (toInner > inner && toInner % inner == 0) {
+                // the other side's axis b is the outer part of ours: each of its positions is a block of ours
+                c.blocks(new Dim(toValue, b), dim, (int) (toInner / inner));
+                return;
+            }
+            if (toInner < inner && inner % toInner == 0) {
+                c.blocks(dim, new Dim(toValue, b), (int) (inner / toInner));
+                return;
+            }
+        }
+        c.block(dim, node.opType() + " '" + node.name() + "' mixes axis " + dim.axis() + " of '" + dim.value()
+                + "' with other axes (" + java.util.Arrays.toString(in) + " -> " + java.util.Arrays.toString(out) + ")");
+    }
+
+    @Override
+    public void rewrite(Node node, Rewrite r) {
+        if (!node.opType().equals("Reshape")) {
+            return;
+        }
+        long[] original = r.original().require(node.output(0));
+        long[] pruned = r.prunedShape(node.output(0));
+        boolean computed = r.constant(node.input(1)) == null;
+        if (!computed && java.util.Arrays.equals(original, pruned)) {
+            return;
+        }
+        long[] prunedIn = r.prunedShape(node.input(0));
+        long[] target = new long[pruned.length];
+        boolean inferredUsed = false;
+        for (int i = 0; i < pruned.length; i++) {
+            if (pruned[i] >= 0) {
+                target[i] = pruned[i];
+            } else if (!inferredUsed) {
+                target[i] = -1;
+                inferredUsed = true;
+            } else if (node.attrInt("allowzero", 0) == 0 && i < prunedIn.length && prunedIn[i] < 0) {
+                target[i] = 0;
+            } else if (computed && java.util.Arrays.equals(original, pruned)) {
+                return; // the computed target still holds: leave it
+            } else {
+                throw new SpaException("Reshape '" + node.name() + "' has several dynamic output axes; cannot rewrite its target");
+            }
+        }
+        r.replaceWithLongs(node, 1, target);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.spa.rules;
+
+import dev.spa.SpaException;
+import dev.spa.ir.Graph;
+import dev.spa.ir.Node;
+import dev.spa.ir.Shapes;
+
+/**
+ * Static shape inference in topological order by the operator rules. A node whose shapes cannot
+ * be inferred (no rule, dynamic parameters) leaves its outputs unknown; the analysis then blocks
+ * any channel axis that reaches them instead of guessing.
+ */
+public final class ShapeInference {
+    private ShapeInference() {
+    }
+
+    public static Shapes infer(Graph graph, OperatorRules rules) {
+        Shapes shapes = Shapes.seed(graph);
+        for (Node node : graph.nodes()) {
+            OperatorRule rule = rules.find(node);
+            if (rule == null) {
+                continue;
+            }
+            try {
+                rule.inferShapes(node, shapes, graph::constant);
+            } catch (SpaException | ArithmeticException | IndexOutOfBoundsException e) {
+                // leave this node's outputs unknown: axes reaching them are blocked with a reason
+            }
+        }
+        return shapes;
+    }
+}
