@@ -16,6 +16,24 @@ public record Analysis(Model model, Shapes shapes, List<Group> groups, OperatorR
         return new Analysis(model, shapes, groups, rules);
     }
 
+    /** Elements of the floating-point constants that at least one prunable group slices. */
+    public long parametersInPrunableGroups() {
+        java.util.Set<String> touched = new java.util.HashSet<>();
+        for (Group g : prunableGroups()) {
+            for (Member m : g.members()) {
+                if (m.constant()) {
+                    touched.add(m.dim().value());
+                }
+            }
+        }
+        long n = 0;
+        for (String name : touched) {
+            dev.spa.ir.Tensor t = model.graph().constant(name);
+            n += t.isFloat() ? t.numel() : 0;
+        }
+        return n;
+    }
+
     public List<Group> prunableGroups() {
         return groups.stream().filter(Group::prunable).toList();
     }

@@ -50,6 +50,14 @@ public final class Shapes {
         return out;
     }
 
+    /** A copy whose shapes can be changed without touching this one (shapes after pruning). */
+    public Shapes copy() {
+        Shapes s = new Shapes();
+        s.dims.putAll(dims);
+        s.values.putAll(values);
+        return s;
+    }
+
     /** The shape of a value, or null where it could not be inferred. */
     public long[] get(String value) {
         long[] d = dims.get(value);

@@ -150,6 +150,26 @@ public final class Tensor {
         return new Tensor(name, dataType, newDims, out);
     }
 
+    /** A float copy with the given indices along one axis set to zero. */
+    public Tensor withZeroed(int axis, int[] indices) {
+        float[] w = floats();
+        long inner = 1;
+        for (int a = axis + 1; a < dims.length; a++) {
+            inner *= dims[a];
+        }
+        int n = (int) dims[axis];
+        boolean[] zero = new boolean[n];
+        for (int i : indices) {
+            zero[i] = true;
+        }
+        for (int i = 0; i < w.length; i++) {
+            if (zero[(int) ((i / inner) % n)]) {
+                w[i] = 0f;
+            }
+        }
+        return ofFloats(name, dims, w);
+    }
+
     public static Tensor fromProto(TensorProto proto, ExternalDataResolver external) {
         long[] dims = proto.getDimsList().stream().mapToLong(Long::longValue).toArray();
         int type = proto.getDataType();

@@ -1,0 +1,47 @@
+package dev.spa.cli;
+
+import dev.spa.SpaException;
+
+import java.io.PrintStream;
+
+/** The {@code spa} command: inspect, prune, verify. Errors print one line and exit non-zero. */
+public final class Main {
+    private static final String USAGE = String.join("\n",
+            "usage: spa inspect MODEL.onnx [--json FILE] [--pb FILE]",
+            "       spa prune MODEL.onnx -o OUT.onnx [--criterion l1|l2|random|bn] [--ratio R | --target macs=F|params=F]",
+            "                 [--global] [--round-to N] [--min-channels N] [--exclude NAME,...] [--aggregate sum|mean|max]",
+            "                 [--normalize mean|max|sum|none] [--seed S]",
+            "       spa verify ORIGINAL.onnx PRUNED.onnx [--plan PLAN.json] [--batch N] [--tolerance T]");
+
+    private Main() {
+    }
+
+    public static void main(String[] argv) {
+        System.exit(run(argv, System.out, System.err));
+    }
+
+    public static int run(String[] argv, PrintStream out, PrintStream err) {
+        if (argv.length == 0 || argv[0].equals("-h") || argv[0].equals("--help") || argv[0].equals("help")) {
+            out.println(USAGE);
+            return argv.length == 0 ? 2 : 0;
+        }
+        try {
+            switch (argv[0]) {
+                case "inspect": InspectCommand.run(argv, out, err); break;
+                case "prune": PruneCommand.run(argv, out, err); break;
+                case "verify": VerifyCommand.run(argv, out, err); break;
+                default: throw new SpaException("unknown command '" + argv[0] + "'\n" + USAGE);
+            }
+            return 0;
+        } catch (SpaException e) {
+            err.println("spa: error: " + e.getMessage());
+            return 1;
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            err.println("spa: error: " + e.getMessage());
+            return 1;
+        } catch (OutOfMemoryError e) {
+            err.println("spa: error: out of memory; raise the heap with SPA_JAVA_OPTS=-Xmx...");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.spa.cli;
+
+import dev.spa.SpaException;
+import dev.spa.deps.Analysis;
+import dev.spa.deps.ManifestWriter;
+import dev.spa.importance.BatchNormScaleCriterion;
+import dev.spa.importance.Criteria;
+import dev.spa.importance.Criterion;
+import dev.spa.importance.GroupScorer;
+import dev.spa.ir.Model;
+import dev.spa.ir.ModelLoader;
+import dev.spa.select.SelectionOptions;
+import dev.spa.select.Target;
+import dev.spa.surgery.Pruner;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * {@code spa prune model.onnx -o out.onnx --criterion l1|l2|random|bn [--ratio R | --target macs=F |
+ * --target params=F] [--global] [--round-to N] [--min-channels N] [--exclude a,b] [--aggregate sum|mean|max]
+ * [--normalize mean|max|sum|none] [--seed S]}; the plan JSON goes beside the output.
+ */
+final class PruneCommand {
+    private PruneCommand() {
+    }
+
+    static void run(String[] argv, PrintStream out, PrintStream err) throws IOException {
+        Args args = new Args(argv, 1, Set.of("o", "output", "criterion", "ratio", "target", "round-to", "min-channels",
+                "exclude", "aggregate", "normalize", "seed", "max-size"), Set.of("global"));
+        Path input = Path.of(args.positional(0, "model file (spa prune model.onnx -o out.onnx ...)"));
+        String output = args.get("o", args.get("output", null));
+        if (output == null) {
+            throw new SpaException("missing output file: -o out.onnx");
+        }
+        Target target = target(args);
+        Set<String> exclude = new HashSet<>();
+        if (args.has("exclude")) {
+            exclude.addAll(Arrays.asList(args.get("exclude", "").split(",")));
+        }
+        SelectionOptions options = new SelectionOptions(target, args.has("global"), (int) args.number("min-channels", 1),
+                (int) args.number("round-to", 1), exclude);
+        Criterion criterion = Criteria.byName(args.get("criterion", "l1"), (long) args.number("seed", 0));
+        GroupScorer scorer = new GroupScorer(criterion,
+                GroupScorer.Aggregation.valueOf(args.get("aggregate", "sum").toUpperCase()),
+                GroupScorer.Normalization.valueOf(args.get("normalize", "mean").toUpperCase()));
+
+        long t0 = System.nanoTime();
+        err.println("loading " + input);
+        Model model = new ModelLoader((long) args.number("max-size", ModelLoader.DEFAULT_SIZE_LIMIT)).load(input);
+        err.println("analysing " + model.graph().nodes().size() + " nodes");
+        Analysis analysis = Analysis.of(model);
+        long t1 = System.nanoTime();
+        Pruner.Result r = new Pruner(err::println).prune(input.getFileName().toString(), analysis, scorer, options);
+        if (criterion instanceof BatchNormScaleCriterion bn && bn.groupsWithoutBatchNorm() > 0) {
+            err.println("note: " + bn.groupsWithoutBatchNorm() + " groups have no BatchNormalization (folded into Conv?); they were scored by L2");
+        }
+        Path outFile = Path.of(output);
+        r.pruned().write(outFile);
+        Path planFile = planPath(outFile);
+        Files.writeString(planFile, ManifestWriter.json(r.record()));
+        long t2 = System.nanoTime();
+
+        Table t = new Table("", "before", "after", "after/before");
+        t.row("parameters", Table.millions(r.before().params()), Table.millions(r.after().params()), Table.percent(r.after().paramsRatio(r.before())));
+        t.row("MACs", Table.millions(r.before().macs()), Table.millions(r.after().macs()), Table.percent(r.after().macsRatio(r.before())));
+        t.row("file bytes", Files.size(input), Files.size(outFile), Table.percent((double) Files.size(outFile) / Files.size(input)));
+        out.print(t.render());
+        out.printf("%ngroups pruned: %d of %d prunable; criterion %s, %s, %s%n", r.record().getGroupsCount(),
+                analysis.prunableGroups().size(), criterion.name(), target, options.global() ? "global" : "local");
+        out.printf("time: analyse %d ms, score %d ms, select %d ms, surgery %d ms, total %d ms%n", (t1 - t0) / 1_000_000,
+                r.scoreMillis(), r.selectMillis(), r.surgeryMillis(), (t2 - t0) / 1_000_000);
+        out.println("pruned model: " + outFile);
+        out.println("plan: " + planFile);
+    }
+
+    private static Target target(Args args) {
+        if (args.has("ratio") && args.has("target")) {
+            throw new SpaException("give either --ratio or --target, not both");
+        }
+        if (args.has("target")) {
+            return Target.parse(args.get("target", ""));
+        }
+        return Target.ratio(args.number("ratio", 0.3));
+    }
+
+    static Path planPath(Path model) {
+        String name = model.getFileName().toString();
+        String stem = name.endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
+        Path parent = model.toAbsolutePath().getParent();
+        return parent.resolve(stem + ".plan.json");
+    }
+}

@@ -1,0 +1,104 @@
+package dev.spa.deps;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.util.JsonFormat;
+import dev.spa.SpaException;
+import dev.spa.cost.Cost;
+import dev.spa.manifest.GroupEntry;
+import dev.spa.manifest.GroupManifest;
+import dev.spa.manifest.GroupPlan;
+import dev.spa.manifest.IndexList;
+import dev.spa.manifest.MemberEntry;
+import dev.spa.manifest.PlanRecord;
+import dev.spa.manifest.TensorPlan;
+import dev.spa.select.ChannelSelector;
+
+import java.util.Map;
+
+/** Builds the manifest and plan messages from an analysis, and prints any message as JSON. */
+public final class ManifestWriter {
+    private ManifestWriter() {
+    }
+
+    public static GroupManifest manifest(String modelName, Analysis analysis) {
+        ChannelSelector prices = new ChannelSelector(analysis);
+        Cost original = prices.cost(PruningPlan.empty());
+        GroupManifest.Builder b = GroupManifest.newBuilder().setModel(modelName)
+                .setParams(original.params()).setMacs(original.macs());
+        for (Group g : analysis.groups()) {
+            GroupEntry.Builder e = GroupEntry.newBuilder().setId(g.id()).setChannels(g.channels())
+                    .setPrunable(g.prunable()).addAllBlockedReasons(g.blockedReasons()).addAllMixingReasons(g.mixingReasons());
+            if (g.channels() > 1) {
+                int[] allButFirst = new int[g.channels() - 1];
+                for (int c = 1; c < g.channels(); c++) {
+                    allButFirst[c - 1] = c;
+                }
+                Cost one = prices.cost(new PruningPlan(Map.of(g.id(), allButFirst)));
+                e.setParamsPerChannel(original.params() - one.params()).setMacsPerChannel(original.macs() - one.macs());
+            }
+            for (Member m : g.members()) {
+                MemberEntry.Builder me = MemberEntry.newBuilder().setValue(m.dim().value()).setAxis(m.dim().axis())
+                        .setRole(m.role().name().toLowerCase()).setConstant(m.constant()).setAxisSize(m.axisSize());
+                for (int[] pos : m.positions()) {
+                    IndexList.Builder il = IndexList.newBuilder();
+                    for (int p : pos) {
+                        il.addIndex(p);
+                    }
+                    me.addPositions(il);
+                }
+                e.addMembers(me);
+            }
+            b.addGroups(e);
+        }
+        return b.build();
+    }
+
+    public static PlanRecord plan(String modelName, String criterion, String target, Analysis analysis, PruningPlan plan) {
+        PlanRecord.Builder b = PlanRecord.newBuilder().setModel(modelName).setCriterion(criterion).setTarget(target);
+        for (Group g : analysis.groups()) {
+            int[] kept = plan.keptChannels().get(g.id());
+            if (kept != null && kept.length < g.channels()) {
+                GroupPlan.Builder gp = GroupPlan.newBuilder().setId(g.id()).setChannels(g.channels()).setChannelMixing(g.channelMixing());
+                for (int k : kept) {
+                    gp.addKept(k);
+                }
+                b.addGroups(gp);
+            }
+        }
+        Map<Dim, int[]> positions = plan.keptPositions(analysis.groups());
+        for (Group g : analysis.groups()) {
+            for (Member m : g.members()) {
+                int[] kept = positions.remove(m.dim());
+                if (kept == null || !m.constant()) {
+                    continue;
+                }
+                TensorPlan.Builder tp = TensorPlan.newBuilder().setName(m.dim().value()).setAxis(m.dim().axis())
+                        .setOriginalSize(m.axisSize()).setRole(m.role().name().toLowerCase());
+                for (int k : kept) {
+                    tp.addKept(k);
+                }
+                b.addTensors(tp);
+            }
+        }
+        return b.build();
+    }
+
+    public static String json(MessageOrBuilder message) {
+        try {
+            return JsonFormat.printer().includingDefaultValueFields().print(message);
+        } catch (InvalidProtocolBufferException e) {
+            throw new SpaException("cannot print " + message.getClass().getSimpleName() + " as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    public static PlanRecord parsePlan(String json) {
+        try {
+            PlanRecord.Builder b = PlanRecord.newBuilder();
+            JsonFormat.parser().ignoringUnknownFields().merge(json, b);
+            return b.build();
+        } catch (InvalidProtocolBufferException e) {
+            throw new SpaException("plan JSON is invalid: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.spa.runtime;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.spa.SpaException;
+
+import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Runs a model in ONNX Runtime (CPU): the check that every pruned model is valid, and the measure
+ * of its outputs and latency. Dynamic input dimensions are set to the requested batch size.
+ */
+public final class OnnxRunner implements AutoCloseable {
+    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtSession session;
+
+    public OnnxRunner(byte[] model, int threads) {
+        try {
+            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+            options.setIntraOpNumThreads(threads);
+            options.setInterOpNumThreads(1);
+            session = env.createSession(model, options);
+        } catch (OrtException e) {
+            throw new SpaException("ONNX Runtime rejects the model: " + e.getMessage(), e);
+        }
+    }
+
+    /** Input shapes with dynamic dimensions set to {@code batch}. */
+    public Map<String, long[]> inputShapes(int batch) {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, NodeInfo> e : session.getInputInfo().entrySet()) {
+                if (!(e.getValue().getInfo() instanceof TensorInfo info)) {
+                    throw new SpaException("input '" + e.getKey() + "' is not a tensor");
+                }
+                long[] shape = info.getShape().clone();
+                for (int i = 0; i < shape.length; i++) {
+                    if (shape[i] < 0) {
+                        shape[i] = batch;
+                    }
+                }
+                out.put(e.getKey(), shape);
+            }
+        } catch (OrtException e) {
+            throw new SpaException("cannot read the model's inputs: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** Standard-normal inputs, the same for the same seed, for every input. */
+    public Map<String, float[]> randomInputs(int batch, long seed) {
+        Random random = new Random(seed);
+        Map<String, float[]> out = new LinkedHashMap<>();
+        inputShapes(batch).forEach((name, shape) -> {
+            long n = 1;
+            for (long d : shape) {
+                n *= d;
+            }
+            float[] data = new float[(int) n];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (float) random.nextGaussian();
+            }
+            out.put(name, data);
+        });
+        return out;
+    }
+
+    public Outputs run(Map<String, float[]> inputs, int batch) {
+        Map<String, long[]> shapes = inputShapes(batch);
+        Map<String, OnnxTensor> tensors = new HashMap<>();
+        try {
+            for (Map.Entry<String, float[]> e : inputs.entrySet()) {
+                tensors.put(e.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(e.getValue()), shapes.get(e.getKey())));
+            }
+            try (OrtSession.Result result = session.run(tensors)) {
+                Map<String, float[]> values = new LinkedHashMap<>();
+                Map<String, long[]> outShapes = new LinkedHashMap<>();
+                for (Map.Entry<String, OnnxValue> e : result) {
+                    OnnxTensor t = (OnnxTensor) e.getValue();
+                    FloatBuffer buf = t.getFloatBuffer();
+                    float[] data = new float[buf.remaining()];
+                    buf.get(data);
+                    values.put(e.getKey(), data);
+                    outShapes.put(e.getKey(), t.getInfo().getShape());
+                }
+                return new Outputs(values, outShapes);
+            }
+        } catch (OrtException e) {
+            throw new SpaException("ONNX Runtime failed to run the model: " + e.getMessage(), e);
+        } finally {
+            tensors.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /** Median wall time of {@code runs} runs after warm-up, in milliseconds. */
+    public double latencyMillis(int batch, int warmup, int runs) {
+        Map<String, float[]> inputs = randomInputs(batch, 1);
+        for (int i = 0; i < warmup; i++) {
+            run(inputs, batch);
+        }
+        double[] times = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            run(inputs, batch);
+            times[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        java.util.Arrays.sort(times);
+        return times[runs / 2];
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new SpaException("cannot close the ONNX Runtime session: " + e.getMessage(), e);
+        }
+    }
+}

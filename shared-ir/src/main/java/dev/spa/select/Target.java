@@ -1,0 +1,47 @@
+package dev.spa.select;
+
+import dev.spa.SpaException;
+
+/**
+ * How much to prune: a channel ratio to remove ({@code ratio=0.3}), or the fraction of the
+ * original parameters or MACs to keep at most ({@code params=0.5}, {@code macs=0.5}).
+ */
+public record Target(Kind kind, double value) {
+    public enum Kind { RATIO, PARAMS, MACS }
+
+    public Target {
+        if (!(value >= 0 && value < 1) && !(kind != Kind.RATIO && value > 0 && value <= 1)) {
+            throw new SpaException("target " + kind.name().toLowerCase() + "=" + value + " is out of range: "
+                    + (kind == Kind.RATIO ? "a ratio to remove in [0, 1)" : "a fraction to keep in (0, 1]"));
+        }
+    }
+
+    public static Target ratio(double r) {
+        return new Target(Kind.RATIO, r);
+    }
+
+    /** Parses "macs=0.5", "params=0.5" or "ratio=0.3". */
+    public static Target parse(String text) {
+        String[] kv = text.split("=", 2);
+        if (kv.length != 2) {
+            throw new SpaException("target '" + text + "' must look like macs=0.5, params=0.5 or ratio=0.3");
+        }
+        double v;
+        try {
+            v = Double.parseDouble(kv[1]);
+        } catch (NumberFormatException e) {
+            throw new SpaException("target '" + text + "' has a value that is not a number");
+        }
+        switch (kv[0].trim().toLowerCase()) {
+            case "macs": return new Target(Kind.MACS, v);
+            case "params": return new Target(Kind.PARAMS, v);
+            case "ratio": case "channels": return new Target(Kind.RATIO, v);
+            default: throw new SpaException("target kind '" + kv[0] + "' is unknown: use macs, params or ratio");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return kind.name().toLowerCase() + "=" + value;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.spa.surgery;
+
+import dev.spa.SpaException;
+import dev.spa.deps.Analysis;
+import dev.spa.deps.Dim;
+import dev.spa.deps.PrunedShapes;
+import dev.spa.deps.PruningPlan;
+import dev.spa.ir.Graph;
+import dev.spa.ir.Model;
+import dev.spa.ir.Node;
+import dev.spa.ir.Shapes;
+import dev.spa.ir.Tensor;
+import dev.spa.rules.OperatorRule;
+import dev.spa.rules.Rewrite;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Applies a plan to a copy of the model: slices every constant on every pruned axis, lets each
+ * operator rule fix its attributes and shape inputs, and drops what no longer reaches an output.
+ */
+public final class Surgery {
+    private Surgery() {
+    }
+
+    public static Model apply(Analysis analysis, PruningPlan plan) {
+        Map<Dim, int[]> kept = plan.keptPositions(analysis.groups());
+        Model copy = analysis.model().copy();
+        Graph graph = copy.graph();
+        for (Map.Entry<Dim, int[]> e : kept.entrySet()) {
+            Dim dim = e.getKey();
+            Tensor t = graph.constant(dim.value());
+            if (t != null) {
+                graph.putConstant(t.take(dim.axis(), e.getValue()));
+            }
+        }
+        Shapes pruned = PrunedShapes.of(analysis.shapes(), kept);
+        Fixes fixes = new Fixes(analysis.shapes(), pruned, kept, graph);
+        for (Node node : graph.nodes()) {
+            OperatorRule rule = analysis.rules().find(node);
+            if (rule != null) {
+                try {
+                    rule.rewrite(node, fixes);
+                } catch (SpaException e) {
+                    throw new SpaException("surgery on " + node + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        graph.invalidateIndex();
+        graph.removeDeadCode();
+        return copy;
+    }
+
+    private static final class Fixes implements Rewrite {
+        private final Shapes original;
+        private final Shapes pruned;
+        private final Map<Dim, int[]> kept;
+        private final Graph graph;
+        private final Map<String, Integer> names = new HashMap<>();
+
+        Fixes(Shapes original, Shapes pruned, Map<Dim, int[]> kept, Graph graph) {
+            this.original = original;
+            this.pruned = pruned;
+            this.kept = kept;
+            this.graph = graph;
+        }
+
+        @Override
+        public Shapes original() {
+            return original;
+        }
+
+        @Override
+        public long[] prunedShape(String value) {
+            return pruned.require(value);
+        }
+
+        @Override
+        public int[] kept(Dim dim) {
+            return kept.get(dim);
+        }
+
+        @Override
+        public Tensor constant(String value) {
+            return graph.constant(value);
+        }
+
+        @Override
+        public void replaceWithLongs(Node node, int index, long[] values) {
+            String base = node.name() + "_spa_in" + index;
+            int n = names.merge(base, 1, Integer::sum);
+            String name = n == 1 ? base : base + "_" + n;
+            while (graph.isConstant(name) || graph.producer(name) != null) {
+                name = name + "_";
+            }
+            graph.putConstant(Tensor.ofLongs(name, new long[] {values.length}, Arrays.copyOf(values, values.length)));
+            node.setInput(index, name);
+        }
+    }
+}
