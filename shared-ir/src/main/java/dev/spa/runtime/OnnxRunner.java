@@ -28,6 +28,7 @@ public final class OnnxRunner implements AutoCloseable {
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
+            options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             session = env.createSession(model, options);
         } catch (OrtException e) {
             throw new SpaException("ONNX Runtime rejects the model: " + e.getMessage(), e);

@@ -1,0 +1,267 @@
+package dev.spa.rules;
+
+import dev.spa.deps.Analysis;
+import dev.spa.deps.Dim;
+import dev.spa.deps.Group;
+import dev.spa.deps.Member;
+import dev.spa.deps.Role;
+import dev.spa.testing.GraphBuilder;
+import dev.spa.testing.PruneCheck;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** One small graph per operator rule: the coupling it must find, and the oracle after pruning it. */
+class OperatorRulesTest {
+    private static final long[] K3 = {3, 3};
+    private static final long[] PAD1 = {1, 1, 1, 1};
+
+    private static Group groupOf(Analysis a, String value, int axis) {
+        for (Group g : a.groups()) {
+            for (Member m : g.members()) {
+                if (m.dim().equals(new Dim(value, axis))) {
+                    return g;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Member member(Group g, String value, int axis) {
+        return g.members().stream().filter(m -> m.dim().equals(new Dim(value, axis))).findFirst().orElseThrow();
+    }
+
+    private static void oracle(Analysis a) {
+        for (long seed = 1; seed <= 3; seed++) {
+            PruneCheck.oracleError(a, PruneCheck.randomOraclePlan(a, seed), List.of());
+        }
+    }
+
+    /** x -> Conv(W1) -> [middle ops on "h"] -> Conv(W2) -> y; returns the builder for the middle. */
+    private static GraphBuilder convPair(int channels) {
+        return new GraphBuilder().input("x", -1, 3, 8, 8).output("y")
+                .weight("W1", channels, 3, 3, 3).weight("B1", channels)
+                .opAttrs("Conv", "h", new String[] {"x", "W1", "B1"}, "pads", PAD1)
+                .weight("W2", 5, channels, 1, 1);
+    }
+
+    @Test
+    void convBatchNormReluConvCouplesRowsBatchNormAndNextColumns() {
+        Analysis a = Analysis.of(convPair(8)
+                .weight("g", 8).weight("b", 8).weight("m", 8).positive("v", 8)
+                .op("BatchNormalization", "bn", "h", "g", "b", "m", "v").op("Relu", "r", "bn")
+                .op("Conv", "y", "r", "W2").model());
+        Group g = groupOf(a, "W1", 0);
+        assertNotNull(g);
+        assertTrue(g.prunable());
+        assertEquals(8, g.channels());
+        assertEquals(Role.OUTPUT, member(g, "W1", 0).role());
+        assertEquals(Role.OUTPUT, member(g, "B1", 0).role());
+        assertEquals(Role.INPUT, member(g, "W2", 1).role());
+        assertNotNull(member(g, "v", 0));
+        assertFalse(groupOf(a, "W2", 0).prunable(), "the last conv feeds the graph output");
+        oracle(a);
+    }
+
+    @Test
+    void depthwiseConvTiesEachGroupsInputAndOutputAndUpdatesGroupCount() {
+        Analysis a = Analysis.of(convPair(8)
+                .weight("Wd", 16, 1, 3, 3).opAttrs("Conv", "d", new String[] {"h", "Wd"}, "group", 8L, "pads", PAD1)
+                .weight("W3", 5, 16, 1, 1).op("Conv", "y", "d", "W3").model());
+        Group g = groupOf(a, "W1", 0);
+        assertEquals(8, g.channels());
+        assertArrayEquals(new int[] {2, 3}, member(g, "Wd", 0).positions()[1], "multiplier 2: two depthwise rows per channel");
+        assertArrayEquals(new int[] {2, 3}, member(g, "W3", 1).positions()[1]);
+        oracle(a);
+    }
+
+    @Test
+    void groupedConvPrunesWholeGroups() {
+        Analysis a = Analysis.of(convPair(8)
+                .weight("Wg", 8, 4, 3, 3).opAttrs("Conv", "gconv", new String[] {"h", "Wg"}, "group", 2L, "pads", PAD1)
+                .weight("W3", 5, 8, 1, 1).op("Conv", "y", "gconv", "W3").model());
+        Group g = groupOf(a, "W1", 0);
+        assertEquals(2, g.channels(), "two conv groups of four channels");
+        assertEquals(4, member(g, "W1", 0).positionsPerChannel());
+        oracle(a);
+    }
+
+    @Test
+    void convTransposeCouplesInputRowsAndOutputColumns() {
+        Analysis a = Analysis.of(convPair(8)
+                .weight("Wt", 8, 6, 2, 2).weight("Bt", 6).opAttrs("ConvTranspose", "t", new String[] {"h", "Wt", "Bt"}, "strides", new long[] {2, 2})
+                .weight("W3", 5, 6, 1, 1).op("Conv", "y", "t", "W3").model());
+        assertEquals(Role.INPUT, member(groupOf(a, "W1", 0), "Wt", 0).role());
+        Group out = groupOf(a, "Wt", 1);
+        assertTrue(out.prunable());
+        assertEquals(Role.OUTPUT, member(out, "Bt", 0).role());
+        oracle(a);
+    }
+
+    @Test
+    void residualAddCouplesBothBranches() {
+        Analysis a = Analysis.of(convPair(8)
+                .weight("Wb", 8, 8, 3, 3).opAttrs("Conv", "b", new String[] {"h", "Wb"}, "pads", PAD1)
+                .op("Add", "s", "h", "b").op("Relu", "r", "s").op("Conv", "y", "r", "W2").model());
+        Group g = groupOf(a, "W1", 0);
+        assertEquals(g, groupOf(a, "Wb", 0), "both producers of the sum are one group");
+        assertEquals(Role.INPUT, member(g, "Wb", 1).role());
+        oracle(a);
+    }
+
+    @Test
+    void squeezeExcitationScalesAreCoupledWithTheirChannels() {
+        Analysis a = Analysis.of(convPair(8)
+                .op("GlobalAveragePool", "p", "h").weight("Wr", 2, 8, 1, 1).weight("Br", 2).op("Conv", "q", "p", "Wr", "Br")
+                .op("Relu", "qr", "q").weight("We", 8, 2, 1, 1).weight("Be", 8).op("Conv", "e", "qr", "We", "Be")
+                .op("Sigmoid", "sg", "e").op("Mul", "sx", "h", "sg").op("Conv", "y", "sx", "W2").model());
+        Group g = groupOf(a, "W1", 0);
+        assertEquals(g, groupOf(a, "We", 0), "the expand conv's rows scale the same channels");
+        assertEquals(Role.INPUT, member(g, "Wr", 1).role());
+        oracle(a);
+    }
+
+    @Test
+    void concatPlacesEachBranchAtItsOffset() {
+        Analysis a = Analysis.of(convPair(8)
+                .weight("Wb", 4, 3, 3, 3).opAttrs("Conv", "b", new String[] {"x", "Wb"}, "pads", PAD1)
+                .opAttrs("Concat", "c", new String[] {"h", "b"}, "axis", 1L)
+                .weight("W3", 5, 12, 1, 1).op("Conv", "y", "c", "W3").model());
+        Group second = groupOf(a, "Wb", 0);
+        assertArrayEquals(new int[] {8}, member(second, "W3", 1).positions()[0]);
+        assertArrayEquals(new int[] {11}, member(second, "W3", 1).positions()[3]);
+        oracle(a);
+    }
+
+    @Test
+    void splitAndSliceMapOffsetRangesAndFollowPruning() {
+        Analysis a = Analysis.of(convPair(8)
+                .longs("sizes", 3, 5).node("Split", new String[] {"h", "sizes"}, new String[] {"s0", "s1"}, "axis", 1L)
+                .longs("st", 1).longs("en", 4).longs("ax", 1).op("Slice", "sl", "s1", "st", "en", "ax")
+                .weight("Wa", 5, 3, 1, 1).op("Conv", "ya", "s0", "Wa")
+                .weight("Wb", 5, 3, 1, 1).op("Conv", "yb", "sl", "Wb").op("Add", "y", "ya", "yb").model());
+        Group sliced = groupOf(a, "Wb", 1);
+        assertArrayEquals(new int[] {4}, member(sliced, "W1", 0).positions()[0], "the slice starts at W1 row 3 + 1");
+        assertArrayEquals(new int[] {0}, member(sliced, "Wb", 1).positions()[0]);
+        assertEquals(3, groupOf(a, "Wa", 1).channels(), "the first split output is its own group");
+        oracle(a);
+    }
+
+    @Test
+    void flattenTurnsEachChannelIntoABlockOfFeatures() {
+        Analysis a = Analysis.of(convPair(8)
+                .opAttrs("MaxPool", "p", new String[] {"h"}, "kernel_shape", new long[] {2, 2}, "strides", new long[] {2, 2})
+                .opAttrs("Flatten", "f", new String[] {"p"}, "axis", 1L)
+                .weight("Wf", 5, 128).weight("Bf", 5).opAttrs("Gemm", "y", new String[] {"f", "Wf", "Bf"}, "transB", 1L).model());
+        Group g = groupOf(a, "W1", 0);
+        assertEquals(16, member(g, "Wf", 1).positionsPerChannel());
+        assertArrayEquals(new int[] {16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31}, member(g, "Wf", 1).positions()[1]);
+        oracle(a);
+    }
+
+    @Test
+    void reshapeTransposeSqueezeUnsqueezeFollowTheChannelAxis() {
+        Analysis a = Analysis.of(convPair(8)
+                .op("GlobalAveragePool", "p", "h").longs("shape", -1, 8).op("Reshape", "r", "p", "shape")
+                .longs("ax", 2).op("Unsqueeze", "u", "r", "ax").op("Squeeze", "s", "u", "ax")
+                .opAttrs("Transpose", "t", new String[] {"s"}, "perm", new long[] {1, 0})
+                .opAttrs("Transpose", "t2", new String[] {"t"}, "perm", new long[] {1, 0})
+                .weight("Wl", 8, 5).op("MatMul", "y", "t2", "Wl").model());
+        Group g = groupOf(a, "W1", 0);
+        assertTrue(g.prunable());
+        assertEquals(Role.INPUT, member(g, "Wl", 0).role());
+        oracle(a);
+    }
+
+    @Test
+    void linearLayersThroughGemmAndMatMulWithGelu() {
+        Analysis a = Analysis.of(new GraphBuilder().input("x", -1, 6, 16).output("y")
+                .weight("W1", 16, 32).op("MatMul", "m", "x", "W1").weight("b1", 32).op("Add", "h", "m", "b1")
+                .op("Gelu", "g", "h").op("Tanh", "t", "g").weight("W2", 32, 16).op("MatMul", "y", "t", "W2").opset(20).model());
+        Group g = groupOf(a, "W1", 1);
+        assertTrue(g.prunable());
+        assertEquals(Role.OUTPUT, member(g, "W1", 1).role());
+        assertEquals(Role.INPUT, member(g, "W2", 0).role());
+        assertFalse(groupOf(a, "W2", 1).prunable());
+        oracle(a);
+    }
+
+    @Test
+    void gemmWithoutTransposeCouplesColumns() {
+        Analysis a = Analysis.of(new GraphBuilder().input("x", -1, 16).output("y")
+                .weight("W1", 16, 32).weight("b1", 32).op("Gemm", "h", "x", "W1", "b1").op("LeakyRelu", "r", "h")
+                .weight("W2", 10, 32).opAttrs("Gemm", "y", new String[] {"r", "W2"}, "transB", 1L).model());
+        Group g = groupOf(a, "W1", 1);
+        assertEquals(Role.INPUT, member(g, "W2", 1).role());
+        oracle(a);
+    }
+
+    @Test
+    void layerNormalizationIsPrunableButChannelMixing() {
+        Analysis a = Analysis.of(new GraphBuilder().input("x", -1, 6, 16).output("y")
+                .weight("W1", 16, 32).op("MatMul", "h", "x", "W1").weight("gamma", 32).weight("beta", 32)
+                .opAttrs("LayerNormalization", "ln", new String[] {"h", "gamma", "beta"}, "axis", -1L)
+                .weight("W2", 32, 16).op("MatMul", "y", "ln", "W2").model());
+        Group g = groupOf(a, "W1", 1);
+        assertTrue(g.prunable());
+        assertTrue(g.channelMixing());
+        assertNotNull(member(g, "gamma", 0));
+    }
+
+    @Test
+    void reduceMeanOverChannelsMixesAndOverSpaceDoesNot() {
+        Analysis a = Analysis.of(convPair(8)
+                .opAttrs("ReduceMean", "m", new String[] {"h"}, "axes", new long[] {2, 3}, "keepdims", 1L)
+                .opAttrs("ReduceMean", "c", new String[] {"h"}, "axes", new long[] {1}, "keepdims", 1L)
+                .op("Add", "z", "m", "c").op("Conv", "y", "z", "W2").model());
+        assertTrue(groupOf(a, "W1", 0).channelMixing());
+        assertTrue(groupOf(a, "W1", 0).prunable());
+    }
+
+    @Test
+    void softmaxBlocksItsOwnAxisAndPassesOthers() {
+        Analysis blocked = Analysis.of(convPair(8).opAttrs("Softmax", "s", new String[] {"h"}, "axis", 1L).op("Conv", "y", "s", "W2").model());
+        assertFalse(groupOf(blocked, "W1", 0).prunable());
+        Analysis passes = Analysis.of(convPair(8).opAttrs("Softmax", "s", new String[] {"h"}, "axis", 3L).op("Conv", "y", "s", "W2").model());
+        assertTrue(groupOf(passes, "W1", 0).prunable());
+        oracle(passes);
+    }
+
+    @Test
+    void resizePadClipDropoutInstanceNormPassChannels() {
+        Analysis a = Analysis.of(convPair(8)
+                .floats("roi", new long[] {0}, new float[0]).floats("scales", new long[] {4}, new float[] {1, 1, 2, 2})
+                .op("Resize", "rs", "h", "roi", "scales").longs("pads", 0, 0, 1, 1, 0, 0, 1, 1).op("Pad", "pd", "rs", "pads")
+                .floats("lo", new long[] {}, new float[] {0}).floats("hi", new long[] {}, new float[] {6})
+                .op("Clip", "cl", "pd", "lo", "hi").node("Dropout", new String[] {"cl"}, new String[] {"dr"})
+                .weight("is", 8).weight("ib", 8).op("InstanceNormalization", "in", "dr", "is", "ib")
+                .op("HardSwish", "hs", "in").op("Conv", "y", "hs", "W2").model());
+        assertTrue(groupOf(a, "W1", 0).prunable());
+        oracle(a);
+    }
+
+    @Test
+    void unknownOperatorBlocksOnlyTheGroupsItTouches() {
+        Analysis a = Analysis.of(convPair(8)
+                .node("MysteryOp", new String[] {"h"}, new String[] {"u"})
+                .weight("Wb", 6, 5, 1, 1).op("Conv", "y2", "u", "W2").op("Conv", "y", "y2", "Wb").model());
+        Group g = groupOf(a, "W1", 0);
+        assertFalse(g.prunable());
+        assertTrue(g.blockedReasons().get(0).contains("no rule for operator MysteryOp"), g.blockedReasons().toString());
+    }
+
+    @Test
+    void graphInputsAndOutputsAreNeverPruned() {
+        Analysis a = Analysis.of(new GraphBuilder().input("x", -1, 8, 4, 4).output("y")
+                .weight("W", 8, 8, 1, 1).op("Conv", "c", "x", "W").op("Add", "y", "c", "x").model());
+        Group g = groupOf(a, "W", 0);
+        assertFalse(g.prunable());
+        assertTrue(String.join(";", g.blockedReasons()).contains("graph input"));
+    }
+}

@@ -1,0 +1,88 @@
+package dev.spa.testing;
+
+import dev.spa.deps.Analysis;
+import dev.spa.deps.Group;
+import dev.spa.deps.ManifestWriter;
+import dev.spa.deps.PruningPlan;
+import dev.spa.ir.Model;
+import dev.spa.manifest.PlanRecord;
+import dev.spa.onnx.Onnx.ModelProto;
+import dev.spa.onnx.Onnx.TypeProto;
+import dev.spa.onnx.Onnx.ValueInfoProto;
+import dev.spa.runtime.OnnxRunner;
+import dev.spa.runtime.Outputs;
+import dev.spa.surgery.Oracle;
+import dev.spa.surgery.Surgery;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Shared test steps: random plans, running models in ONNX Runtime, the oracle comparison. */
+public final class PruneCheck {
+    private PruneCheck() {
+    }
+
+    /** Removes a random share (up to half) of the channels of every group the oracle applies to. */
+    public static PruningPlan randomOraclePlan(Analysis analysis, long seed) {
+        Random random = new Random(seed);
+        Map<Integer, int[]> kept = new LinkedHashMap<>();
+        for (Group g : analysis.groups()) {
+            if (!Oracle.applies(g)) {
+                continue;
+            }
+            int keep = Math.max(1, g.channels() - 1 - random.nextInt(Math.max(1, g.channels() / 2)));
+            List<Integer> all = new java.util.ArrayList<>();
+            for (int c = 0; c < g.channels(); c++) {
+                all.add(c);
+            }
+            java.util.Collections.shuffle(all, random);
+            kept.put(g.id(), all.subList(0, keep).stream().mapToInt(Integer::intValue).sorted().toArray());
+        }
+        return new PruningPlan(kept);
+    }
+
+    public static Outputs run(Model model, Map<String, float[]> inputs, int batch, List<String> extraOutputs) {
+        ModelProto proto = model.toProto();
+        if (!extraOutputs.isEmpty()) {
+            ModelProto.Builder b = proto.toBuilder();
+            for (String name : extraOutputs) {
+                b.getGraphBuilder().addOutput(ValueInfoProto.newBuilder().setName(name)
+                        .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(1))));
+            }
+            proto = b.build();
+        }
+        try (OnnxRunner runner = new OnnxRunner(proto.toByteArray(), 2)) {
+            return runner.run(inputs, batch);
+        }
+    }
+
+    public static Map<String, float[]> inputs(Model model, int batch, long seed) {
+        try (OnnxRunner runner = new OnnxRunner(model.toBytes(), 1)) {
+            return runner.randomInputs(batch, seed);
+        }
+    }
+
+    /**
+     * Applies the plan and checks the oracle: the pruned model's outputs (and the extra observed
+     * values, for models whose outputs carry no signal) equal the zeroed original's.
+     */
+    public static double oracleError(Analysis analysis, PruningPlan plan, List<String> observe) {
+        Model pruned = Surgery.apply(analysis, plan);
+        PlanRecord record = ManifestWriter.plan("test", "test", "test", analysis, plan);
+        Model reference = Oracle.zeroedReference(analysis.model(), record);
+        Map<String, float[]> in = inputs(analysis.model(), 2, 99);
+        Outputs expected = run(reference, in, 2, observe);
+        Outputs actual = run(pruned, in, 2, observe);
+        for (String name : expected.shapes().keySet()) {
+            assertArrayEquals(expected.shapes().get(name), actual.shapes().get(name), "shape of " + name);
+        }
+        double err = expected.relativeError(actual);
+        assertTrue(err < 1e-4, "oracle deviation " + err);
+        return err;
+    }
+}
