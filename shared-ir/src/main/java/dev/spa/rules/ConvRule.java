@@ -24,7 +24,14 @@ final class ConvRule implements OperatorRule {
     public void inferShapes(Node node, Shapes shapes, Constants constants) {
         long[] x = shapes.get(node.input(0));
         long[] w = shapes.get(node.input(1));
-        if (x == null || w == null) {
+        if (w == null) {
+            return;
+        }
+        if (x == null) {
+            // input shape unknown (after an operator with no rule): the output channels are still the weight's rows
+            long[] y = Axes.filled(w.length, Shapes.DYNAMIC);
+            y[1] = w[0];
+            shapes.put(node.output(0), y);
             return;
         }
         long[] kernel = Arrays.copyOfRange(w, 2, w.length);

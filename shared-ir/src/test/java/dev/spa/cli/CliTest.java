@@ -1,0 +1,80 @@
+package dev.spa.cli;
+
+import dev.spa.testing.GraphBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The spa command end to end on a small model: inspect, prune with a plan beside it, verify; errors exit 1 with one line. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run spa(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private Path model() throws IOException {
+        Path f = dir.resolve("cnn.onnx");
+        Files.write(f, new GraphBuilder().input("x", -1, 3, 16, 16).output("y")
+                .weight("W1", 16, 3, 3, 3).weight("B1", 16).op("Conv", "a", "x", "W1", "B1").op("Relu", "r", "a")
+                .weight("W2", 32, 16, 3, 3).op("Conv", "b", "r", "W2").op("Relu", "r2", "b")
+                .op("GlobalAveragePool", "p", "r2").op("Flatten", "f", "p")
+                .weight("Wf", 10, 32).weight("Bf", 10).opAttrs("Gemm", "y", new String[] {"f", "Wf", "Bf"}, "transB", 1L).bytes());
+        return f;
+    }
+
+    @Test
+    void inspectPruneVerify() throws IOException {
+        Path m = model();
+        Run inspect = spa("inspect", m.toString(), "--json", dir.resolve("manifest.json").toString());
+        assertEquals(0, inspect.code(), inspect.err());
+        assertTrue(inspect.out().contains("3 groups, 2 prunable"), inspect.out());
+        assertTrue(Files.readString(dir.resolve("manifest.json")).contains("\"blockedReasons\""));
+
+        Path out = dir.resolve("small.onnx");
+        Run prune = spa("prune", m.toString(), "-o", out.toString(), "--criterion", "l2", "--target", "macs=0.5", "--global", "--round-to", "4");
+        assertEquals(0, prune.code(), prune.err());
+        assertTrue(prune.out().contains("MACs"), prune.out());
+        assertTrue(Files.exists(dir.resolve("small.plan.json")));
+        String plan = Files.readString(dir.resolve("small.plan.json"));
+        assertTrue(plan.contains("\"W1\"") && plan.contains("\"kept\""), plan);
+
+        Run verify = spa("verify", m.toString(), out.toString());
+        assertEquals(0, verify.code(), verify.err() + verify.out());
+        assertTrue(verify.out().contains("oracle deviation"), verify.out());
+    }
+
+    @Test
+    void errorsAreOneLineAndExitNonZero() throws IOException {
+        Path m = model();
+        Run noOut = spa("prune", m.toString());
+        assertEquals(1, noOut.code());
+        assertTrue(noOut.err().startsWith("spa: error: missing output file"), noOut.err());
+        Run badTarget = spa("prune", m.toString(), "-o", dir.resolve("o.onnx").toString(), "--target", "flops=2");
+        assertEquals(1, badTarget.code());
+        assertTrue(badTarget.err().contains("target kind 'flops' is unknown"), badTarget.err());
+        Run badCriterion = spa("prune", m.toString(), "-o", dir.resolve("o.onnx").toString(), "--criterion", "magic");
+        assertTrue(badCriterion.err().contains("criterion 'magic' is unknown"), badCriterion.err());
+        Files.write(dir.resolve("junk.onnx"), new byte[] {1, 2, 3});
+        Run junk = spa("inspect", dir.resolve("junk.onnx").toString());
+        assertEquals(1, junk.code());
+        assertEquals(1, junk.err().trim().lines().filter(l -> l.startsWith("spa: error")).count(), junk.err());
+        assertEquals(2, spa().code());
+    }
+}
