@@ -41,27 +41,24 @@ public final class GraphBuilder {
         return this;
     }
 
+    /** Gaussian weights. */
     public GraphBuilder weight(String name, long... dims) {
-        long n = 1;
-        for (long d : dims) {
-            n *= d;
-        }
-        float[] v = new float[(int) n];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) random.nextGaussian() * 0.5f;
-        }
-        return floats(name, dims, v);
+        return generated(name, dims, () -> random.nextGaussian() * 0.5);
     }
 
     /** Positive weights (BatchNorm variances). */
     public GraphBuilder positive(String name, long... dims) {
+        return generated(name, dims, () -> 0.5 + random.nextFloat());
+    }
+
+    private GraphBuilder generated(String name, long[] dims, java.util.function.DoubleSupplier values) {
         long n = 1;
         for (long d : dims) {
             n *= d;
         }
         float[] v = new float[(int) n];
         for (int i = 0; i < v.length; i++) {
-            v[i] = 0.5f + random.nextFloat();
+            v[i] = (float) values.getAsDouble();
         }
         return floats(name, dims, v);
     }
