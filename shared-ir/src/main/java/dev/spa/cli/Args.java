@@ -49,10 +49,6 @@ final class Args {
         return positional.get(i);
     }
 
-    int positionalCount() {
-        return positional.size();
-    }
-
     String get(String name, String fallback) {
         return options.getOrDefault(name, fallback);
     }

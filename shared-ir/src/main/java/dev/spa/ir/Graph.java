@@ -2,10 +2,8 @@ package dev.spa.ir;
 
 import dev.spa.onnx.Onnx.ValueInfoProto;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -133,22 +131,4 @@ public final class Graph {
         invalidateIndex();
     }
 
-    /** Value names in the order a breadth-first walk from the given value meets them downstream. */
-    public List<String> downstream(String start) {
-        List<String> order = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        Deque<String> queue = new ArrayDeque<>();
-        queue.add(start);
-        while (!queue.isEmpty()) {
-            String v = queue.poll();
-            if (!seen.add(v)) {
-                continue;
-            }
-            order.add(v);
-            for (Node c : consumers(v)) {
-                queue.addAll(c.outputs());
-            }
-        }
-        return order;
-    }
 }

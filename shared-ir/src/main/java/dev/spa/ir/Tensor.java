@@ -70,16 +70,8 @@ public final class Tensor {
         return n;
     }
 
-    public long byteSize() {
-        return raw.length;
-    }
-
     public Tensor renamed(String newName) {
         return new Tensor(newName, dataType, dims, raw);
-    }
-
-    public Tensor withDims(long[] newDims) {
-        return new Tensor(name, dataType, newDims, raw);
     }
 
     public boolean isFloat() {

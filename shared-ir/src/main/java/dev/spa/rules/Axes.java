@@ -64,14 +64,6 @@ final class Axes {
         }
     }
 
-    static int inputIndex(Node node, String value) {
-        return node.inputs().indexOf(value);
-    }
-
-    static boolean isOutput(Node node, String value) {
-        return node.outputs().contains(value);
-    }
-
     static long[] ints(Node node, String attr, long[] fallback) {
         long[] v = node.attrInts(attr);
         return v == null ? fallback : v;
