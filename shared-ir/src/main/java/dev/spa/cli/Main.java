@@ -33,10 +33,7 @@ public final class Main {
                 default: throw new SpaException("unknown command '" + argv[0] + "'\n" + USAGE);
             }
             return 0;
-        } catch (SpaException e) {
-            err.println("spa: error: " + e.getMessage());
-            return 1;
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        } catch (SpaException | java.io.IOException | java.io.UncheckedIOException e) {
             err.println("spa: error: " + e.getMessage());
             return 1;
         } catch (OutOfMemoryError e) {

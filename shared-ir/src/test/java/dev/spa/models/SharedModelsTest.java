@@ -93,10 +93,6 @@ class SharedModelsTest {
         }
     }
 
-    private static Analysis analyse(Model model) {
-        return Analysis.of(model);
-    }
-
     private static boolean everyGroupAtMinimum(Analysis analysis, PruningPlan plan) {
         for (Group g : analysis.prunableGroups()) {
             int[] kept = plan.keptChannels().get(g.id());
