@@ -7,13 +7,38 @@ import dev.spa.rules.ShapeInference;
 
 import java.util.List;
 
-/** A model with its inferred shapes and its groups: what every later step (scoring, selection, surgery) reads. */
-public record Analysis(Model model, Shapes shapes, List<Group> groups, OperatorRules rules) {
+/**
+ * A model with its inferred shapes and its groups: what every later step (scoring, selection, surgery) reads.
+ * {@code unitShapes} are the shapes of one inference with every dynamic input axis taken as 1: costs
+ * are priced on them, so that work on axes that mix the batch with static factors (tokens times
+ * batch, heads times batch) is counted in full.
+ */
+public record Analysis(Model model, Shapes shapes, Shapes unitShapes, List<Group> groups, OperatorRules rules) {
     public static Analysis of(Model model) {
         OperatorRules rules = OperatorRules.standard();
         Shapes shapes = ShapeInference.infer(model.graph(), rules);
         List<Group> groups = new DependencyAnalyzer(model.graph(), shapes, rules).analyze();
-        return new Analysis(model, shapes, groups, rules);
+        Shapes unit = ShapeInference.inferAtUnitSize(model.graph(), rules);
+        return new Analysis(model, shapes, agrees(shapes, unit, groups) ? unit : shapes, groups, rules);
+    }
+
+    /** Unit shapes are usable when every tracked axis has the same place and size in them. */
+    private static boolean agrees(Shapes shapes, Shapes unit, List<Group> groups) {
+        for (Group g : groups) {
+            for (Member m : g.members()) {
+                Dim d = m.dim();
+                long[] s = shapes.get(d.value());
+                long[] u = unit.get(d.value());
+                if (u == null || s == null || u.length != s.length) {
+                    return false;
+                }
+                boolean ok = d.folded() ? u[d.axis()] > 0 && u[d.axis()] % d.fold() == 0 : u[d.axis()] == s[d.axis()];
+                if (!ok) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Elements of the floating-point constants that at least one prunable group slices. */

@@ -77,6 +77,8 @@ public final class DependencyAnalyzer {
                 OperatorRule rule = rules.find(node);
                 if (rule == null) {
                     blockDim(dim, "no rule for operator " + node.opType() + " ('" + node.name() + "')");
+                } else if (dim.folded() && !rule.followsFoldedAxes()) {
+                    blockDim(dim, node.opType() + " '" + node.name() + "' does not follow heads folded into another axis");
                 } else {
                     try {
                         rule.propagate(node, dim, coupling);
@@ -94,10 +96,10 @@ public final class DependencyAnalyzer {
             return true;
         }
         long[] shape = shapes.get(dim.value());
-        if (shape == null || dim.axis() >= shape.length || shape[dim.axis()] < 0) {
+        if (shape == null || dim.axis() >= shape.length || (shape[dim.axis()] < 0 && !dim.folded())) {
             return false;
         }
-        int n = (int) shape[dim.axis()];
+        int n = dim.folded() ? dim.fold() : (int) shape[dim.axis()];
         base.put(dim, positions.add(n));
         sizes.put(dim, n);
         if (graph.isConstant(dim.value())) {

@@ -13,7 +13,12 @@ public final class PrunedShapes {
         Shapes pruned = original.copy();
         keptPositions.forEach((dim, kept) -> {
             long[] s = pruned.get(dim.value());
-            s[dim.axis()] = kept.length;
+            if (!dim.folded()) {
+                s[dim.axis()] = kept.length;
+            } else if (s[dim.axis()] >= 0) {
+                // heads folded into a static axis: the outer factor stays, the heads shrink
+                s[dim.axis()] = s[dim.axis()] / dim.fold() * kept.length;
+            }
             pruned.put(dim.value(), s);
         });
         return pruned;

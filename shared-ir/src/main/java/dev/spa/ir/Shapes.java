@@ -21,9 +21,18 @@ public final class Shapes {
     private final Map<String, long[]> values = new HashMap<>();
 
     public static Shapes seed(Graph graph) {
+        return seed(graph, false);
+    }
+
+    /** Input shapes and constants; with {@code unitDynamic}, every dynamic input axis is taken as 1. */
+    public static Shapes seed(Graph graph, boolean unitDynamic) {
         Shapes s = new Shapes();
         for (ValueInfoProto v : graph.inputs()) {
-            s.dims.put(v.getName(), fromValueInfo(v));
+            long[] dims = fromValueInfo(v);
+            for (int i = 0; unitDynamic && dims != null && i < dims.length; i++) {
+                dims[i] = dims[i] < 0 ? 1 : dims[i];
+            }
+            s.dims.put(v.getName(), dims);
         }
         for (Tensor t : graph.constants().values()) {
             s.dims.put(t.name(), t.dims());

@@ -59,7 +59,7 @@ final class Axes {
             }
             long[] s = c.shapes().get(v);
             if (s != null && s.length == c.shapes().rank(dim.value())) {
-                c.identity(dim, new Dim(v, dim.axis()));
+                c.identity(dim, dim.on(v, dim.axis()));
             }
         }
     }

@@ -87,6 +87,11 @@ final class ElementwiseRule implements OperatorRule {
     }
 
     @Override
+    public boolean followsFoldedAxes() {
+        return true;
+    }
+
+    @Override
     public void propagate(Node node, Dim dim, Coupling c) {
         Shapes shapes = c.shapes();
         int outRank = shapes.rank(node.output(0));
@@ -101,7 +106,7 @@ final class ElementwiseRule implements OperatorRule {
             }
             int axis = outAxis - (outRank - s.length);
             if (axis >= 0 && s[axis] == size) {
-                c.identity(dim, new Dim(v, axis));
+                c.identity(dim, dim.on(v, axis));
             }
         }
     }

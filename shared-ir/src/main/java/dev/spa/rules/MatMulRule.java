@@ -43,12 +43,26 @@ final class MatMulRule implements OperatorRule {
     }
 
     @Override
+    public boolean followsFoldedAxes() {
+        return true;
+    }
+
+    @Override
     public void propagate(Node node, Dim dim, Coupling c) {
         int ra = c.shapes().rank(node.input(0));
         int rb = c.shapes().rank(node.input(1));
         int ry = c.shapes().rank(node.output(0));
         if (ra < 2 || rb < 2 || ry < 2) {
             c.block(dim, "MatMul '" + node.name() + "' with a 1-D operand");
+            return;
+        }
+        if (dim.folded()) {
+            // attention heads folded into a batch axis: a batched MatMul keeps each head apart
+            if (dim.axis() < c.shapes().rank(dim.value()) - 2) {
+                linkBatchAxis(node, dim, c, ry);
+            } else {
+                c.block(dim, "MatMul '" + node.name() + "' multiplies over the axis the heads are folded into");
+            }
             return;
         }
         Dim aIn = new Dim(node.input(0), ra - 1);
@@ -83,7 +97,7 @@ final class MatMulRule implements OperatorRule {
             int r = c.shapes().rank(v);
             int axis = outAxis - (ry - r);
             if (!v.equals(dim.value()) && axis >= 0 && axis < r - 2 && c.shapes().get(v)[axis] == size) {
-                c.identity(dim, new Dim(v, axis));
+                c.identity(dim, dim.on(v, axis));
             }
         }
     }

@@ -22,6 +22,14 @@ public interface OperatorRule {
     /** Couples the tracked axis {@code dim}, on one of the node's inputs or outputs, with its other values. */
     void propagate(Node node, Dim dim, Coupling coupling);
 
+    /**
+     * Whether {@link #propagate} understands folded dims (heads folded into the batch axis, see
+     * {@link Dim}); the analysis blocks them at every other rule.
+     */
+    default boolean followsFoldedAxes() {
+        return false;
+    }
+
     /** Axes of this node's weights whose positions are channels (output channels of a Conv, say). */
     default List<Dim> seeds(Node node, Constants constants) {
         return List.of();

@@ -146,6 +146,11 @@ final class ReshapeRule implements OperatorRule {
     }
 
     @Override
+    public boolean followsFoldedAxes() {
+        return true;
+    }
+
+    @Override
     public void propagate(Node node, Dim dim, Coupling c) {
         if (node.inputs().indexOf(dim.value()) > 0) {
             c.block(dim, node.opType() + " '" + node.name() + "' takes this value as its shape");
@@ -165,6 +170,13 @@ final class ReshapeRule implements OperatorRule {
         long size = from[dim.axis()];
         if (inner < 0) {
             c.block(dim, node.opType() + " '" + node.name() + "' has dynamic axes after this one");
+            return;
+        }
+        if (dim.folded()) {
+            if (!unfold(dim, inner, from[dim.axis()], to, toValue, c)) {
+                c.block(dim, node.opType() + " '" + node.name() + "' moves the heads folded into axis " + dim.axis()
+                        + " of '" + dim.value() + "' where they cannot be followed");
+            }
             return;
         }
         for (int b = 0; b < to.length; b++) {
@@ -189,8 +201,53 @@ final class ReshapeRule implements OperatorRule {
                 return;
             }
         }
+        if (foldIntoDynamicAxis(dim, inner, size, to, toValue, c)) {
+            return;
+        }
         c.block(dim, node.opType() + " '" + node.name() + "' mixes axis " + dim.axis() + " of '" + dim.value()
                 + "' with other axes (" + java.util.Arrays.toString(in) + " -> " + java.util.Arrays.toString(out) + ")");
+    }
+
+    /**
+     * [T, N, H*d] -> [T, N*H, d]: the outer part of the tracked axis joins a dynamic axis as its
+     * inner factor (PyTorch's multi-head attention folds heads into the batch this way). Each head
+     * position of the folded dim is a block of d*inner positions of ours.
+     */
+    private static boolean foldIntoDynamicAxis(Dim dim, long inner, long size, long[] to, String toValue, Coupling c) {
+        for (int b = 0; b < to.length; b++) {
+            long toInner = Shapes.product(to, b + 1, to.length);
+            if (to[b] >= 0 || toInner <= inner || toInner % inner != 0 || (size * inner) % toInner != 0) {
+                continue;
+            }
+            int heads = (int) (size * inner / toInner);
+            if (heads > 1) {
+                c.blocks(new Dim(toValue, b, heads), dim, (int) (toInner / inner));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The way back: heads folded into axis a become the outer part of a static axis of the other
+     * side ([T, N*H, d] -> [T*N, H*d]), or stay folded in an axis that keeps its inner layout.
+     */
+    private static boolean unfold(Dim dim, long inner, long foldedSize, long[] to, String toValue, Coupling c) {
+        for (int b = 0; b < to.length; b++) {
+            long toInner = Shapes.product(to, b + 1, to.length);
+            if (toInner < 0) {
+                continue;
+            }
+            if (to[b] == foldedSize && toInner == inner) {
+                c.identity(dim, dim.on(toValue, b));
+                return true;
+            }
+            if (to[b] > 0 && to[b] * toInner == dim.fold() * inner && inner % toInner == 0) {
+                c.blocks(dim, new Dim(toValue, b), (int) (inner / toInner));
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -15,7 +15,15 @@ public final class ShapeInference {
     }
 
     public static Shapes infer(Graph graph, OperatorRules rules) {
-        Shapes shapes = Shapes.seed(graph);
+        return infer(graph, rules, Shapes.seed(graph));
+    }
+
+    /** Shapes for one inference with every dynamic input axis (batch, length) taken as 1. */
+    public static Shapes inferAtUnitSize(Graph graph, OperatorRules rules) {
+        return infer(graph, rules, Shapes.seed(graph, true));
+    }
+
+    private static Shapes infer(Graph graph, OperatorRules rules, Shapes shapes) {
         for (Node node : graph.nodes()) {
             OperatorRule rule = rules.find(node);
             if (rule == null) {

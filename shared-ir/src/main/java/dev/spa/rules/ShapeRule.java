@@ -44,6 +44,11 @@ final class ShapeRule implements OperatorRule {
     }
 
     @Override
+    public boolean followsFoldedAxes() {
+        return true;
+    }
+
+    @Override
     public void propagate(Node node, Dim dim, Coupling c) {
         // reads sizes only
     }

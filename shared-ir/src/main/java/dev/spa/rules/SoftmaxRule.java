@@ -23,6 +23,11 @@ final class SoftmaxRule implements OperatorRule {
     }
 
     @Override
+    public boolean followsFoldedAxes() {
+        return true;
+    }
+
+    @Override
     public void propagate(Node node, Dim dim, Coupling c) {
         int rank = c.shapes().rank(node.input(0));
         boolean modern = c.graph().opset() >= 13;
@@ -32,6 +37,6 @@ final class SoftmaxRule implements OperatorRule {
             c.block(dim, node.opType() + " '" + node.name() + "' normalises over this axis");
             return;
         }
-        c.identity(new Dim(node.input(0), dim.axis()), new Dim(node.output(0), dim.axis()));
+        c.identity(dim.on(node.input(0), dim.axis()), dim.on(node.output(0), dim.axis()));
     }
 }

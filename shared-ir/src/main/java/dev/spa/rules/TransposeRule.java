@@ -40,12 +40,17 @@ final class TransposeRule implements OperatorRule {
     }
 
     @Override
+    public boolean followsFoldedAxes() {
+        return true;
+    }
+
+    @Override
     public void propagate(Node node, Dim dim, Coupling c) {
         long[] perm = perm(node, c.shapes().rank(node.input(0)));
         for (int i = 0; i < perm.length; i++) {
             boolean match = dim.value().equals(node.input(0)) ? perm[i] == dim.axis() : i == dim.axis();
             if (match) {
-                c.identity(new Dim(node.input(0), (int) perm[i]), new Dim(node.output(0), i));
+                c.identity(dim.on(node.input(0), (int) perm[i]), dim.on(node.output(0), i));
             }
         }
     }

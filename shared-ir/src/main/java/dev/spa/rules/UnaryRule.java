@@ -27,6 +27,11 @@ final class UnaryRule implements OperatorRule {
     }
 
     @Override
+    public boolean followsFoldedAxes() {
+        return true;
+    }
+
+    @Override
     public void propagate(Node node, Dim dim, Coupling c) {
         List<String> values = new java.util.ArrayList<>(node.outputs());
         values.add(node.input(0));

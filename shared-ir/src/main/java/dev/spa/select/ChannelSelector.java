@@ -32,7 +32,7 @@ public final class ChannelSelector {
     }
 
     public Cost cost(PruningPlan plan) {
-        return costModel.total(PrunedShapes.of(analysis.shapes(), plan.keptPositions(analysis.groups())));
+        return costModel.total(PrunedShapes.of(analysis.unitShapes(), plan.keptPositions(analysis.groups())));
     }
 
     /** @param scores channel scores by group id, for the groups that may be pruned */

@@ -117,6 +117,21 @@ class SharedModelsTest {
         }
     }
 
+    /** Each attention (one Softmax) of the transformer models gives one prunable group of whole heads. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void everyAttentionHasAPrunableGroupOfHeads(Path file) {
+        Analysis analysis = analyse(file);
+        long attentions = analysis.model().graph().nodes().stream().filter(n -> n.opType().equals("Softmax")).count();
+        List<Group> headGroups = analysis.prunableGroups().stream()
+                .filter(g -> g.members().stream().anyMatch(m -> m.dim().folded()))
+                .toList();
+        assertEquals(attentions, headGroups.size(), file.getFileName() + ": head groups");
+        for (Group g : headGroups) {
+            assertFalse(g.channelMixing(), g.label() + " mixes its heads");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void pruningNothingReproducesTheOriginal(Path file) {

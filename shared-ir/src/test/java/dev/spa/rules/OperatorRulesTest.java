@@ -192,6 +192,51 @@ class OperatorRulesTest {
         oracle(a);
     }
 
+    /**
+     * PyTorch's multi-head attention, 2 heads of width 4 over 5 tokens: heads folded into the
+     * batch ([5, N, 8] -> [5, N*2, 4]) with Reshape targets computed from Shape, as its exporter writes them.
+     */
+    private static dev.spa.ir.Model attention() {
+        GraphBuilder b = new GraphBuilder().input("x", -1, 5, 8).output("y")
+                .opAttrs("Transpose", "xt", new String[] {"x"}, "perm", new long[] {1, 0, 2})
+                .weight("Wqkv", 8, 24).op("MatMul", "qkv0", "xt", "Wqkv").weight("Bqkv", 24).op("Add", "qkv", "Bqkv", "qkv0")
+                .longs("two", 2).longs("one", 1).longs("tokens", 5).longs("width", 4)
+                // the batch N, read from the shape, times 2 heads: the exporter's computed target
+                .op("Shape", "xs", "xt").op("Gather", "n", "xs", "one").op("Mul", "nh", "n", "two")
+                .node("Concat", new String[] {"tokens", "nh", "width"}, new String[] {"headShape"}, "axis", 0L);
+        String[] names = {"q", "k", "v"};
+        for (int i = 0; i < 3; i++) {
+            b.longs(names[i] + "Start", 8L * i).longs(names[i] + "End", 8L * i + 8).longs(names[i] + "Axis", 2)
+                    .op("Slice", names[i] + "s", "qkv", names[i] + "Start", names[i] + "End", names[i] + "Axis")
+                    .op("Reshape", names[i] + "r", names[i] + "s", "headShape");
+        }
+        return b.opAttrs("Transpose", "qt", new String[] {"qr"}, "perm", new long[] {1, 0, 2})
+                .floats("scale", new long[0], new float[] {2f}).op("Div", "qd", "qt", "scale")
+                .opAttrs("Transpose", "kt", new String[] {"kr"}, "perm", new long[] {1, 2, 0})
+                .opAttrs("Transpose", "vt", new String[] {"vr"}, "perm", new long[] {1, 0, 2})
+                .op("MatMul", "scores", "qd", "kt").opAttrs("Softmax", "p", new String[] {"scores"}, "axis", -1L)
+                .op("MatMul", "o", "p", "vt").opAttrs("Transpose", "ot", new String[] {"o"}, "perm", new long[] {1, 0, 2})
+                // back to [5*N, 8], the width read from the input's shape (so it must be rewritten)
+                .op("Gather", "e", "xs", "two").op("Mul", "tn", "tokens", "n")
+                .node("Concat", new String[] {"tn", "e"}, new String[] {"merged"}, "axis", 0L).op("Reshape", "om", "ot", "merged")
+                .weight("Wo", 8, 8).weight("Bo", 8).opAttrs("Gemm", "y", new String[] {"om", "Wo", "Bo"}, "transB", 1L).model();
+    }
+
+    @Test
+    void attentionHeadsFoldedIntoTheBatchArePrunedWhole() {
+        Analysis a = Analysis.of(attention());
+        Group heads = groupOf(a, "Wqkv", 1);
+        assertNotNull(heads);
+        assertTrue(heads.prunable(), heads.blockedReasons().toString());
+        assertFalse(heads.channelMixing());
+        assertEquals(2, heads.channels());
+        assertArrayEquals(new int[] {4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23}, member(heads, "Wqkv", 1).positions()[1],
+                "head 1 is the second half of each of Q, K and V");
+        assertArrayEquals(new int[] {4, 5, 6, 7}, member(heads, "Wo", 1).positions()[1]);
+        assertEquals(Role.INPUT, member(heads, "Wo", 1).role());
+        oracle(a);
+    }
+
     @Test
     void gemmWithoutTransposeCouplesColumns() {
         Analysis a = Analysis.of(new GraphBuilder().input("x", -1, 16).output("y")
