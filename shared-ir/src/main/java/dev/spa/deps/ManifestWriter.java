@@ -38,7 +38,7 @@ public final class ManifestWriter {
                 e.setParamsPerChannel(original.params() - one.params()).setMacsPerChannel(original.macs() - one.macs());
             }
             for (Member m : g.members()) {
-                MemberEntry.Builder me = MemberEntry.newBuilder().setValue(m.dim().value()).setAxis(m.dim().axis())
+                MemberEntry.Builder me = MemberEntry.newBuilder().setValue(m.dim().value()).setAxis(m.dim().axis()).setFold(m.dim().fold())
                         .setRole(m.role().name().toLowerCase()).setConstant(m.constant()).setAxisSize(m.axisSize());
                 for (int[] pos : m.positions()) {
                     IndexList.Builder il = IndexList.newBuilder();

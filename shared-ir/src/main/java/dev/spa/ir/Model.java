@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A loaded model: its graph plus the header fields (IR version, opsets, metadata) written back unchanged. */
 public final class Model {
@@ -30,9 +32,16 @@ public final class Model {
         return header;
     }
 
-    /** A copy to edit: the surgery never changes the model it was given. */
+    /**
+     * A copy to edit: the surgery never changes the model it was given. Nodes are copied; tensors
+     * are immutable, so the copy shares them until the surgery replaces one (no second copy of the weights).
+     */
     public Model copy() {
-        return ModelLoader.fromProto(toProto(), null);
+        List<Node> nodes = new ArrayList<>();
+        for (Node n : graph.nodes()) {
+            nodes.add(Node.fromProto(n.toProto(), nodes.size()));
+        }
+        return new Model(header, graphName, new Graph(nodes, graph.constants(), graph.inputs(), graph.outputs(), graph.opset()));
     }
 
     public ModelProto toProto() {

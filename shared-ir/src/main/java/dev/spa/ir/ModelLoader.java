@@ -1,6 +1,8 @@
 package dev.spa.ir;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.spa.SpaException;
 import dev.spa.onnx.Onnx.GraphProto;
 import dev.spa.onnx.Onnx.ModelProto;
@@ -63,7 +65,11 @@ public final class ModelLoader {
         }
         ModelProto proto;
         try {
-            proto = ModelProto.parseFrom(bytes);
+            // aliasing (protobuf only aliases buffers it is told are immutable): tensor bytes stay
+            // views of the file's bytes until each is converted once, instead of a second copy
+            CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
+            in.enableAliasing(true);
+            proto = ModelProto.parser().parseFrom(in);
         } catch (InvalidProtocolBufferException e) {
             throw new SpaException("model '" + what + "' is not a valid ONNX protobuf (truncated or corrupt): " + e.getMessage(), e);
         }

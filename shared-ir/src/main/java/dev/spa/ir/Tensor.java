@@ -1,6 +1,6 @@
 package dev.spa.ir;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.spa.SpaException;
 import dev.spa.onnx.Onnx.TensorProto;
 
@@ -226,7 +226,8 @@ public final class Tensor {
         for (long d : dims) {
             b.addDims(d);
         }
-        return b.setRawData(ByteString.copyFrom(raw)).build();
+        // no copy: a Tensor never changes its bytes, so the proto may share them
+        return b.setRawData(UnsafeByteOperations.unsafeWrap(raw)).build();
     }
 
     @Override
