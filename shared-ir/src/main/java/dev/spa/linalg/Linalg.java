@@ -1,0 +1,25 @@
+package dev.spa.linalg;
+
+/**
+ * The dense linear algebra OBSPA needs, on row-major float32 matrices, behind one interface so a
+ * GPU implementation can replace the CPU one. Square matrices are n x n; X is rows x n.
+ */
+public interface Linalg {
+    /** A short name for logs, reports and metrics ("cpu", "cuda"). */
+    String name();
+
+    /** H += Xᵀ X: the Hessian of a linear layer's input, accumulated batch by batch. */
+    void accumulateGram(float[] h, int n, float[] x, int rows);
+
+    /** C = A B with A m x k and B k x n. */
+    float[] multiply(float[] a, float[] b, int m, int k, int n);
+
+    /**
+     * Cholesky factor of a symmetric positive-definite matrix: the lower-triangular L with
+     * L Lᵀ = A (upper part zero), or null when A is not positive definite.
+     */
+    float[] cholesky(float[] a, int n);
+
+    /** A⁻¹ from A's Cholesky factor L: (L Lᵀ)⁻¹ = L⁻ᵀ L⁻¹. */
+    float[] inverseFromCholesky(float[] l, int n);
+}
