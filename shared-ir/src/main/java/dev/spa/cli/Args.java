@@ -53,6 +53,14 @@ final class Args {
         return options.getOrDefault(name, fallback);
     }
 
+    String require(String name) {
+        String v = options.get(name);
+        if (v == null) {
+            throw new SpaException("missing option --" + name);
+        }
+        return v;
+    }
+
     boolean has(String name) {
         return options.containsKey(name);
     }

@@ -4,14 +4,16 @@ import dev.spa.SpaException;
 
 import java.io.PrintStream;
 
-/** The {@code spa} command: inspect, prune, verify. Errors print one line and exit non-zero. */
+/** The {@code spa} command: inspect, prune, verify, eval. Errors print one line and exit non-zero. */
 public final class Main {
     private static final String USAGE = String.join("\n",
             "usage: spa inspect MODEL.onnx [--json FILE] [--pb FILE]",
             "       spa prune MODEL.onnx -o OUT.onnx [--criterion l1|l2|random|bn] [--ratio R | --target macs=F|params=F]",
             "                 [--global] [--round-to N] [--min-channels N] [--exclude NAME,...] [--aggregate sum|mean|max]",
             "                 [--normalize mean|max|sum|none] [--seed S]",
-            "       spa verify ORIGINAL.onnx PRUNED.onnx [--plan PLAN.json] [--batch N] [--tolerance T]");
+            "                 [--criterion obspa] [--update obspa|none] [--calibration FILE|DIR | --ood] [--dampening D]",
+            "       spa verify ORIGINAL.onnx PRUNED.onnx [--plan PLAN.json] [--batch N] [--tolerance T]",
+            "       spa eval MODEL.onnx --inputs X.f32 --labels Y.i64");
 
     private Main() {
     }
@@ -30,6 +32,7 @@ public final class Main {
                 case "inspect": InspectCommand.run(argv, out, err); break;
                 case "prune": PruneCommand.run(argv, out, err); break;
                 case "verify": VerifyCommand.run(argv, out, err); break;
+                case "eval": EvalCommand.run(argv, out, err); break;
                 default: throw new SpaException("unknown command '" + argv[0] + "'\n" + USAGE);
             }
             return 0;

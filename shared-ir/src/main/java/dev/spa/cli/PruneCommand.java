@@ -11,7 +11,11 @@ import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
 import dev.spa.select.SelectionOptions;
 import dev.spa.select.Target;
+import dev.spa.obspa.Obspa;
+import dev.spa.obspa.ObspaCriterion;
+import dev.spa.obspa.ObspaUpdate;
 import dev.spa.surgery.Pruner;
+import dev.spa.surgery.WeightUpdate;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,8 +35,12 @@ final class PruneCommand {
     }
 
     static void run(String[] argv, PrintStream out, PrintStream err) throws IOException {
-        Args args = new Args(argv, 1, Set.of("o", "output", "criterion", "ratio", "target", "round-to", "min-channels",
-                "exclude", "aggregate", "normalize", "seed", "max-size"), Set.of("global"));
+        Set<String> valued = new HashSet<>(Set.of("o", "output", "criterion", "ratio", "target", "round-to", "min-channels",
+                "exclude", "aggregate", "normalize", "seed", "max-size"));
+        valued.addAll(ObspaOptions.VALUED);
+        Set<String> flags = new HashSet<>(Set.of("global"));
+        flags.addAll(ObspaOptions.FLAGS);
+        Args args = new Args(argv, 1, valued, flags);
         Path input = Path.of(args.positional(0, "model file (spa prune model.onnx -o out.onnx ...)"));
         String output = args.get("o", args.get("output", null));
         if (output == null) {
@@ -45,18 +53,24 @@ final class PruneCommand {
         }
         SelectionOptions options = new SelectionOptions(target, args.has("global"), (int) args.number("min-channels", 1),
                 (int) args.number("round-to", 1), exclude);
-        Criterion criterion = Criteria.byName(args.get("criterion", "l1"), (long) args.number("seed", 0));
-        GroupScorer scorer = new GroupScorer(criterion,
-                GroupScorer.Aggregation.valueOf(args.get("aggregate", "sum").toUpperCase()),
-                GroupScorer.Normalization.valueOf(args.get("normalize", "mean").toUpperCase()));
+        String criterionName = args.get("criterion", "l1");
 
         long t0 = System.nanoTime();
         err.println("loading " + input);
         Model model = new ModelLoader((long) args.number("max-size", ModelLoader.DEFAULT_SIZE_LIMIT)).load(input);
         err.println("analysing " + model.graph().nodes().size() + " nodes");
         Analysis analysis = Analysis.of(model);
+        Obspa obspa = ObspaOptions.wanted(args) ? ObspaOptions.build(args, analysis, err) : null;
+        Criterion criterion = criterionName.equals("obspa") ? new ObspaCriterion(obspa)
+                : Criteria.byName(criterionName, (long) args.number("seed", 0));
+        WeightUpdate update = args.get("update", criterionName.equals("obspa") ? "obspa" : "none").equals("obspa")
+                ? new ObspaUpdate(obspa) : WeightUpdate.NONE;
+        // OBSPA's losses are already relative to each layer's output energy: comparable as they are
+        GroupScorer scorer = new GroupScorer(criterion,
+                GroupScorer.Aggregation.valueOf(args.get("aggregate", "sum").toUpperCase()),
+                GroupScorer.Normalization.valueOf(args.get("normalize", criterionName.equals("obspa") ? "none" : "mean").toUpperCase()));
         long t1 = System.nanoTime();
-        Pruner.Result r = new Pruner(err::println).prune(input.getFileName().toString(), analysis, scorer, options);
+        Pruner.Result r = new Pruner(err::println).prune(input.getFileName().toString(), analysis, scorer, options, update);
         if (criterion instanceof BatchNormScaleCriterion bn && bn.groupsWithoutBatchNorm() > 0) {
             err.println("note: " + bn.groupsWithoutBatchNorm() + " groups have no BatchNormalization (folded into Conv?); they were scored by L2");
         }

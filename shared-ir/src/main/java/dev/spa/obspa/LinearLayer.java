@@ -58,6 +58,23 @@ public record LinearLayer(Node node, String weight, String bias, String input, i
         return b != null && b.isFloat() ? node.input(index) : null;
     }
 
+    /** The axis of the ONNX weight tensor that indexes input channels. */
+    public int inputAxis() {
+        return conv != null || !weightTransposed ? 1 : 0;
+    }
+
+    /** The weight-matrix columns of the given input-channel positions. */
+    public int[] columns(int[] positions) {
+        int per = columnsPerChannel();
+        int[] out = new int[positions.length * per];
+        for (int i = 0; i < positions.length; i++) {
+            for (int k = 0; k < per; k++) {
+                out[i * per + k] = positions[i] * per + k;
+            }
+        }
+        return out;
+    }
+
     /** Columns of the weight matrix that belong to one input channel (kh*kw for a Conv, 1 otherwise). */
     public int columnsPerChannel() {
         return conv == null ? 1 : conv.kernelArea();

@@ -28,6 +28,10 @@ public final class Pruner {
     }
 
     public Result prune(String modelName, Analysis analysis, GroupScorer scorer, SelectionOptions options) {
+        return prune(modelName, analysis, scorer, options, WeightUpdate.NONE);
+    }
+
+    public Result prune(String modelName, Analysis analysis, GroupScorer scorer, SelectionOptions options, WeightUpdate update) {
         long t0 = System.nanoTime();
         progress.accept("scoring " + analysis.prunableGroups().size() + " prunable groups by " + scorer.criterion().name());
         Map<Integer, double[]> scores = new LinkedHashMap<>();
@@ -39,8 +43,8 @@ public final class Pruner {
         ChannelSelector selector = new ChannelSelector(analysis);
         PruningPlan plan = selector.select(scores, options);
         long t2 = System.nanoTime();
-        progress.accept("cutting the model");
-        Model pruned = Surgery.apply(analysis, plan);
+        progress.accept(update == WeightUpdate.NONE ? "cutting the model" : "updating kept weights (" + update.name() + ") and cutting the model");
+        Model pruned = Surgery.apply(analysis, plan, update);
         long t3 = System.nanoTime();
         PlanRecord record = ManifestWriter.plan(modelName, scorer.criterion().name(), options.target().toString(), analysis, plan);
         return new Result(pruned, plan, record, selector.cost(PruningPlan.empty()), selector.cost(plan),

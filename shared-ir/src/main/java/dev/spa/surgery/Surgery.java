@@ -26,9 +26,15 @@ public final class Surgery {
     }
 
     public static Model apply(Analysis analysis, PruningPlan plan) {
+        return apply(analysis, plan, WeightUpdate.NONE);
+    }
+
+    /** As {@link #apply(Analysis, PruningPlan)}, with the kept weights updated (OBSPA) before they are sliced. */
+    public static Model apply(Analysis analysis, PruningPlan plan, WeightUpdate update) {
         Map<Dim, int[]> kept = plan.keptPositions(analysis.groups());
         Model copy = analysis.model().copy();
         Graph graph = copy.graph();
+        update.apply(graph, kept);
         for (Map.Entry<Dim, int[]> e : kept.entrySet()) {
             Dim dim = e.getKey();
             Tensor t = graph.constant(dim.value());

@@ -6,9 +6,7 @@ import dev.spa.deps.ManifestWriter;
 import dev.spa.deps.PruningPlan;
 import dev.spa.ir.Model;
 import dev.spa.manifest.PlanRecord;
-import dev.spa.onnx.Onnx.ModelProto;
-import dev.spa.onnx.Onnx.TypeProto;
-import dev.spa.onnx.Onnx.ValueInfoProto;
+import dev.spa.runtime.Observed;
 import dev.spa.runtime.OnnxRunner;
 import dev.spa.runtime.Outputs;
 import dev.spa.surgery.Oracle;
@@ -47,16 +45,7 @@ public final class PruneCheck {
     }
 
     public static Outputs run(Model model, Map<String, float[]> inputs, int batch, List<String> extraOutputs) {
-        ModelProto proto = model.toProto();
-        if (!extraOutputs.isEmpty()) {
-            ModelProto.Builder b = proto.toBuilder();
-            for (String name : extraOutputs) {
-                b.getGraphBuilder().addOutput(ValueInfoProto.newBuilder().setName(name)
-                        .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(1))));
-            }
-            proto = b.build();
-        }
-        try (OnnxRunner runner = new OnnxRunner(proto.toByteArray(), 2)) {
+        try (OnnxRunner runner = new OnnxRunner(Observed.withOutputs(model, extraOutputs), 2)) {
             return runner.run(inputs, batch);
         }
     }

@@ -26,6 +26,17 @@ public final class SharedFiles {
                 "skipped: " + models() + " is absent (the shared test models live beside the repository)");
     }
 
+    public static Path data() {
+        return root().resolve("data");
+    }
+
+    /** Skips the calling test unless the trained digits model and its data are present. */
+    public static void assumeDigits() {
+        Assumptions.assumeTrue(Files.isRegularFile(models().resolve("digits_mobilenet.onnx"))
+                        && Files.isRegularFile(data().resolve("digits_test_x.f32")),
+                "skipped: the trained digits model or " + data() + " is absent (the shared test data live beside the repository)");
+    }
+
     public static List<Path> modelFiles() {
         if (!Files.isDirectory(models())) {
             return List.of();

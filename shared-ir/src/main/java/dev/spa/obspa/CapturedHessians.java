@@ -1,0 +1,62 @@
+package dev.spa.obspa;
+
+import dev.spa.ir.Model;
+import dev.spa.linalg.Linalg;
+import dev.spa.runtime.Observed;
+import dev.spa.runtime.OnnxRunner;
+import dev.spa.runtime.Outputs;
+import dev.spa.runtime.SampleBatches;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Hessians from real activations: the model runs in ONNX Runtime on batches of samples (calibration
+ * data, or synthetic noise) with every layer's input exposed as an extra output, and each batch's
+ * unfolded inputs are added to that layer's H and dropped, so memory holds one batch at a time.
+ */
+public final class CapturedHessians implements HessianSource {
+    private static final int BATCH = 32;
+
+    private final SampleBatches samples;
+    private final String description;
+
+    public CapturedHessians(SampleBatches samples, String description) {
+        this.samples = samples;
+        this.description = description;
+    }
+
+    @Override
+    public String describe() {
+        return description + " (" + samples.samples() + " samples)";
+    }
+
+    @Override
+    public Map<String, LayerHessian> hessians(Model model, Collection<LinearLayer> layers, Linalg linalg) {
+        Map<String, LayerHessian> out = new LinkedHashMap<>();
+        Set<String> observed = new LinkedHashSet<>();
+        for (LinearLayer layer : layers) {
+            out.put(layer.weight(), new LayerHessian(layer.hessianColumns()));
+            if (!model.graph().isGraphInput(layer.input())) {
+                observed.add(layer.input());
+            }
+        }
+        String inputName = model.graph().inputs().get(0).getName();
+        try (OnnxRunner runner = new OnnxRunner(Observed.withOutputs(model, observed), 2)) {
+            samples.forEachBatch(BATCH, (data, count) -> {
+                Outputs result = runner.run(Map.of(inputName, data), count);
+                for (LinearLayer layer : layers) {
+                    float[] x = model.graph().isGraphInput(layer.input()) ? data : result.values().get(layer.input());
+                    long[] shape = model.graph().isGraphInput(layer.input())
+                            ? runner.inputShapes(count).get(inputName) : result.shapes().get(layer.input());
+                    LayerHessian h = out.get(layer.weight());
+                    Unfold.rows(layer, x, shape, (rows, n) -> h.add(linalg, rows, n));
+                }
+            });
+        }
+        return out;
+    }
+}

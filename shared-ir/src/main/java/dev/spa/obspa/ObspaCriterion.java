@@ -1,0 +1,47 @@
+package dev.spa.obspa;
+
+import dev.spa.deps.Analysis;
+import dev.spa.deps.Group;
+import dev.spa.deps.Member;
+import dev.spa.importance.Criterion;
+import dev.spa.importance.MagnitudeCriterion;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A channel's importance is the OBS loss of removing it, summed over every layer of its group that
+ * reads it. A group with no such layer (its readers are not Conv/Gemm/MatMul) is scored by L2 and counted.
+ */
+public final class ObspaCriterion implements Criterion {
+    private final Obspa obspa;
+    private int groupsByL2;
+
+    public ObspaCriterion(Obspa obspa) {
+        this.obspa = obspa;
+    }
+
+    @Override
+    public String name() {
+        return "obspa";
+    }
+
+    @Override
+    public List<double[]> memberScores(Group group, Analysis analysis) {
+        List<double[]> out = new ArrayList<>();
+        for (Member m : group.members()) {
+            if (obspa.layerOf(m) != null) {
+                out.add(obspa.channelLosses(m));
+            }
+        }
+        if (out.isEmpty()) {
+            groupsByL2++;
+            return MagnitudeCriterion.l2().memberScores(group, analysis);
+        }
+        return out;
+    }
+
+    public int groupsScoredByL2() {
+        return groupsByL2;
+    }
+}

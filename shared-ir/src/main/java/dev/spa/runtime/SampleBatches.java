@@ -1,0 +1,140 @@
+package dev.spa.runtime;
+
+import dev.spa.SpaException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.function.BiConsumer;
+
+/**
+ * Samples for a model's single float input, handed out in batches: read from raw little-endian
+ * float32 files (N samples in the input's layout; a folder means every file in it, in name order),
+ * or drawn as Gaussian noise.
+ */
+public final class SampleBatches {
+    private final float[] data;
+    private final int sampleSize;
+
+    private SampleBatches(float[] data, int sampleSize) {
+        this.data = data;
+        this.sampleSize = sampleSize;
+    }
+
+    public static SampleBatches fromFile(Path path, long[] sampleShape) {
+        int sampleSize = (int) product(sampleShape);
+        List<Path> files = new ArrayList<>();
+        try {
+            if (Files.isDirectory(path)) {
+                try (var s = Files.list(path)) {
+                    s.filter(Files::isRegularFile).sorted().forEach(files::add);
+                }
+            } else if (Files.isRegularFile(path)) {
+                files.add(path);
+            } else {
+                throw new SpaException("calibration data '" + path + "' does not exist");
+            }
+            List<float[]> parts = new ArrayList<>();
+            int total = 0;
+            for (Path f : files) {
+                float[] part = readFloats(f);
+                if (part.length % sampleSize != 0) {
+                    throw new SpaException("calibration file '" + f + "' has " + part.length + " floats, not a whole number of samples of "
+                            + Arrays.toString(sampleShape) + " (" + sampleSize + " floats each)");
+                }
+                parts.add(part);
+                total += part.length;
+            }
+            if (total == 0) {
+                throw new SpaException("calibration data '" + path + "' holds no samples");
+            }
+            float[] all = new float[total];
+            int at = 0;
+            for (float[] p : parts) {
+                System.arraycopy(p, 0, all, at, p.length);
+                at += p.length;
+            }
+            return new SampleBatches(all, sampleSize);
+        } catch (IOException e) {
+            throw new SpaException("cannot read calibration data '" + path + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** The shape of one sample of the model's single input: its shape without the batch axis. */
+    public static long[] sampleShape(dev.spa.ir.Model model) {
+        var inputs = model.graph().inputs();
+        if (inputs.size() != 1) {
+            throw new SpaException("samples can be fed only to a model with one input; this one has " + inputs.size());
+        }
+        long[] dims = dev.spa.ir.Shapes.seed(model.graph()).get(inputs.get(0).getName());
+        if (dims == null || dims.length < 1) {
+            throw new SpaException("the model's input '" + inputs.get(0).getName() + "' has no known shape");
+        }
+        return Arrays.copyOfRange(dims, 1, dims.length);
+    }
+
+    /** Little-endian int64 labels, one per sample. */
+    public static long[] readLabels(Path f) {
+        try {
+            long size = Files.size(f);
+            if (size % 8 != 0) {
+                throw new SpaException("labels file '" + f + "' is " + size + " bytes, not a whole number of int64 values");
+            }
+            long[] out = new long[(int) (size / 8)];
+            ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(out);
+            return out;
+        } catch (IOException e) {
+            throw new SpaException("cannot read labels '" + f + "': " + e.getMessage(), e);
+        }
+    }
+
+    public static SampleBatches gaussian(long[] sampleShape, int samples, double mean, double std, long seed) {
+        int sampleSize = (int) product(sampleShape);
+        Random r = new Random(seed);
+        float[] data = new float[samples * sampleSize];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) (mean + std * r.nextGaussian());
+        }
+        return new SampleBatches(data, sampleSize);
+    }
+
+    static float[] readFloats(Path f) throws IOException {
+        long size = Files.size(f);
+        if (size % 4 != 0) {
+            throw new SpaException("'" + f + "' is " + size + " bytes, not a whole number of float32 values");
+        }
+        byte[] bytes = Files.readAllBytes(f);
+        float[] out = new float[bytes.length / 4];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+        return out;
+    }
+
+    private static long product(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            if (d <= 0) {
+                throw new SpaException("the model's input shape " + Arrays.toString(shape) + " has a dynamic axis besides the batch");
+            }
+            n *= d;
+        }
+        return n;
+    }
+
+    public int samples() {
+        return data.length / sampleSize;
+    }
+
+    /** Calls {@code sink(batchData, batchSize)} for consecutive batches of at most {@code batchSize} samples. */
+    public void forEachBatch(int batchSize, BiConsumer<float[], Integer> sink) {
+        for (int s = 0; s < samples(); s += batchSize) {
+            int count = Math.min(batchSize, samples() - s);
+            sink.accept(Arrays.copyOfRange(data, s * sampleSize, (s + count) * sampleSize), count);
+        }
+    }
+}
