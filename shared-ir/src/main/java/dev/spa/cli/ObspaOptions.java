@@ -4,6 +4,7 @@ import dev.spa.SpaException;
 import dev.spa.deps.Analysis;
 import dev.spa.linalg.CpuLinalg;
 import dev.spa.obspa.CapturedHessians;
+import dev.spa.obspa.DataFreeHessians;
 import dev.spa.obspa.HessianSource;
 import dev.spa.obspa.Obspa;
 import dev.spa.runtime.SampleBatches;
@@ -14,7 +15,7 @@ import java.util.Set;
 
 /** The prune command's OBSPA options: which Hessian source, how much dampening. */
 final class ObspaOptions {
-    static final Set<String> VALUED = Set.of("update", "calibration", "dampening", "ood-samples", "ood-mean", "ood-std");
+    static final Set<String> VALUED = Set.of("update", "calibration", "dampening", "obspa-order", "input-mean", "input-std", "rho", "ood-samples");
     static final Set<String> FLAGS = Set.of("ood", "data-free");
 
     private ObspaOptions() {
@@ -41,11 +42,11 @@ final class ObspaOptions {
         }
         if (args.has("ood")) {
             int n = (int) args.number("ood-samples", 256);
-            double mean = args.number("ood-mean", 0);
-            double std = args.number("ood-std", 1);
+            double mean = args.number("input-mean", 0);
+            double std = args.number("input-std", 1);
             return new CapturedHessians(SampleBatches.gaussian(sample, n, mean, std, (long) args.number("seed", 0)),
                     "Gaussian noise N(" + mean + ", " + std + "²)");
         }
-        throw new SpaException("OBSPA's data-free Hessian is not implemented yet: give --calibration FILE or --ood");
+        return new DataFreeHessians(args.number("input-mean", 0), args.number("input-std", 1), args.number("rho", 0.5));
     }
 }

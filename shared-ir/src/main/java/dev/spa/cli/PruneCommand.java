@@ -61,7 +61,7 @@ final class PruneCommand {
         err.println("analysing " + model.graph().nodes().size() + " nodes");
         Analysis analysis = Analysis.of(model);
         Obspa obspa = ObspaOptions.wanted(args) ? ObspaOptions.build(args, analysis, err) : null;
-        Criterion criterion = criterionName.equals("obspa") ? new ObspaCriterion(obspa)
+        Criterion criterion = criterionName.equals("obspa") ? new ObspaCriterion(obspa, ObspaCriterion.Order.valueOf(args.get("obspa-order", "greedy").toUpperCase()))
                 : Criteria.byName(criterionName, (long) args.number("seed", 0));
         WeightUpdate update = args.get("update", criterionName.equals("obspa") ? "obspa" : "none").equals("obspa")
                 ? new ObspaUpdate(obspa) : WeightUpdate.NONE;

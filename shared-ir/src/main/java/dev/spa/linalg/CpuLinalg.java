@@ -40,6 +40,11 @@ public final class CpuLinalg implements Linalg {
     }
 
     @Override
+    public void multiplyAccumulate(float[] c, float[] a, float[] b, int m, int k, int n, float alpha) {
+        CpuGemm.accumulate(View.of(c, n), View.of(a, k), View.of(b, n), m, k, n, alpha, false, false);
+    }
+
+    @Override
     public float[] cholesky(float[] a, int n) {
         float[] l = a.clone();
         for (int k0 = 0; k0 < n; k0 += BLOCK) {

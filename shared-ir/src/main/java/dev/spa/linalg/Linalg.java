@@ -14,6 +14,9 @@ public interface Linalg {
     /** C = A B with A m x k and B k x n. */
     float[] multiply(float[] a, float[] b, int m, int k, int n);
 
+    /** C += alpha A B in place, with C m x n, A m x k and B k x n (rank-k updates, no new n x n matrix). */
+    void multiplyAccumulate(float[] c, float[] a, float[] b, int m, int k, int n, float alpha);
+
     /**
      * Cholesky factor of a symmetric positive-definite matrix: the lower-triangular L with
      * L Lᵀ = A (upper part zero), or null when A is not positive definite.

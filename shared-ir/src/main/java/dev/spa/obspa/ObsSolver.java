@@ -86,6 +86,18 @@ public final class ObsSolver {
      * moves as little as possible; returns false (plain removal) when (H⁻¹)_QQ cannot be factored.
      */
     public boolean compensate(float[] w, int outputs, int n, float[] hinv, int[] removed) {
+        return remove(w, outputs, n, hinv, removed, false);
+    }
+
+    /**
+     * As {@link #compensate}, and also downdates H⁻¹ to the inverse Hessian of the remaining
+     * columns (H⁻¹ -= (H⁻¹)_:,Q ((H⁻¹)_QQ)⁻¹ (H⁻¹)_Q,:), so removals can go on one after another.
+     */
+    public boolean removeAndDowndate(float[] w, int outputs, int n, float[] hinv, int[] removed) {
+        return remove(w, outputs, n, hinv, removed, true);
+    }
+
+    private boolean remove(float[] w, int outputs, int n, float[] hinv, int[] removed, boolean downdate) {
         int q = removed.length;
         if (q == 0) {
             return true;
@@ -100,24 +112,39 @@ public final class ObsSolver {
         boolean solved = l != null;
         if (solved) {
             float[] sInv = linalg.inverseFromCholesky(l, q);
+            float[] hq = new float[q * n];
+            for (int a = 0; a < q; a++) {
+                System.arraycopy(hinv, removed[a] * n, hq, a * n, n);
+            }
             float[] wq = new float[outputs * q];
             for (int o = 0; o < outputs; o++) {
                 for (int a = 0; a < q; a++) {
                     wq[o * q + a] = w[o * n + removed[a]];
                 }
             }
-            float[] hq = new float[q * n];
-            for (int a = 0; a < q; a++) {
-                System.arraycopy(hinv, removed[a] * n, hq, a * n, n);
-            }
-            float[] delta = linalg.multiply(linalg.multiply(wq, sInv, outputs, q, q), hq, outputs, q, n);
-            for (int i = 0; i < w.length; i++) {
-                w[i] -= delta[i];
+            linalg.multiplyAccumulate(w, linalg.multiply(wq, sInv, outputs, q, q), hq, outputs, q, n, -1f);
+            if (downdate) {
+                // H⁻¹ is symmetric, so (H⁻¹)_:,Q is the transpose of hq
+                float[] hqT = new float[n * q];
+                for (int a = 0; a < q; a++) {
+                    for (int i = 0; i < n; i++) {
+                        hqT[i * q + a] = hq[a * n + i];
+                    }
+                }
+                linalg.multiplyAccumulate(hinv, linalg.multiply(hqT, sInv, n, q, q), hq, n, q, n, -1f);
             }
         }
         for (int o = 0; o < outputs; o++) {
             for (int r : removed) {
                 w[o * n + r] = 0f;
+            }
+        }
+        if (downdate) {
+            for (int r : removed) {
+                for (int i = 0; i < n; i++) {
+                    hinv[r * n + i] = 0f;
+                    hinv[i * n + r] = 0f;
+                }
             }
         }
         return solved;

@@ -69,7 +69,15 @@ public final class Obspa {
         return layer != null && layer.inputAxis() == m.dim().axis() && m.role() == Role.INPUT ? layer : null;
     }
 
-    private synchronized ObsSolver.Inverse inverse(LinearLayer layer) {
+    ObsSolver solver() {
+        return solver;
+    }
+
+    Graph graph() {
+        return analysis.model().graph();
+    }
+
+    synchronized ObsSolver.Inverse inverse(LinearLayer layer) {
         return inverses.computeIfAbsent(layer.weight(), w -> {
             LayerHessian h = hessians.get(w);
             ObsSolver.Inverse inv = solver.invert(h.matrix(), h.size());
@@ -94,13 +102,18 @@ public final class Obspa {
             columnSets[c] = layer.columns(m.positions()[c]);
         }
         double[] losses = solver.losses(w, layer.outputs(), n, inverse(layer).matrix(), columnSets);
-        double energy = energies.computeIfAbsent(layer.weight(),
-                k -> solver.energy(w, layer.outputs(), n, hessians.get(k).matrix()));
-        double scale = energy > 0 && Double.isFinite(energy) ? 0.5 * energy : 1;
+        double scale = lossScale(layer, w);
         for (int c = 0; c < losses.length; c++) {
             losses[c] /= scale;
         }
         return losses;
+    }
+
+    /** Half the layer's output energy, ½tr(W H Wᵀ): dividing a loss by it makes it a relative output error. */
+    synchronized double lossScale(LinearLayer layer, float[] w) {
+        double energy = energies.computeIfAbsent(layer.weight(),
+                k -> solver.energy(w, layer.outputs(), layer.hessianColumns(), hessians.get(k).matrix()));
+        return energy > 0 && Double.isFinite(energy) ? 0.5 * energy : 1;
     }
 
     /**

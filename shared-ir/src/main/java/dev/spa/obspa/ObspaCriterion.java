@@ -14,11 +14,16 @@ import java.util.List;
  * reads it. A group with no such layer (its readers are not Conv/Gemm/MatMul) is scored by L2 and counted.
  */
 public final class ObspaCriterion implements Criterion {
+    /** How channels are scored: each alone against the full layer, or in greedy removal order. */
+    public enum Order { INDEPENDENT, GREEDY }
+
     private final Obspa obspa;
+    private final Order order;
     private int groupsByL2;
 
-    public ObspaCriterion(Obspa obspa) {
+    public ObspaCriterion(Obspa obspa, Order order) {
         this.obspa = obspa;
+        this.order = order;
     }
 
     @Override
@@ -28,6 +33,10 @@ public final class ObspaCriterion implements Criterion {
 
     @Override
     public List<double[]> memberScores(Group group, Analysis analysis) {
+        boolean readByLayers = group.members().stream().anyMatch(m -> obspa.layerOf(m) != null);
+        if (order == Order.GREEDY && readByLayers) {
+            return List.of(GreedyRemoval.scores(obspa, group));
+        }
         List<double[]> out = new ArrayList<>();
         for (Member m : group.members()) {
             if (obspa.layerOf(m) != null) {

@@ -1,0 +1,78 @@
+package dev.spa.obspa;
+
+import dev.spa.ir.Graph;
+import dev.spa.ir.Node;
+import dev.spa.ir.Tensor;
+
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * Mean and variance of f(x) for x ~ N(m, v) and an element-wise activation f, by numerical
+ * integration over ±8 standard deviations: one method for every activation the engine knows.
+ */
+final class PointwiseMoments {
+    private static final int POINTS = 400;
+
+    private PointwiseMoments() {
+    }
+
+    /** The activation a node applies, or null when it is not an element-wise function of one input. */
+    static DoubleUnaryOperator function(Node node, Graph graph) {
+        switch (node.opType()) {
+            case "Relu": return x -> Math.max(0, x);
+            case "LeakyRelu": {
+                double a = node.attrFloat("alpha", 0.01f);
+                return x -> x >= 0 ? x : a * x;
+            }
+            case "Clip": {
+                double lo = bound(node, graph, 1, "min", Double.NEGATIVE_INFINITY);
+                double hi = bound(node, graph, 2, "max", Double.POSITIVE_INFINITY);
+                return x -> Math.min(hi, Math.max(lo, x));
+            }
+            case "Sigmoid": return x -> 1 / (1 + Math.exp(-x));
+            case "Tanh": return Math::tanh;
+            case "HardSigmoid": {
+                double a = node.attrFloat("alpha", 0.2f);
+                double b = node.attrFloat("beta", 0.5f);
+                return x -> Math.max(0, Math.min(1, a * x + b));
+            }
+            case "HardSwish": return x -> x * Math.max(0, Math.min(1, x / 6 + 0.5));
+            case "Identity": case "Dropout": case "Cast": return x -> x;
+            default: return null;
+        }
+    }
+
+    private static double bound(Node node, Graph graph, int input, String attr, double fallback) {
+        if (node.hasInput(input) && !node.input(input).isEmpty()) {
+            Tensor t = graph.constant(node.input(input));
+            return t == null ? fallback : t.floats()[0];
+        }
+        return node.hasAttribute(attr) ? node.attrFloat(attr, 0f) : fallback;
+    }
+
+    static Moments apply(DoubleUnaryOperator f, Moments in) {
+        double[] mean = new double[in.channels()];
+        double[] var = new double[in.channels()];
+        for (int c = 0; c < mean.length; c++) {
+            double m = in.mean()[c];
+            double s = Math.sqrt(Math.max(in.var()[c], 0));
+            if (s == 0) {
+                mean[c] = f.applyAsDouble(m);
+                continue;
+            }
+            double e1 = 0;
+            double e2 = 0;
+            double h = 16.0 / POINTS;
+            for (int i = 0; i <= POINTS; i++) {
+                double z = -8 + i * h;
+                double weight = (i == 0 || i == POINTS ? 1 : (i % 2 == 1 ? 4 : 2)) * h / 3 * Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+                double y = f.applyAsDouble(m + s * z);
+                e1 += weight * y;
+                e2 += weight * y * y;
+            }
+            mean[c] = e1;
+            var[c] = Math.max(0, e2 - e1 * e1);
+        }
+        return new Moments(mean, var);
+    }
+}
