@@ -13,7 +13,6 @@ import dev.spa.select.SelectionOptions;
 import dev.spa.select.Target;
 import dev.spa.obspa.Obspa;
 import dev.spa.obspa.ObspaCriterion;
-import dev.spa.obspa.ObspaUpdate;
 import dev.spa.surgery.Pruner;
 import dev.spa.surgery.WeightUpdate;
 
@@ -63,8 +62,7 @@ final class PruneCommand {
         Obspa obspa = ObspaOptions.wanted(args) ? ObspaOptions.build(args, analysis, err) : null;
         Criterion criterion = criterionName.equals("obspa") ? new ObspaCriterion(obspa, ObspaCriterion.Order.valueOf(args.get("obspa-order", "greedy").toUpperCase()))
                 : Criteria.byName(criterionName, (long) args.number("seed", 0));
-        WeightUpdate update = args.get("update", criterionName.equals("obspa") ? "obspa" : "none").equals("obspa")
-                ? new ObspaUpdate(obspa) : WeightUpdate.NONE;
+        WeightUpdate update = obspa == null ? WeightUpdate.NONE : ObspaOptions.update(args, analysis, obspa);
         // OBSPA's losses are already relative to each layer's output energy: comparable as they are
         GroupScorer scorer = new GroupScorer(criterion,
                 GroupScorer.Aggregation.valueOf(args.get("aggregate", "sum").toUpperCase()),

@@ -33,6 +33,12 @@ public final class CpuLinalg implements Linalg {
     }
 
     @Override
+    public void accumulateCross(float[] c, int n, float[] x, float[] y, int rows) {
+        float[] xt = CpuGemm.transpose(x, rows, n);
+        CpuGemm.accumulate(View.of(c, n), View.of(xt, rows), View.of(y, n), n, rows, n, 1f, false, false);
+    }
+
+    @Override
     public float[] multiply(float[] a, float[] b, int m, int k, int n) {
         float[] c = new float[m * n];
         CpuGemm.accumulate(View.of(c, n), View.of(a, k), View.of(b, n), m, k, n, 1f, false, false);

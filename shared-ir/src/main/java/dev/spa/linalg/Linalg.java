@@ -11,6 +11,9 @@ public interface Linalg {
     /** H += Xᵀ X: the Hessian of a linear layer's input, accumulated batch by batch. */
     void accumulateGram(float[] h, int n, float[] x, int rows);
 
+    /** C += Xᵀ Y for X and Y both rows x n: the cross moment of two versions of the same inputs. */
+    void accumulateCross(float[] c, int n, float[] x, float[] y, int rows);
+
     /** C = A B with A m x k and B k x n. */
     float[] multiply(float[] a, float[] b, int m, int k, int n);
 

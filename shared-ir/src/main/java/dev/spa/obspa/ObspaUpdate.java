@@ -1,7 +1,7 @@
 package dev.spa.obspa;
 
 import dev.spa.deps.Dim;
-import dev.spa.ir.Graph;
+import dev.spa.ir.Model;
 import dev.spa.surgery.WeightUpdate;
 
 import java.util.Map;
@@ -21,8 +21,8 @@ public final class ObspaUpdate implements WeightUpdate {
     }
 
     @Override
-    public void apply(Graph graph, Map<Dim, int[]> kept) {
-        layersUpdated = obspa.compensate(graph, kept);
+    public void apply(Model model, Map<Dim, int[]> kept) {
+        layersUpdated = obspa.compensate(model.graph(), kept);
     }
 
     public int layersUpdated() {

@@ -34,7 +34,7 @@ public final class Surgery {
         Map<Dim, int[]> kept = plan.keptPositions(analysis.groups());
         Model copy = analysis.model().copy();
         Graph graph = copy.graph();
-        update.apply(graph, kept);
+        update.apply(copy, kept);
         for (Map.Entry<Dim, int[]> e : kept.entrySet()) {
             Dim dim = e.getKey();
             Tensor t = graph.constant(dim.value());

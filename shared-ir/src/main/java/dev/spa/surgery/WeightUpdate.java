@@ -1,7 +1,7 @@
 package dev.spa.surgery;
 
 import dev.spa.deps.Dim;
-import dev.spa.ir.Graph;
+import dev.spa.ir.Model;
 
 import java.util.Map;
 
@@ -17,12 +17,15 @@ public interface WeightUpdate {
         }
 
         @Override
-        public void apply(Graph graph, Map<Dim, int[]> kept) {
+        public void apply(Model model, Map<Dim, int[]> kept) {
         }
     };
 
     String name();
 
-    /** @param kept for every axis that loses positions, the original positions kept */
-    void apply(Graph graph, Map<Dim, int[]> kept);
+    /**
+     * @param model the surgery's copy of the model, to change in place
+     * @param kept  for every axis that loses positions, the original positions kept
+     */
+    void apply(Model model, Map<Dim, int[]> kept);
 }

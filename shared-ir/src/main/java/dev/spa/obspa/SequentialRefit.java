@@ -1,0 +1,146 @@
+package dev.spa.obspa;
+
+import dev.spa.deps.Dim;
+import dev.spa.ir.Graph;
+import dev.spa.ir.Model;
+import dev.spa.linalg.Linalg;
+import dev.spa.runtime.Observed;
+import dev.spa.runtime.OnnxRunner;
+import dev.spa.runtime.Outputs;
+import dev.spa.runtime.SampleBatches;
+import dev.spa.surgery.WeightUpdate;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The weight update done layer after layer, on samples: each layer, in graph order, is re-fitted so
+ * that from the inputs it really gets in the model pruned and re-fitted so far (x̂) it reproduces
+ * what the original layer computed from the original inputs (x): W'_K = W C_:,K (Ĥ_KK)⁻¹ with
+ * C = Σ x x̂ᵀ and Ĥ = Σ x̂ x̂ᵀ. Unlike the all-at-once update, errors made upstream are corrected
+ * downstream instead of adding up. Needs samples (calibration data or synthetic inputs).
+ */
+public final class SequentialRefit implements WeightUpdate {
+    private static final int BATCH = 32;
+
+    private final Obspa obspa;
+    private final Model original;
+    private final SampleBatches samples;
+    private final Linalg linalg;
+    private int layersUpdated;
+
+    public SequentialRefit(Obspa obspa, Model original, SampleBatches samples, Linalg linalg) {
+        this.obspa = obspa;
+        this.original = original;
+        this.samples = samples;
+        this.linalg = linalg;
+    }
+
+    @Override
+    public String name() {
+        return "obspa-sequential";
+    }
+
+    public int layersUpdated() {
+        return layersUpdated;
+    }
+
+    @Override
+    public void apply(Model model, Map<Dim, int[]> kept) {
+        Graph graph = model.graph();
+        List<LinearLayer> layers = new ArrayList<>(obspa.layers());
+        List<String> order = graph.nodes().stream().map(n -> n.name()).toList();
+        layers.sort(Comparator.comparingInt(l -> order.indexOf(l.node().name())));
+        // the pruned channels first read as zeros everywhere, then each layer is re-fitted in turn
+        for (LinearLayer layer : layers) {
+            float[] w = layer.matrix(graph);
+            zeroColumns(w, layer, removedColumns(layer, kept));
+            layer.write(graph, w);
+        }
+        Set<String> inputs = new java.util.LinkedHashSet<>();
+        layers.forEach(l -> inputs.add(l.input()));
+        String inputName = original.graph().inputs().get(0).getName();
+        try (OnnxRunner reference = new OnnxRunner(Observed.withOutputs(original, inputs), 2)) {
+            for (LinearLayer layer : layers) {
+                refit(layer, model, reference, inputName, removedColumns(layer, kept));
+            }
+        }
+    }
+
+    private static int[] removedColumns(LinearLayer layer, Map<Dim, int[]> kept) {
+        int[] keep = kept.get(new Dim(layer.weight(), layer.inputAxis()));
+        if (keep == null) {
+            return new int[0];
+        }
+        boolean[] k = new boolean[layer.inputChannels()];
+        for (int p : keep) {
+            k[p] = true;
+        }
+        return layer.columns(java.util.stream.IntStream.range(0, k.length).filter(p -> !k[p]).toArray());
+    }
+
+    private static void zeroColumns(float[] w, LinearLayer layer, int[] columns) {
+        int n = layer.hessianColumns();
+        for (int o = 0; o < layer.outputs(); o++) {
+            for (int q : columns) {
+                w[o * n + q] = 0f;
+            }
+        }
+    }
+
+    private void refit(LinearLayer layer, Model current, OnnxRunner reference, String inputName, int[] removed) {
+        int n = layer.hessianColumns();
+        float[] hHat = new float[n * n];
+        float[] cross = new float[n * n];
+        boolean fromInput = current.graph().isGraphInput(layer.input());
+        try (OnnxRunner now = new OnnxRunner(Observed.withOutputs(current, fromInput ? List.of() : List.of(layer.input())), 2)) {
+            samples.forEachBatch(BATCH, (data, count) -> {
+                Map<String, float[]> feed = Map.of(inputName, data);
+                Outputs ref = reference.run(feed, count);
+                Outputs cur = fromInput ? ref : now.run(feed, count);
+                long[] shape = fromInput ? reference.inputShapes(count).get(inputName) : ref.shapes().get(layer.input());
+                float[] x = fromInput ? data : ref.values().get(layer.input());
+                float[] xHat = fromInput ? data : cur.values().get(layer.input());
+                List<float[]> originalRows = new ArrayList<>();
+                Unfold.rows(layer, x, shape, (rows, c) -> originalRows.add(rows));
+                int[] chunk = {0};
+                Unfold.rows(layer, xHat, shape, (rows, c) -> {
+                    linalg.accumulateGram(hHat, n, rows, c);
+                    linalg.accumulateCross(cross, n, originalRows.get(chunk[0]++), rows, c);
+                });
+            });
+        }
+        float[] w = layer.matrix(original.graph());
+        float[] target = linalg.multiply(w, cross, layer.outputs(), n, n); // W C: what the layer should output, against x̂
+        boolean[] gone = new boolean[n];
+        for (int q : removed) {
+            gone[q] = true;
+        }
+        int[] keptCols = java.util.stream.IntStream.range(0, n).filter(i -> !gone[i]).toArray();
+        int k = keptCols.length;
+        float[] hkk = new float[k * k];
+        for (int a = 0; a < k; a++) {
+            for (int b = 0; b < k; b++) {
+                hkk[a * k + b] = hHat[keptCols[a] * n + keptCols[b]];
+            }
+        }
+        float[] tk = new float[layer.outputs() * k];
+        for (int o = 0; o < layer.outputs(); o++) {
+            for (int a = 0; a < k; a++) {
+                tk[o * k + a] = target[o * n + keptCols[a]];
+            }
+        }
+        float[] solved = linalg.multiply(tk, obspa.solver().invert(hkk, k).matrix(), layer.outputs(), k, k);
+        float[] refit = new float[layer.outputs() * n];
+        for (int o = 0; o < layer.outputs(); o++) {
+            for (int a = 0; a < k; a++) {
+                refit[o * n + keptCols[a]] = solved[o * k + a];
+            }
+        }
+        layer.write(current.graph(), refit);
+        layersUpdated++;
+    }
+}
