@@ -30,12 +30,15 @@ final class ObspaOptions {
 
     static Obspa build(Args args, Analysis analysis, PrintStream err) {
         HessianSource source = source(args, analysis);
-        return new Obspa(analysis, source, new CpuLinalg(), args.number("dampening", 0.01), err::println);
+        return new Obspa(analysis, source, new CpuLinalg(), args.number("dampening", 0.1), err::println);
     }
 
     /** The weight update: none, OBSPA all at once, or OBSPA layer after layer on the samples. */
     static WeightUpdate update(Args args, Analysis analysis, Obspa obspa) {
-        String kind = args.get("update", args.get("criterion", "l1").equals("obspa") ? "obspa" : "none");
+        // measured on digits (BENCHMARKS.md): with calibration data the sequential re-fit is best; with
+        // synthetic or no data the all-at-once update is (re-fitting to noise overfits it)
+        String fallback = !args.get("criterion", "l1").equals("obspa") ? "none" : args.has("calibration") ? "obspa-sequential" : "obspa";
+        String kind = args.get("update", fallback);
         switch (kind) {
             case "none": return WeightUpdate.NONE;
             case "obspa": return new ObspaUpdate(obspa);
