@@ -1,8 +1,12 @@
 package dev.spa.obspa;
 
+import dev.spa.deps.Dim;
 import dev.spa.ir.Graph;
 import dev.spa.ir.Node;
 import dev.spa.ir.Tensor;
+
+import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * A layer OBSPA can reason about: y = W x (+ b) on unfolded inputs. Conv (one group) sees patches
@@ -73,6 +77,19 @@ public record LinearLayer(Node node, String weight, String bias, String input, i
             }
         }
         return out;
+    }
+
+    /** The weight-matrix columns of the input channels a plan removes (none when it keeps them all). */
+    public int[] removedColumns(Map<Dim, int[]> kept) {
+        int[] keep = kept.get(new Dim(weight, inputAxis()));
+        if (keep == null) {
+            return new int[0];
+        }
+        boolean[] k = new boolean[inputChannels];
+        for (int p : keep) {
+            k[p] = true;
+        }
+        return columns(IntStream.range(0, k.length).filter(p -> !k[p]).toArray());
     }
 
     /** Columns of the weight matrix that belong to one input channel (kh*kw for a Conv, 1 otherwise). */

@@ -124,17 +124,12 @@ public final class Obspa {
     public int compensate(Graph graph, Map<Dim, int[]> kept) {
         int updated = 0;
         for (LinearLayer layer : layers.values()) {
-            int[] keep = kept.get(new Dim(layer.weight(), layer.inputAxis()));
-            if (keep == null) {
+            int[] removed = layer.removedColumns(kept);
+            if (removed.length == 0) {
                 continue;
             }
-            boolean[] kept0 = new boolean[layer.inputChannels()];
-            for (int k : keep) {
-                kept0[k] = true;
-            }
-            int[] removedPositions = java.util.stream.IntStream.range(0, kept0.length).filter(p -> !kept0[p]).toArray();
             float[] w = layer.matrix(graph);
-            if (solver.compensate(w, layer.outputs(), layer.hessianColumns(), inverse(layer).matrix(), layer.columns(removedPositions))) {
+            if (solver.compensate(w, layer.outputs(), layer.hessianColumns(), inverse(layer).matrix(), removed)) {
                 updated++;
             }
             layer.write(graph, w);

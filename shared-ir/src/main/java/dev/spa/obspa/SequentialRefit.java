@@ -57,7 +57,7 @@ public final class SequentialRefit implements WeightUpdate {
         // the pruned channels first read as zeros everywhere, then each layer is re-fitted in turn
         for (LinearLayer layer : layers) {
             float[] w = layer.matrix(graph);
-            zeroColumns(w, layer, removedColumns(layer, kept));
+            zeroColumns(w, layer, layer.removedColumns(kept));
             layer.write(graph, w);
         }
         Set<String> inputs = new java.util.LinkedHashSet<>();
@@ -65,21 +65,9 @@ public final class SequentialRefit implements WeightUpdate {
         String inputName = original.graph().inputs().get(0).getName();
         try (OnnxRunner reference = new OnnxRunner(Observed.withOutputs(original, inputs), 2)) {
             for (LinearLayer layer : layers) {
-                refit(layer, model, reference, inputName, removedColumns(layer, kept));
+                refit(layer, model, reference, inputName, layer.removedColumns(kept));
             }
         }
-    }
-
-    private static int[] removedColumns(LinearLayer layer, Map<Dim, int[]> kept) {
-        int[] keep = kept.get(new Dim(layer.weight(), layer.inputAxis()));
-        if (keep == null) {
-            return new int[0];
-        }
-        boolean[] k = new boolean[layer.inputChannels()];
-        for (int p : keep) {
-            k[p] = true;
-        }
-        return layer.columns(java.util.stream.IntStream.range(0, k.length).filter(p -> !k[p]).toArray());
     }
 
     private static void zeroColumns(float[] w, LinearLayer layer, int[] columns) {
