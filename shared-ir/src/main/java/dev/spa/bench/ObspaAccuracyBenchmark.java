@@ -71,15 +71,16 @@ public final class ObspaAccuracyBenchmark {
         sources.put("calibration", obspa(analysis, new CapturedHessians(calibration, "calibration"), linalg));
         sources.put("ood", obspa(analysis, new CapturedHessians(noise, "Gaussian noise"), linalg));
         for (double rho : new double[] {0, 0.5, 0.9}) {
-            sources.put("data-free ρ=" + rho, obspa(analysis, new DataFreeHessians(mean, std, rho), linalg));
+            sources.put("data-free covariances ρ=" + rho, obspa(analysis, new DataFreeHessians(mean, std, rho, true), linalg));
         }
+        sources.put("data-free independent ρ=0.5", obspa(analysis, new DataFreeHessians(mean, std, 0.5, false), linalg));
 
         List<Method> methods = new ArrayList<>();
         methods.add(new Method("L1", MagnitudeCriterion::l1, () -> WeightUpdate.NONE));
         methods.add(new Method("L2", MagnitudeCriterion::l2, () -> WeightUpdate.NONE));
         methods.add(new Method("BN scale (no BN: L2)", BatchNormScaleCriterion::new, () -> WeightUpdate.NONE));
-        methods.add(new Method("L2 + update (data-free ρ=0.5)", MagnitudeCriterion::l2,
-                () -> new ObspaUpdate(sources.get("data-free ρ=0.5"))));
+        methods.add(new Method("L2 + update (data-free covariances ρ=0.5)", MagnitudeCriterion::l2,
+                () -> new ObspaUpdate(sources.get("data-free covariances ρ=0.5"))));
         methods.add(new Method("L2 + sequential update (calibration)", MagnitudeCriterion::l2,
                 () -> new SequentialRefit(sources.get("calibration"), analysis.model(), calibration, linalg)));
         for (String source : sources.keySet()) {

@@ -19,7 +19,7 @@ import java.util.Set;
 /** The prune command's OBSPA options: which Hessian source, how much dampening. */
 final class ObspaOptions {
     static final Set<String> VALUED = Set.of("update", "calibration", "dampening", "obspa-order", "input-mean", "input-std", "rho", "ood-samples");
-    static final Set<String> FLAGS = Set.of("ood", "data-free");
+    static final Set<String> FLAGS = Set.of("ood", "data-free", "independent-channels");
 
     private ObspaOptions() {
     }
@@ -77,6 +77,7 @@ final class ObspaOptions {
                     ? "calibration data " + Path.of(args.require("calibration")).getFileName()
                     : "Gaussian noise N(" + args.number("input-mean", 0) + ", " + args.number("input-std", 1) + "²)");
         }
-        return new DataFreeHessians(args.number("input-mean", 0), args.number("input-std", 1), args.number("rho", 0.5));
+        return new DataFreeHessians(args.number("input-mean", 0), args.number("input-std", 1), args.number("rho", 0.5),
+                !args.has("independent-channels"));
     }
 }

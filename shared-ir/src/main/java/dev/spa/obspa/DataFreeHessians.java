@@ -12,29 +12,35 @@ import java.util.Map;
 /**
  * Hessians with no data at all: each layer's input statistics come from {@link MomentPropagation}
  * (an assumed input distribution carried through the model's own weights, BatchNorm statistics where
- * they remain), and H is their second moment E[x xᵀ] = μμᵀ + Σ, with Σ block-diagonal over channels
- * (ρ^distance between positions of one channel's patch).
+ * they remain), and H is their second moment over the unfolded patch, E[x xᵀ] = μμᵀ + Σ ⊗ R, with Σ
+ * the channel covariance and R the spatial correlation of a patch's positions (ρ^distance).
  */
 public final class DataFreeHessians implements HessianSource {
     private final double inputMean;
     private final double inputStd;
     private final double rho;
+    private final boolean channelCovariance;
 
-    public DataFreeHessians(double inputMean, double inputStd, double rho) {
+    /** @param channelCovariance carry channel covariances (true) or take channels as independent (false) */
+    public DataFreeHessians(double inputMean, double inputStd, double rho, boolean channelCovariance) {
         this.inputMean = inputMean;
         this.inputStd = inputStd;
         this.rho = rho;
+        this.channelCovariance = channelCovariance;
     }
 
     @Override
     public String describe() {
-        return "data-free moments (input N(" + inputMean + ", " + inputStd + "²), spatial correlation " + rho + ")";
+        return "data-free " + (channelCovariance ? "channel covariances" : "independent channels") + " (input N(" + inputMean
+                + ", " + inputStd + "²), spatial correlation " + rho + ")";
     }
 
     @Override
     public Map<String, LayerHessian> hessians(Model model, Collection<LinearLayer> layers, Linalg linalg) {
-        MomentPropagation stats = new MomentPropagation(model.graph(),
-                ShapeInference.inferAtUnitSize(model.graph(), OperatorRules.standard()), inputMean, inputStd, rho);
+        java.util.Set<String> inputs = new java.util.HashSet<>();
+        layers.forEach(l -> inputs.add(l.input()));
+        MomentPropagation stats = new MomentPropagation(model.graph(), ShapeInference.inferAtUnitSize(model.graph(), OperatorRules.standard()),
+                linalg, inputMean, inputStd, rho, !channelCovariance, inputs);
         Map<String, LayerHessian> out = new LinkedHashMap<>();
         for (LinearLayer layer : layers) {
             out.put(layer.weight(), LayerHessian.ofMoments(layer.hessianColumns(), secondMoment(layer, stats.of(layer.input()), stats), 1));
@@ -47,9 +53,11 @@ public final class DataFreeHessians implements HessianSource {
         int per = layer.columnsPerChannel();
         int kw = layer.conv() == null ? 1 : layer.conv().kw();
         int k = layer.weightColumns();
+        boolean known = x.channels() == layer.inputChannels();
+        int channels = layer.inputChannels();
         double[] mean = new double[n];
         for (int i = 0; i < k; i++) {
-            mean[i] = x.channels() == layer.inputChannels() ? x.mean()[i / per] : 0;
+            mean[i] = known ? x.mean()[i / per] : 0;
         }
         if (n > k) {
             mean[k] = 1;
@@ -58,9 +66,11 @@ public final class DataFreeHessians implements HessianSource {
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 double v = mean[i] * mean[j];
-                if (i < k && j < k && i / per == j / per) {
-                    double var = x.channels() == layer.inputChannels() ? x.var()[i / per] : 1;
-                    v += var * stats.correlation(kw, i % per, j % per);
+                if (i < k && j < k) {
+                    int ci = i / per;
+                    int cj = j / per;
+                    double cov = known ? x.cov()[ci * channels + cj] : (ci == cj ? 1 : 0);
+                    v += cov * stats.correlation(kw, i % per, j % per);
                 }
                 h[i * n + j] = (float) v;
             }

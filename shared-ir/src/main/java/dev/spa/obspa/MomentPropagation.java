@@ -4,29 +4,50 @@ import dev.spa.ir.Graph;
 import dev.spa.ir.Node;
 import dev.spa.ir.Shapes;
 import dev.spa.ir.Tensor;
+import dev.spa.linalg.Linalg;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.DoubleUnaryOperator;
 
 /**
- * Data-free activation statistics: per-channel mean and variance carried from an assumed input
- * distribution through the graph. Assumptions: channels are independent of each other; within a
- * channel, values at neighbouring positions correlate as ρ^(|dy|+|dx|); where a BatchNormalization
- * remains, its output has its trained β as mean and γ² as variance (the statistics it was trained
- * with); an operator not modelled here gives its outputs mean 0 and variance 1, and is counted.
+ * Data-free activation statistics: channel means and covariances carried from an assumed input
+ * distribution through the model's own weights. A layer's output channels correlate because they
+ * read the same inputs (Σ_out = W Σ_in Wᵀ), which is what lets kept channels stand in for removed
+ * ones. Assumptions: the input's channels are independent with the given mean and variance; within a
+ * channel, values at neighbouring positions correlate as ρ^(|dy|+|dx|), the same for every channel
+ * pair; activations are Gaussian where a nonlinearity is applied; the two sides of an Add, of a Mul
+ * and of a Concat are independent of each other; a remaining BatchNormalization gives its channels
+ * its trained β as mean and γ² as variance. An operator not modelled here gives its outputs mean 0
+ * and unit independent variance, and is counted. With {@code diagonal}, channels are taken as
+ * independent everywhere (the per-channel moments model, kept for comparison).
  */
 final class MomentPropagation {
+    /** Flattening more features than this would need a covariance too large to hold; such outputs get the default. */
+    private static final int MAX_FEATURES = 4096;
+
     private final Graph graph;
     private final Shapes shapes;
+    private final Linalg linalg;
     private final double rho;
+    private final boolean diagonal;
     private final Map<String, Moments> moments = new HashMap<>();
+    private final Map<String, Integer> pendingReads = new HashMap<>();
     private int assumed;
 
-    MomentPropagation(Graph graph, Shapes shapes, double inputMean, double inputStd, double rho) {
+    /** @param keep values whose moments must survive the walk (the layers' inputs); others are dropped after their last reader */
+    MomentPropagation(Graph graph, Shapes shapes, Linalg linalg, double inputMean, double inputStd, double rho, boolean diagonal,
+                      Set<String> keep) {
         this.graph = graph;
         this.shapes = shapes;
+        this.linalg = linalg;
         this.rho = rho;
+        this.diagonal = diagonal;
+        for (Node node : graph.nodes()) {
+            node.inputs().forEach(i -> pendingReads.merge(i, 1, Integer::sum));
+        }
+        keep.forEach(v -> pendingReads.merge(v, 1, Integer::sum));
         graph.inputs().forEach(v -> moments.put(v.getName(), Moments.constant(channels(v.getName()), inputMean, inputStd * inputStd)));
         for (Node node : graph.nodes()) {
             Moments out = propagate(node);
@@ -34,14 +55,20 @@ final class MomentPropagation {
                 assumed++;
             }
             for (String o : node.outputs()) {
-                if (!o.isEmpty() && shapes.get(o) != null) {
-                    moments.put(o, out != null && out.channels() == channels(o) ? out : Moments.constant(channels(o), 0, 1));
+                if (!o.isEmpty() && shapes.get(o) != null && pendingReads.containsKey(o)) {
+                    Moments m = out != null && out.channels() == channels(o) ? out : Moments.constant(channels(o), 0, 1);
+                    moments.put(o, diagonal ? m.diagonal() : m);
+                }
+            }
+            for (String i : node.inputs()) {
+                if (pendingReads.merge(i, -1, Integer::sum) <= 0) {
+                    moments.remove(i);
                 }
             }
         }
     }
 
-    /** The statistics of a value (mean 0, variance 1 where nothing is known). */
+    /** The statistics of a kept value (mean 0, unit independent variance where nothing is known). */
     Moments of(String value) {
         Moments m = moments.get(value);
         return m != null ? m : Moments.constant(Math.max(1, channels(value)), 0, 1);
@@ -68,7 +95,7 @@ final class MomentPropagation {
     }
 
     private Moments in(Node node, int i) {
-        return moments.get(node.input(i));
+        return node.hasInput(i) ? moments.get(node.input(i)) : null;
     }
 
     private Moments propagate(Node node) {
@@ -89,6 +116,10 @@ final class MomentPropagation {
         }
     }
 
+    /**
+     * Σ_out[o][o'] = Σ_{c,c'} Σ_in[c][c'] · m_o(c)ᵀ R m_o'(c'), with m_o(c) the kernel of output o on
+     * input c (zero outside o's group) and R the spatial correlation of a patch's positions.
+     */
     private Moments conv(Node node) {
         Tensor w = graph.constant(node.input(1));
         Moments x = in(node, 0);
@@ -97,35 +128,74 @@ final class MomentPropagation {
         }
         int outC = (int) w.dim(0);
         int perGroup = (int) w.dim(1);
-        int kh = (int) w.dim(2);
         int kw = (int) w.dim(3);
-        int area = kh * kw;
+        int area = (int) (w.dim(2) * w.dim(3));
+        int inC = x.channels();
         int outPerGroup = outC / (int) node.attrInt("group", 1);
         float[] wv = w.floats();
-        float[] bias = node.hasInput(2) && graph.constant(node.input(2)) != null ? graph.constant(node.input(2)).floats() : null;
-        double[] mean = new double[outC];
-        double[] var = new double[outC];
-        for (int o = 0; o < outC; o++) {
-            int firstIn = o / outPerGroup * perGroup;
-            double m = bias == null ? 0 : bias[o];
-            double v = 0;
-            for (int c = 0; c < perGroup; c++) {
-                int base = (o * perGroup + c) * area;
-                double sum = 0;
-                double quad = 0;
-                for (int a = 0; a < area; a++) {
-                    sum += wv[base + a];
-                    for (int b = 0; b < area; b++) {
-                        quad += wv[base + a] * wv[base + b] * correlation(kw, a, b);
-                    }
-                }
-                m += sum * x.mean()[firstIn + c];
-                v += quad * x.var()[firstIn + c];
+        float[] r = new float[area * area];
+        for (int a = 0; a < area; a++) {
+            for (int b = 0; b < area; b++) {
+                r[a * area + b] = (float) correlation(kw, a, b);
             }
-            mean[o] = m;
-            var[o] = v;
         }
-        return new Moments(mean, var);
+        // m laid out [inC][outC * area]: column (o, a) holds W[o, c - first(o), a] for c in o's group
+        float[] m = new float[inC * outC * area];
+        double[] mean = new double[outC];
+        Tensor bias = node.hasInput(2) ? graph.constant(node.input(2)) : null;
+        for (int o = 0; o < outC; o++) {
+            int first = o / outPerGroup * perGroup;
+            mean[o] = bias == null ? 0 : bias.floats()[o];
+            for (int c = 0; c < perGroup; c++) {
+                for (int a = 0; a < area; a++) {
+                    float v = wv[(o * perGroup + c) * area + a];
+                    m[(first + c) * outC * area + o * area + a] = v;
+                    mean[o] += v * x.mean()[first + c];
+                }
+            }
+        }
+        float[] sm = linalg.multiply(x.cov(), m, inC, inC, outC * area); // Σ_in m: [inC][outC * area]
+        // (Σ_in m) R per output, then contract with m over (c, a): Σ_out = Mᵀ (Σ_in M R)
+        float[] smr = new float[sm.length];
+        for (int c = 0; c < inC; c++) {
+            for (int o = 0; o < outC; o++) {
+                int base = c * outC * area + o * area;
+                for (int b = 0; b < area; b++) {
+                    double v = 0;
+                    for (int a = 0; a < area; a++) {
+                        v += sm[base + a] * r[a * area + b];
+                    }
+                    smr[base + b] = (float) v;
+                }
+            }
+        }
+        float[] mt = transposeBlocks(m, inC, outC, area);   // [outC][inC * area]
+        float[] smrByC = reorder(smr, inC, outC, area);     // [inC * area][outC]
+        return new Moments(mean, linalg.multiply(mt, smrByC, outC, inC * area, outC));
+    }
+
+    /** [inC][outC][area] -> [outC][inC][area]. */
+    private static float[] transposeBlocks(float[] m, int inC, int outC, int area) {
+        float[] t = new float[m.length];
+        for (int c = 0; c < inC; c++) {
+            for (int o = 0; o < outC; o++) {
+                System.arraycopy(m, (c * outC + o) * area, t, (o * inC + c) * area, area);
+            }
+        }
+        return t;
+    }
+
+    /** [inC][outC][area] -> [inC][area][outC]. */
+    private static float[] reorder(float[] s, int inC, int outC, int area) {
+        float[] t = new float[s.length];
+        for (int c = 0; c < inC; c++) {
+            for (int o = 0; o < outC; o++) {
+                for (int a = 0; a < area; a++) {
+                    t[(c * area + a) * outC + o] = s[(c * outC + o) * area + a];
+                }
+            }
+        }
+        return t;
     }
 
     private Moments linear(Node node) {
@@ -134,38 +204,50 @@ final class MomentPropagation {
         if (layer == null || x == null || x.channels() != layer.inputChannels()) {
             return null;
         }
-        float[] w = layer.matrix(graph);
+        float[] full = layer.matrix(graph);
         int n = layer.hessianColumns();
-        double[] mean = new double[layer.outputs()];
-        double[] var = new double[layer.outputs()];
-        for (int o = 0; o < mean.length; o++) {
-            double m = layer.bias() == null ? 0 : w[o * n + n - 1];
-            double v = 0;
-            for (int i = 0; i < layer.inputChannels(); i++) {
-                m += w[o * n + i] * x.mean()[i];
-                v += (double) w[o * n + i] * w[o * n + i] * x.var()[i];
+        int k = layer.inputChannels();
+        int outs = layer.outputs();
+        float[] w = new float[outs * k];
+        double[] mean = new double[outs];
+        for (int o = 0; o < outs; o++) {
+            mean[o] = layer.bias() == null ? 0 : full[o * n + n - 1];
+            for (int i = 0; i < k; i++) {
+                w[o * k + i] = full[o * n + i];
+                mean[o] += full[o * n + i] * x.mean()[i];
             }
-            mean[o] = m;
-            var[o] = v;
         }
-        return new Moments(mean, var);
+        float[] wt = new float[k * outs];
+        for (int o = 0; o < outs; o++) {
+            for (int i = 0; i < k; i++) {
+                wt[i * outs + o] = w[o * k + i];
+            }
+        }
+        return new Moments(mean, linalg.multiply(linalg.multiply(w, x.cov(), outs, k, k), wt, outs, k, outs));
     }
 
+    /** Mean β and variance γ² from training, correlations as propagated. */
     private Moments batchNorm(Node node) {
         Tensor gamma = graph.constant(node.input(1));
         Tensor beta = graph.constant(node.input(2));
-        if (gamma == null || beta == null) {
+        Moments x = in(node, 0);
+        if (gamma == null || beta == null || x == null || x.channels() != gamma.numel()) {
             return null;
         }
         float[] g = gamma.floats();
         float[] b = beta.floats();
         double[] mean = new double[g.length];
-        double[] var = new double[g.length];
+        double[] d = new double[g.length];
         for (int c = 0; c < g.length; c++) {
             mean[c] = b[c];
-            var[c] = (double) g[c] * g[c];
+            double s = Math.sqrt(x.var(c));
+            d[c] = s > 0 ? g[c] / s : 0;
         }
-        return new Moments(mean, var);
+        float[] cov = Moments.scaled(x.cov(), d);
+        for (int c = 0; c < g.length; c++) {
+            cov[c * g.length + c] = g[c] * g[c];
+        }
+        return new Moments(mean, cov);
     }
 
     /** Per-channel values of a constant operand (a bias or a scale), broadcast to {@code channels}. */
@@ -189,14 +271,16 @@ final class MomentPropagation {
         Moments a = in(node, 0);
         Moments b = in(node, 1);
         int channels = channels(node.output(0));
-        if (a != null && b != null && a.channels() == b.channels()) {
-            double[] mean = new double[a.channels()];
-            double[] var = new double[a.channels()];
-            for (int c = 0; c < mean.length; c++) {
+        if (a != null && b != null && a.channels() == channels && b.channels() == channels) {
+            double[] mean = new double[channels];
+            float[] cov = new float[channels * channels];
+            for (int c = 0; c < channels; c++) {
                 mean[c] = a.mean()[c] + sign * b.mean()[c];
-                var[c] = a.var()[c] + b.var()[c];
             }
-            return new Moments(mean, var);
+            for (int i = 0; i < cov.length; i++) {
+                cov[i] = a.cov()[i] + b.cov()[i];
+            }
+            return new Moments(mean, cov);
         }
         Moments x = a != null ? a : b;
         double[] k = constantPerChannel(a != null ? node.input(1) : node.input(0), channels);
@@ -207,22 +291,28 @@ final class MomentPropagation {
         for (int c = 0; c < mean.length; c++) {
             mean[c] += (a != null ? sign : 1) * k[c];
         }
-        return new Moments(mean, x.var().clone());
+        return new Moments(mean, x.cov());
     }
 
+    /** Independent factors: E[xy xyᵀ] = E[xxᵀ] ∘ E[yyᵀ]; a constant factor scales. */
     private Moments product(Node node) {
         Moments a = in(node, 0);
         Moments b = in(node, 1);
         int channels = channels(node.output(0));
         if (a != null && b != null && a.channels() == channels && b.channels() == channels) {
             double[] mean = new double[channels];
-            double[] var = new double[channels];
             for (int c = 0; c < channels; c++) {
-                double e2 = (a.var()[c] + a.mean()[c] * a.mean()[c]) * (b.var()[c] + b.mean()[c] * b.mean()[c]);
                 mean[c] = a.mean()[c] * b.mean()[c];
-                var[c] = Math.max(0, e2 - mean[c] * mean[c]);
             }
-            return new Moments(mean, var);
+            float[] cov = new float[channels * channels];
+            for (int i = 0; i < channels; i++) {
+                for (int j = 0; j < channels; j++) {
+                    double ea = a.cov()[i * channels + j] + a.mean()[i] * a.mean()[j];
+                    double eb = b.cov()[i * channels + j] + b.mean()[i] * b.mean()[j];
+                    cov[i * channels + j] = (float) (ea * eb - mean[i] * mean[j]);
+                }
+            }
+            return new Moments(mean, cov);
         }
         Moments x = a != null ? a : b;
         double[] k = constantPerChannel(a != null ? node.input(1) : node.input(0), channels);
@@ -230,37 +320,37 @@ final class MomentPropagation {
             return null;
         }
         double[] mean = new double[channels];
-        double[] var = new double[channels];
         for (int c = 0; c < channels; c++) {
             mean[c] = x.mean()[c] * k[c];
-            var[c] = x.var()[c] * k[c] * k[c];
         }
-        return new Moments(mean, var);
+        return new Moments(mean, Moments.scaled(x.cov(), k));
     }
 
     private Moments concat(Node node) {
         long[] out = shapes.get(node.output(0));
-        int axis = (int) node.attrInt("axis", 1);
-        if (out == null || Shapes.axis(axis, out.length) != (out.length == 4 ? 1 : out.length - 1)) {
+        if (out == null || Shapes.axis(node.attrInt("axis", 1), out.length) != (out.length == 4 ? 1 : out.length - 1)) {
             return null;
         }
         int total = channels(node.output(0));
         double[] mean = new double[total];
-        double[] var = new double[total];
+        float[] cov = new float[total * total];
         int at = 0;
         for (String i : node.inputs()) {
             Moments m = moments.get(i);
             if (m == null || at + m.channels() > total) {
                 return null;
             }
-            System.arraycopy(m.mean(), 0, mean, at, m.channels());
-            System.arraycopy(m.var(), 0, var, at, m.channels());
-            at += m.channels();
+            int n = m.channels();
+            System.arraycopy(m.mean(), 0, mean, at, n);
+            for (int r = 0; r < n; r++) {
+                System.arraycopy(m.cov(), r * n, cov, (at + r) * total + at, n);
+            }
+            at += n;
         }
-        return at == total ? new Moments(mean, var) : null;
+        return at == total ? new Moments(mean, cov) : null;
     }
 
-    /** Averaging A correlated positions keeps the mean and scales the variance by ρ + (1 - ρ) / A. */
+    /** Averaging A correlated positions keeps the mean and scales the covariance by ρ + (1 - ρ) / A. */
     private Moments average(Node node) {
         Moments x = in(node, 0);
         long[] s = shapes.get(node.input(0));
@@ -270,14 +360,14 @@ final class MomentPropagation {
         }
         double area = (double) (s[2] * s[3]) / Math.max(1, o[2] * o[3]);
         double factor = rho + (1 - rho) / Math.max(1, area);
-        double[] var = x.var().clone();
-        for (int c = 0; c < var.length; c++) {
-            var[c] *= factor;
+        float[] cov = x.cov().clone();
+        for (int i = 0; i < cov.length; i++) {
+            cov[i] *= (float) factor;
         }
-        return new Moments(x.mean().clone(), var);
+        return new Moments(x.mean(), cov);
     }
 
-    /** Layout changes: the same channels, or channels flattened into blocks of features. */
+    /** Layout changes: the same channels, or channels flattened into blocks of (independent) positions. */
     private Moments reshaped(Node node) {
         Moments x = in(node, 0);
         int out = channels(node.output(0));
@@ -287,16 +377,21 @@ final class MomentPropagation {
         if (out == x.channels()) {
             return x;
         }
-        if (out % x.channels() != 0) {
+        if (out % x.channels() != 0 || out > MAX_FEATURES) {
             return null;
         }
         int block = out / x.channels();
+        int in = x.channels();
         double[] mean = new double[out];
-        double[] var = new double[out];
+        float[] cov = new float[out * out];
         for (int i = 0; i < out; i++) {
             mean[i] = x.mean()[i / block];
-            var[i] = x.var()[i / block];
+            for (int j = 0; j < out; j++) {
+                if (i % block == j % block) {
+                    cov[i * out + j] = x.cov()[(i / block) * in + j / block];
+                }
+            }
         }
-        return new Moments(mean, var);
+        return new Moments(mean, cov);
     }
 }

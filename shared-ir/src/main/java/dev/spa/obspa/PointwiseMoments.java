@@ -50,18 +50,26 @@ final class PointwiseMoments {
         return node.hasAttribute(attr) ? node.attrFloat(attr, 0f) : fallback;
     }
 
+    /**
+     * Exact per-channel mean and variance of f(x) under a Gaussian; covariances between channels
+     * carried through the expected slope E[f'(x)] (Stein: E[(x - μ) f(x)] / σ²), capped so the
+     * result stays a covariance: Σ' = DΣD + diag(exact variance - (DΣD)_ii).
+     */
     static Moments apply(DoubleUnaryOperator f, Moments in) {
-        double[] mean = new double[in.channels()];
-        double[] var = new double[in.channels()];
-        for (int c = 0; c < mean.length; c++) {
+        int n = in.channels();
+        double[] mean = new double[n];
+        double[] var = new double[n];
+        double[] gain = new double[n];
+        for (int c = 0; c < n; c++) {
             double m = in.mean()[c];
-            double s = Math.sqrt(Math.max(in.var()[c], 0));
+            double s = Math.sqrt(in.var(c));
             if (s == 0) {
                 mean[c] = f.applyAsDouble(m);
                 continue;
             }
             double e1 = 0;
             double e2 = 0;
+            double ez = 0;
             double h = 16.0 / POINTS;
             for (int i = 0; i <= POINTS; i++) {
                 double z = -8 + i * h;
@@ -69,10 +77,17 @@ final class PointwiseMoments {
                 double y = f.applyAsDouble(m + s * z);
                 e1 += weight * y;
                 e2 += weight * y * y;
+                ez += weight * z * y;
             }
             mean[c] = e1;
             var[c] = Math.max(0, e2 - e1 * e1);
+            double slope = ez / s;
+            gain[c] = Math.signum(slope) * Math.min(Math.abs(slope), Math.sqrt(var[c]) / s);
         }
-        return new Moments(mean, var);
+        float[] cov = Moments.scaled(in.cov(), gain);
+        for (int c = 0; c < n; c++) {
+            cov[c * n + c] = (float) var[c];
+        }
+        return new Moments(mean, cov);
     }
 }
