@@ -89,6 +89,11 @@ public final class ObspaAccuracyBenchmark {
                     () -> WeightUpdate.NONE));
             methods.add(new Method("OBSPA " + source + ", update", () -> new ObspaCriterion(o, ObspaCriterion.Order.GREEDY),
                     () -> new ObspaUpdate(o)));
+            if (source.equals("calibration") || source.startsWith("data-free covariances ρ=0.5")) {
+                // the greedy order's evidence: the same source and update with each channel scored alone
+                methods.add(new Method("OBSPA " + source + ", independent scores, update",
+                        () -> new ObspaCriterion(o, ObspaCriterion.Order.INDEPENDENT), () -> new ObspaUpdate(o)));
+            }
             SampleBatches samples = source.equals("calibration") ? calibration : source.equals("ood") ? noise : null;
             if (samples != null) {
                 methods.add(new Method("OBSPA " + source + ", sequential update", () -> new ObspaCriterion(o, ObspaCriterion.Order.GREEDY),
