@@ -56,28 +56,40 @@ public final class ObsSolver {
         return new Inverse(diagonal, lambda, true);
     }
 
-    /** The OBS loss of removing each set of columns on its own. */
+    /**
+     * The OBS loss of removing each set of columns on its own, as ½ Σ_ab ((H⁻¹)_QQ)⁻¹_ab G_ab with
+     * G = W_Qᵀ W_Q, the sets in parallel.
+     */
     public double[] losses(float[] w, int outputs, int n, float[] hinv, int[][] columnSets) {
         double[] out = new double[columnSets.length];
-        for (int c = 0; c < columnSets.length; c++) {
+        java.util.stream.IntStream.range(0, columnSets.length).parallel().forEach(c -> {
             int[] q = columnSets[c];
-            double[] s = new double[q.length * q.length];
-            for (int a = 0; a < q.length; a++) {
-                for (int b = 0; b < q.length; b++) {
-                    s[a * q.length + b] = hinv[q[a] * n + q[b]];
+            int k = q.length;
+            double[] s = new double[k * k];
+            double[] g = new double[k * k];
+            for (int a = 0; a < k; a++) {
+                for (int b = 0; b < k; b++) {
+                    s[a * k + b] = hinv[q[a] * n + q[b]];
                 }
             }
-            SmallSpd spd = SmallSpd.factor(s, q.length);
-            double loss = 0;
-            double[] v = new double[q.length];
             for (int o = 0; o < outputs; o++) {
-                for (int a = 0; a < q.length; a++) {
-                    v[a] = w[o * n + q[a]];
+                int row = o * n;
+                for (int a = 0; a < k; a++) {
+                    double wa = w[row + q[a]];
+                    if (wa != 0) {
+                        for (int b = 0; b <= a; b++) {
+                            g[a * k + b] += wa * w[row + q[b]];
+                        }
+                    }
                 }
-                loss += spd.quadraticForm(v);
             }
-            out[c] = 0.5 * loss;
-        }
+            for (int a = 0; a < k; a++) {
+                for (int b = 0; b < a; b++) {
+                    g[b * k + a] = g[a * k + b];
+                }
+            }
+            out[c] = 0.5 * SmallSpd.factor(s, k).traceOfInverseTimes(g);
+        });
         return out;
     }
 

@@ -2,7 +2,7 @@ package dev.spa.obspa;
 
 /**
  * A small symmetric positive-definite matrix (one channel's kh*kw block of H⁻¹) factored in double,
- * for the quadratic form v (S⁻¹) vᵀ. A block that is not positive definite is regularised until it is.
+ * for tr(S⁻¹ G). A block that is not positive definite is regularised until it is.
  */
 final class SmallSpd {
     private final double[] l;
@@ -55,18 +55,27 @@ final class SmallSpd {
         return l;
     }
 
-    /** v S⁻¹ vᵀ = |L⁻¹ v|². */
-    double quadraticForm(double[] v) {
+    /** tr(S⁻¹ G) for a symmetric G: Σ over G's columns g_j of (S⁻¹ g_j)_j, by two triangular solves each. */
+    double traceOfInverseTimes(double[] g) {
+        double trace = 0;
         double[] y = new double[n];
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            double x = v[i];
-            for (int t = 0; t < i; t++) {
-                x -= l[i * n + t] * y[t];
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i < n; i++) {
+                double x = g[i * n + j];
+                for (int t = 0; t < i; t++) {
+                    x -= l[i * n + t] * y[t];
+                }
+                y[i] = x / l[i * n + i];
             }
-            y[i] = x / l[i * n + i];
-            sum += y[i] * y[i];
+            for (int i = n - 1; i >= 0; i--) {
+                double x = y[i];
+                for (int t = i + 1; t < n; t++) {
+                    x -= l[t * n + i] * y[t];
+                }
+                y[i] = x / l[i * n + i];
+            }
+            trace += y[j];
         }
-        return sum;
+        return trace;
     }
 }

@@ -144,6 +144,8 @@ class ObsSolverTest {
         double plainError = outputError(w, plain, outputs, n, x, rows);
         double obsError = outputError(w, compensated, outputs, n, x, rows);
         assertTrue(obsError < plainError, "compensated " + obsError + " vs plain removal " + plainError);
+        double loss = solver.losses(w, outputs, n, inv.matrix(), new int[][] {removed})[0];
+        assertEquals(0.5 * obsError, loss, 1e-3 * obsError, "the OBS loss is half the output error left after compensation");
         double[] ls = leastSquares(w, outputs, n, h, removed);
         double num = 0;
         double den = 0;
