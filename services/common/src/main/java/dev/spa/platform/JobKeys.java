@@ -1,0 +1,41 @@
+package dev.spa.platform;
+
+/**
+ * Where a job's objects live: always {@code jobs/<job-id>/...} in the platform's bucket, so every
+ * stage that redoes its work after a redelivery overwrites the same objects.
+ */
+public record JobKeys(String bucket, String jobId) {
+    public JobKeys {
+        if (jobId == null || !jobId.matches("[A-Za-z0-9._-]{1,128}")) {
+            throw new dev.spa.SpaException("job id '" + jobId + "' must be 1-128 letters, digits, '.', '_' or '-'");
+        }
+    }
+
+    private S3Uri at(String name) {
+        return new S3Uri(bucket, "jobs/" + jobId + "/" + name);
+    }
+
+    public S3Uri model() {
+        return at("model.onnx");
+    }
+
+    public S3Uri manifest() {
+        return at("manifest.pb");
+    }
+
+    public S3Uri updatedTensors() {
+        return at("updated-tensors.pb");
+    }
+
+    public S3Uri prunedModel() {
+        return at("pruned.onnx");
+    }
+
+    public S3Uri plan() {
+        return at("plan.json");
+    }
+
+    public S3Uri report() {
+        return at("report.json");
+    }
+}

@@ -1,0 +1,110 @@
+package dev.spa.platform;
+
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.Result;
+import io.minio.StatObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import io.minio.errors.ServerException;
+import io.minio.messages.Item;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The object store (MinIO or any S3) through the MinIO client, with bounded retries on transient
+ * failures. Writes go to deterministic keys, so writing again after a redelivery overwrites the
+ * same object instead of adding another.
+ */
+public final class ObjectStore {
+    private static final Set<String> MISSING = Set.of("NoSuchKey", "NoSuchBucket", "NoSuchObject");
+
+    private final MinioClient client;
+    private final Retry retry;
+
+    public ObjectStore(MinioClient client, Retry retry) {
+        this.client = client;
+        this.retry = retry;
+    }
+
+    public static ObjectStore connect(String endpoint, String accessKey, String secretKey) {
+        return new ObjectStore(MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build(), Retry.standard());
+    }
+
+    /** Network errors and server-side (5xx) errors are worth another try; missing objects and refusals are not. */
+    static boolean isTransient(Exception e) {
+        return e instanceof IOException || e instanceof ServerException;
+    }
+
+    public void ensureBucket(String bucket) {
+        retry.run("creating bucket " + bucket, () -> {
+            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                try {
+                    client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+                } catch (ErrorResponseException e) {
+                    if (!"BucketAlreadyOwnedByYou".equals(e.errorResponse().code())) {
+                        throw e;
+                    }
+                }
+            }
+            return null;
+        }, ObjectStore::isTransient);
+    }
+
+    public void put(S3Uri uri, byte[] data, String contentType) {
+        retry.run("writing " + uri, () -> client.putObject(PutObjectArgs.builder().bucket(uri.bucket()).object(uri.key())
+                .stream(new ByteArrayInputStream(data), data.length, -1).contentType(contentType).build()), ObjectStore::isTransient);
+    }
+
+    public byte[] get(S3Uri uri) {
+        return retry.run("reading " + uri, () -> {
+            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(uri.bucket()).object(uri.key()).build())) {
+                return in.readAllBytes();
+            } catch (ErrorResponseException e) {
+                throw missingOr(e, uri);
+            }
+        }, ObjectStore::isTransient);
+    }
+
+    public boolean exists(S3Uri uri) {
+        return retry.run("looking up " + uri, () -> {
+            try {
+                client.statObject(StatObjectArgs.builder().bucket(uri.bucket()).object(uri.key()).build());
+                return true;
+            } catch (ErrorResponseException e) {
+                if (MISSING.contains(e.errorResponse().code())) {
+                    return false;
+                }
+                throw e;
+            }
+        }, ObjectStore::isTransient);
+    }
+
+    /** Every object whose key starts with the prefix's key, in key order. */
+    public List<S3Uri> list(S3Uri prefix) {
+        return retry.run("listing " + prefix, () -> {
+            List<S3Uri> out = new ArrayList<>();
+            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(prefix.bucket()).prefix(prefix.key())
+                    .recursive(true).build())) {
+                try {
+                    out.add(new S3Uri(prefix.bucket(), r.get().objectName()));
+                } catch (ErrorResponseException e) {
+                    throw missingOr(e, prefix);
+                }
+            }
+            return out;
+        }, ObjectStore::isTransient);
+    }
+
+    private static Exception missingOr(ErrorResponseException e, S3Uri uri) {
+        return MISSING.contains(e.errorResponse().code()) ? new ObjectNotFoundException(uri) : e;
+    }
+}

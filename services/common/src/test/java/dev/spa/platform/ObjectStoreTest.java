@@ -1,0 +1,81 @@
+package dev.spa.platform;
+
+import dev.spa.SpaException;
+import dev.spa.testkit.S3Server;
+import io.minio.MinioClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The object store on a real S3 server: deterministic keys, missing objects named, bounded retries. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ObjectStoreTest {
+    private S3Server s3;
+    private ObjectStore store;
+
+    @BeforeAll
+    void start(@TempDir Path dir) {
+        s3 = S3Server.start(dir.resolve("s3"), "spa-access", "spa-secret-key");
+        store = ObjectStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey());
+        store.ensureBucket("spa");
+    }
+
+    @AfterAll
+    void stop() {
+        s3.close();
+    }
+
+    @Test
+    void writesReadsAndOverwritesAtDeterministicKeys() {
+        JobKeys keys = new JobKeys("spa", "job-7");
+        assertEquals("s3://spa/jobs/job-7/pruned.onnx", keys.prunedModel().toString());
+        assertFalse(store.exists(keys.prunedModel()));
+        store.put(keys.prunedModel(), bytes("first"), "application/octet-stream");
+        store.put(keys.prunedModel(), bytes("second"), "application/octet-stream");
+        assertArrayEquals(bytes("second"), store.get(keys.prunedModel()), "a redelivered write replaces the object");
+        assertEquals(List.of(keys.prunedModel()), store.list(new S3Uri("spa", "jobs/job-7/")));
+        store.ensureBucket("spa");
+    }
+
+    @Test
+    void aMissingObjectOrBucketIsNamedAndNotRetried() {
+        S3Uri missing = S3Uri.parse("s3://spa/models/none.onnx");
+        ObjectNotFoundException e = assertThrows(ObjectNotFoundException.class, () -> store.get(missing));
+        assertEquals("no object at s3://spa/models/none.onnx", e.getMessage());
+        assertThrows(ObjectNotFoundException.class, () -> store.get(S3Uri.parse("s3://no-such-bucket/x")));
+    }
+
+    @Test
+    void badAddressesAndJobIdsAreRefusedWithTheReason() {
+        assertThrows(SpaException.class, () -> S3Uri.parse("http://spa/x"));
+        assertThrows(SpaException.class, () -> new JobKeys("spa", "../escape"));
+    }
+
+    @Test
+    void anUnreachableStoreFailsAfterBoundedRetries() {
+        int closedPort = dev.spa.testkit.ServerProcess.freePort();
+        ObjectStore down = new ObjectStore(MinioClient.builder().endpoint("http://127.0.0.1:" + closedPort)
+                .credentials("a", "b").build(), new Retry(3, Duration.ofMillis(10), Duration.ofMillis(20)));
+        long t0 = System.nanoTime();
+        SpaException e = assertThrows(SpaException.class, () -> down.put(S3Uri.parse("s3://spa/x"), bytes("x"), "text/plain"));
+        assertTrue(e.getMessage().contains("after 3 attempt(s)"), e.getMessage());
+        assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "bounded");
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
