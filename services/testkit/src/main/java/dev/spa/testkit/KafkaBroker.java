@@ -45,7 +45,8 @@ public final class KafkaBroker extends ServerProcess {
                     "num.partitions=3",
                     "auto.create.topics.enable=true") + "\n");
             Process format = new ProcessBuilder(java(), "-cp", classpath, "kafka.tools.StorageTool", "format",
-                    "-t", Base64Uuid.random(), "-c", config.toString())
+                    // "=" form: an id may begin with '-', which the tool would otherwise read as an option
+                    "--cluster-id=" + Base64Uuid.random(), "--config=" + config.toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("format.log").toFile()).start();
             if (format.waitFor() != 0) {
                 throw new IllegalStateException("formatting Kafka's storage failed:\n" + Files.readString(dir.resolve("format.log")));

@@ -1,0 +1,50 @@
+package dev.spa.platform;
+
+import dev.spa.events.PruningRequest;
+
+/**
+ * Per-job policy: the configured defaults, with every field the event sets taking precedence.
+ * Filled in once at ingest, so every later stage reads one complete request.
+ */
+public final class Policies {
+    private Policies() {
+    }
+
+    public static PruningRequest withDefaults(PruningRequest given, PruningRequest defaults) {
+        PruningRequest.Builder b = defaults.toBuilder();
+        if (!given.getCriterion().isEmpty()) {
+            b.setCriterion(given.getCriterion());
+        }
+        if (!given.getTarget().isEmpty()) {
+            b.setTarget(given.getTarget());
+        }
+        if (given.hasGlobal()) {
+            b.setGlobal(given.getGlobal());
+        }
+        if (!given.getHessianSource().isEmpty()) {
+            b.setHessianSource(given.getHessianSource());
+        }
+        if (!given.getCalibrationUri().isEmpty()) {
+            b.setCalibrationUri(given.getCalibrationUri());
+        }
+        if (!given.getUpdate().isEmpty()) {
+            b.setUpdate(given.getUpdate());
+        }
+        if (given.getRoundTo() > 0) {
+            b.setRoundTo(given.getRoundTo());
+        }
+        if (given.getMinChannels() > 0) {
+            b.setMinChannels(given.getMinChannels());
+        }
+        if (given.getExcludeCount() > 0) {
+            b.clearExclude().addAllExclude(given.getExcludeList());
+        }
+        if (given.getInputStd() > 0) {
+            b.setInputMean(given.getInputMean()).setInputStd(given.getInputStd());
+        }
+        if (!given.getEvaluationInputsUri().isEmpty()) {
+            b.setEvaluationInputsUri(given.getEvaluationInputsUri()).setEvaluationLabelsUri(given.getEvaluationLabelsUri());
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.spa.ingest;
+
+import dev.spa.events.PruningRequest;
+import dev.spa.platform.ObjectStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Builds ingest's collaborators from configuration (object store, bucket, limits, policy defaults). */
+@ApplicationScoped
+public class IngestSetup {
+    @ConfigProperty(name = "spa.s3.endpoint")
+    String endpoint;
+
+    @ConfigProperty(name = "spa.s3.access-key")
+    String accessKey;
+
+    @ConfigProperty(name = "spa.s3.secret-key")
+    String secretKey;
+
+    @ConfigProperty(name = "spa.bucket", defaultValue = "spa")
+    String bucket;
+
+    @ConfigProperty(name = "spa.model.max-bytes", defaultValue = "2147483647")
+    long maxBytes;
+
+    @ConfigProperty(name = "spa.policy.criterion", defaultValue = "obspa")
+    String criterion;
+
+    @ConfigProperty(name = "spa.policy.target", defaultValue = "macs=0.5")
+    String target;
+
+    @ConfigProperty(name = "spa.policy.global", defaultValue = "true")
+    boolean global;
+
+    @ConfigProperty(name = "spa.policy.hessian-source", defaultValue = "data-free")
+    String hessianSource;
+
+    @ConfigProperty(name = "spa.policy.round-to", defaultValue = "1")
+    int roundTo;
+
+    @Produces
+    @Singleton
+    ObjectStore objectStore() {
+        ObjectStore store = ObjectStore.connect(endpoint, accessKey, secretKey);
+        store.ensureBucket(bucket);
+        return store;
+    }
+
+    @Produces
+    @Singleton
+    ModelValidator validator(ObjectStore store) {
+        PruningRequest defaults = PruningRequest.newBuilder().setCriterion(criterion).setTarget(target).setGlobal(global)
+                .setHessianSource(hessianSource).setRoundTo(roundTo).setMinChannels(1).build();
+        return new ModelValidator(store, bucket, maxBytes, defaults);
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+}

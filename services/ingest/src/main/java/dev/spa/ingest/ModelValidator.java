@@ -1,0 +1,78 @@
+package dev.spa.ingest;
+
+import dev.spa.SpaException;
+import dev.spa.events.JobAccepted;
+import dev.spa.events.ModelRegistered;
+import dev.spa.events.PruningRequest;
+import dev.spa.ir.Model;
+import dev.spa.ir.ModelLoader;
+import dev.spa.platform.JobKeys;
+import dev.spa.platform.JobRejected;
+import dev.spa.platform.ObjectNotFoundException;
+import dev.spa.platform.ObjectStore;
+import dev.spa.platform.Policies;
+import dev.spa.platform.S3Uri;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Checks a registered model before any work is spent on it: the address, that the object exists,
+ * its size and checksum, and that the engine's loader accepts it; then copies it under the job's
+ * own key. Every refusal is a {@link JobRejected} with a code and the engine's reason.
+ */
+public final class ModelValidator {
+    private final ObjectStore store;
+    private final String bucket;
+    private final long sizeLimit;
+    private final PruningRequest defaults;
+
+    public ModelValidator(ObjectStore store, String bucket, long sizeLimit, PruningRequest defaults) {
+        this.store = store;
+        this.bucket = bucket;
+        this.sizeLimit = sizeLimit;
+        this.defaults = defaults;
+    }
+
+    public JobAccepted validate(ModelRegistered event) {
+        S3Uri uri;
+        try {
+            uri = S3Uri.parse(event.getModelUri());
+        } catch (SpaException e) {
+            throw new JobRejected("BAD_MODEL_URI", e.getMessage(), true);
+        }
+        byte[] bytes;
+        try {
+            bytes = store.get(uri);
+        } catch (ObjectNotFoundException e) {
+            throw new JobRejected("MODEL_NOT_FOUND", e.getMessage(), true);
+        }
+        if (bytes.length > sizeLimit) {
+            throw new JobRejected("MODEL_TOO_LARGE", uri + " is " + bytes.length + " bytes, over the limit of " + sizeLimit, false);
+        }
+        String sha256 = sha256(bytes);
+        if (!event.getSha256().isEmpty() && !event.getSha256().equalsIgnoreCase(sha256)) {
+            throw new JobRejected("CHECKSUM_MISMATCH", uri + " has SHA-256 " + sha256 + ", the event says " + event.getSha256(), false);
+        }
+        Model model;
+        try {
+            model = new ModelLoader(sizeLimit).load(bytes, null, uri.toString());
+        } catch (SpaException e) {
+            throw new JobRejected("INVALID_MODEL", e.getMessage(), false, e);
+        }
+        JobKeys keys = new JobKeys(bucket, event.getJobId());
+        store.put(keys.model(), bytes, "application/octet-stream");
+        return JobAccepted.newBuilder().setJobId(event.getJobId()).setModelUri(keys.model().toString()).setSha256(sha256)
+                .setRequest(Policies.withDefaults(event.getRequest(), defaults)).setBatchId(event.getBatchId())
+                .setModelBytes(bytes.length).setNodes(model.graph().nodes().size()).setAcceptedAtMs(System.currentTimeMillis()).build();
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

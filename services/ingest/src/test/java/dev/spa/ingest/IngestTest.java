@@ -1,0 +1,130 @@
+package dev.spa.ingest;
+
+import dev.spa.events.JobAccepted;
+import dev.spa.events.JobFailed;
+import dev.spa.events.ModelRegistered;
+import dev.spa.platform.ObjectStore;
+import dev.spa.platform.S3Uri;
+import dev.spa.platform.Topics;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Ingest on a real Kafka broker and a real S3 server. */
+@QuarkusTest
+@QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = true)
+class IngestTest {
+    @TestHTTPResource("/")
+    URL base;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private static byte[] digitsModel() throws Exception {
+        Path model = Path.of(System.getProperty("spa.shared.dir", "../../../shared"), "models", "digits_mobilenet.onnx");
+        Assumptions.assumeTrue(Files.isRegularFile(model), "skipped: " + model + " is absent (the shared test models live beside the repository)");
+        return Files.readAllBytes(model);
+    }
+
+    private String upload(byte[] body, String query) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "models" + query))
+                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, r.statusCode(), r.body());
+        Matcher m = Pattern.compile("\"jobId\":\"([^\"]+)\"").matcher(r.body());
+        assertTrue(m.find(), r.body());
+        return m.group(1);
+    }
+
+    private String awaitStatus(String jobId, String state) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "jobs/" + jobId)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            last = r.statusCode() + " " + r.body();
+            if (r.statusCode() == 200 && r.body().contains("\"state\": \"" + state + "\"")) {
+                return r.body();
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError("job " + jobId + " never reached " + state + "; last answer: " + last);
+    }
+
+    @Test
+    void anUploadedModelIsValidatedAcceptedWithThePolicyAndVisibleOverHttp() throws Exception {
+        String jobId = upload(digitsModel(), "?name=digits.onnx&criterion=l2&target=macs%3D0.4");
+        JobAccepted accepted = JobAccepted.parseFrom(TopicReader.await(Topics.JOBS_ACCEPTED, r -> TopicReader.keyIs(r, jobId)).value());
+        assertEquals("s3://spa/jobs/" + jobId + "/model.onnx", accepted.getModelUri());
+        assertEquals("l2", accepted.getRequest().getCriterion(), "the upload's override");
+        assertEquals("macs=0.4", accepted.getRequest().getTarget());
+        assertEquals("data-free", accepted.getRequest().getHessianSource(), "the configured default");
+        assertTrue(accepted.getNodes() > 10);
+        awaitStatus(jobId, "ACCEPTED");
+    }
+
+    @Test
+    void aCorruptModelFailsWithTheLoadersReason() throws Exception {
+        String jobId = upload("definitely not a protobuf model".getBytes(StandardCharsets.UTF_8), "?name=broken.onnx");
+        JobFailed failed = JobFailed.parseFrom(TopicReader.await(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, jobId)).value());
+        assertEquals("INVALID_MODEL", failed.getErrorCode());
+        assertEquals("ingest", failed.getStage());
+        assertTrue(failed.getMessage().contains("not a valid ONNX protobuf") || failed.getMessage().contains("no graph nodes"), failed.getMessage());
+        String status = awaitStatus(jobId, "FAILED");
+        assertTrue(status.contains("INVALID_MODEL"), status);
+    }
+
+    @Test
+    void unparseableAndUnknownModelMessagesGoToTheDeadLetterTopicWithTheReason() throws Exception {
+        TopicReader.send(Topics.MODELS_REGISTERED, "garbage-1", new byte[] {(byte) 0xff, 0x01, 0x02});
+        ConsumerRecord<byte[], byte[]> dead = TopicReader.await(Topics.deadLetter(Topics.MODELS_REGISTERED), r -> TopicReader.keyIs(r, "garbage-1"));
+        assertTrue(TopicReader.header(dead, "dead-letter-reason").contains("not a ModelRegistered protobuf"), TopicReader.header(dead, "dead-letter-reason"));
+
+        ModelRegistered missing = ModelRegistered.newBuilder().setJobId("missing-1").setModelUri("s3://spa/models/nothing.onnx").build();
+        TopicReader.send(Topics.MODELS_REGISTERED, "missing-1", missing.toByteArray());
+        JobFailed failed = JobFailed.parseFrom(TopicReader.await(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, "missing-1")).value());
+        assertEquals("MODEL_NOT_FOUND", failed.getErrorCode());
+        ConsumerRecord<byte[], byte[]> deadMissing = TopicReader.await(Topics.deadLetter(Topics.MODELS_REGISTERED), r -> TopicReader.keyIs(r, "missing-1"));
+        assertTrue(TopicReader.header(deadMissing, "dead-letter-reason").contains("no object at s3://spa/models/nothing.onnx"));
+    }
+
+    @Test
+    void aBucketNotificationForANewOnnxObjectStartsAJob() throws Exception {
+        ObjectStore store = ObjectStore.connect(RealServersResource.s3.endpoint(), RealServersResource.s3.accessKey(), RealServersResource.s3.secretKey());
+        store.ensureBucket("registry");
+        store.put(new S3Uri("registry", "team a/digits.onnx"), digitsModel(), "application/octet-stream");
+        String notification = "{\"EventName\":\"s3:ObjectCreated:Put\",\"Key\":\"registry/team%20a/digits.onnx\",\"Records\":[{"
+                + "\"eventName\":\"s3:ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"registry\"},"
+                + "\"object\":{\"key\":\"team+a%2Fdigits.onnx\",\"eTag\":\"abc123\",\"size\":1}}}]}";
+        TopicReader.send(Topics.BUCKET_EVENTS, "registry/team a/digits.onnx", notification.getBytes(StandardCharsets.UTF_8));
+        JobAccepted accepted = JobAccepted.parseFrom(TopicReader.await(Topics.JOBS_ACCEPTED,
+                r -> TopicReader.keyIs(r, new String(r.key(), StandardCharsets.UTF_8)) && parse(r).getJobId().startsWith("obj-")).value());
+        assertTrue(accepted.getModelUri().startsWith("s3://spa/jobs/obj-"), accepted.getModelUri());
+        assertEquals("obspa", accepted.getRequest().getCriterion(), "bucket notifications use the configured policy");
+    }
+
+    private static JobAccepted parse(ConsumerRecord<byte[], byte[]> r) {
+        try {
+            return JobAccepted.parseFrom(r.value());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
