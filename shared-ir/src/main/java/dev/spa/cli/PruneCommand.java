@@ -4,17 +4,15 @@ import dev.spa.SpaException;
 import dev.spa.deps.Analysis;
 import dev.spa.deps.ManifestWriter;
 import dev.spa.importance.BatchNormScaleCriterion;
-import dev.spa.importance.Criteria;
 import dev.spa.importance.Criterion;
-import dev.spa.importance.GroupScorer;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
+import dev.spa.linalg.CpuLinalg;
+import dev.spa.plan.PolicyParts;
+import dev.spa.plan.PruningPolicy;
 import dev.spa.select.SelectionOptions;
 import dev.spa.select.Target;
-import dev.spa.obspa.Obspa;
-import dev.spa.obspa.ObspaCriterion;
 import dev.spa.surgery.Pruner;
-import dev.spa.surgery.WeightUpdate;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,7 +33,7 @@ final class PruneCommand {
 
     static void run(String[] argv, PrintStream out, PrintStream err) throws IOException {
         Set<String> valued = new HashSet<>(Set.of("o", "output", "criterion", "ratio", "target", "round-to", "min-channels",
-                "exclude", "aggregate", "normalize", "seed", "max-size"));
+                "exclude", "max-size"));
         valued.addAll(ObspaOptions.VALUED);
         Set<String> flags = new HashSet<>(Set.of("global"));
         flags.addAll(ObspaOptions.FLAGS);
@@ -52,23 +50,17 @@ final class PruneCommand {
         }
         SelectionOptions options = new SelectionOptions(target, args.has("global"), (int) args.number("min-channels", 1),
                 (int) args.number("round-to", 1), exclude);
-        String criterionName = args.get("criterion", "l1");
+        PruningPolicy policy = ObspaOptions.policy(args, options);
 
         long t0 = System.nanoTime();
         err.println("loading " + input);
         Model model = new ModelLoader((long) args.number("max-size", ModelLoader.DEFAULT_SIZE_LIMIT)).load(input);
         err.println("analysing " + model.graph().nodes().size() + " nodes");
         Analysis analysis = Analysis.of(model);
-        Obspa obspa = ObspaOptions.wanted(args) ? ObspaOptions.build(args, analysis, err) : null;
-        Criterion criterion = criterionName.equals("obspa") ? new ObspaCriterion(obspa, ObspaCriterion.Order.valueOf(args.get("obspa-order", "greedy").toUpperCase()))
-                : Criteria.byName(criterionName, (long) args.number("seed", 0));
-        WeightUpdate update = obspa == null ? WeightUpdate.NONE : ObspaOptions.update(args, analysis, obspa);
-        // OBSPA's losses are already relative to each layer's output energy: comparable as they are
-        GroupScorer scorer = new GroupScorer(criterion,
-                GroupScorer.Aggregation.valueOf(args.get("aggregate", "sum").toUpperCase()),
-                GroupScorer.Normalization.valueOf(args.get("normalize", criterionName.equals("obspa") ? "none" : "mean").toUpperCase()));
+        PolicyParts parts = PolicyParts.build(policy, analysis, new CpuLinalg(), err::println);
+        Criterion criterion = parts.scorer().criterion();
         long t1 = System.nanoTime();
-        Pruner.Result r = new Pruner(err::println).prune(input.getFileName().toString(), analysis, scorer, options, update);
+        Pruner.Result r = new Pruner(err::println).prune(input.getFileName().toString(), analysis, parts.scorer(), options, parts.update());
         if (criterion instanceof BatchNormScaleCriterion bn && bn.groupsWithoutBatchNorm() > 0) {
             err.println("note: " + bn.groupsWithoutBatchNorm() + " groups have no BatchNormalization (folded into Conv?); they were scored by L2");
         }

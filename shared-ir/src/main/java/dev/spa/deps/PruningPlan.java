@@ -24,6 +24,34 @@ public final class PruningPlan {
         this.keptChannels = Collections.unmodifiableMap(copy);
     }
 
+    /**
+     * The plan a record states, checked against the model it is applied to: every group must exist
+     * with the same channel count and be prunable, every kept channel in range.
+     */
+    public static PruningPlan of(dev.spa.manifest.PlanRecord record, Analysis analysis) {
+        Map<Integer, Group> groups = new HashMap<>();
+        analysis.prunableGroups().forEach(g -> groups.put(g.id(), g));
+        Map<Integer, int[]> kept = new LinkedHashMap<>();
+        for (dev.spa.manifest.GroupPlan gp : record.getGroupsList()) {
+            Group g = groups.get(gp.getId());
+            if (g == null || g.channels() != gp.getChannels()) {
+                throw new dev.spa.SpaException("the plan's group " + gp.getId() + " (" + gp.getChannels()
+                        + " channels) is not a prunable group of this model" + (g == null ? "" : " (it has " + g.channels() + ")"));
+            }
+            int[] k = gp.getKeptList().stream().mapToInt(Integer::intValue).toArray();
+            for (int c : k) {
+                if (c < 0 || c >= g.channels()) {
+                    throw new dev.spa.SpaException("the plan keeps channel " + c + " of group " + g.id() + ", which has " + g.channels());
+                }
+            }
+            if (k.length == 0) {
+                throw new dev.spa.SpaException("the plan keeps no channel of group " + g.id());
+            }
+            kept.put(g.id(), k);
+        }
+        return new PruningPlan(kept);
+    }
+
     public static PruningPlan empty() {
         return new PruningPlan(Map.of());
     }

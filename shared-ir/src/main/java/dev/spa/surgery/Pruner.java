@@ -31,7 +31,21 @@ public final class Pruner {
         return prune(modelName, analysis, scorer, options, WeightUpdate.NONE);
     }
 
+    /** Scores and selection without the cut: what the scorer service hands to the exporter. */
+    public record Planned(PruningPlan plan, PlanRecord record, Cost before, Cost after, double meanScoreRemoved,
+                          double meanScoreKept, long scoreMillis, long selectMillis) {
+    }
+
     public Result prune(String modelName, Analysis analysis, GroupScorer scorer, SelectionOptions options, WeightUpdate update) {
+        Planned p = plan(modelName, analysis, scorer, options);
+        long t0 = System.nanoTime();
+        progress.accept(update == WeightUpdate.NONE ? "cutting the model" : "updating kept weights (" + update.name() + ") and cutting the model");
+        Model pruned = Surgery.apply(analysis, p.plan(), update);
+        return new Result(pruned, p.plan(), p.record(), p.before(), p.after(), p.scoreMillis(), p.selectMillis(),
+                (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    public Planned plan(String modelName, Analysis analysis, GroupScorer scorer, SelectionOptions options) {
         long t0 = System.nanoTime();
         progress.accept("scoring " + analysis.prunableGroups().size() + " prunable groups by " + scorer.criterion().name());
         Map<Integer, double[]> scores = new LinkedHashMap<>();
@@ -43,11 +57,32 @@ public final class Pruner {
         ChannelSelector selector = new ChannelSelector(analysis);
         PruningPlan plan = selector.select(scores, options);
         long t2 = System.nanoTime();
-        progress.accept(update == WeightUpdate.NONE ? "cutting the model" : "updating kept weights (" + update.name() + ") and cutting the model");
-        Model pruned = Surgery.apply(analysis, plan, update);
-        long t3 = System.nanoTime();
         PlanRecord record = ManifestWriter.plan(modelName, scorer.criterion().name(), options.target().toString(), analysis, plan);
-        return new Result(pruned, plan, record, selector.cost(PruningPlan.empty()), selector.cost(plan),
-                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
+        double[] removedKept = meanScores(scores, plan);
+        return new Planned(plan, record, selector.cost(PruningPlan.empty()), selector.cost(plan), removedKept[0], removedKept[1],
+                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+    }
+
+    /** The mean score of the channels removed and of those kept, across groups (how clear-cut the selection was). */
+    private static double[] meanScores(Map<Integer, double[]> scores, PruningPlan plan) {
+        double[] sum = new double[2];
+        long[] count = new long[2];
+        scores.forEach((id, s) -> {
+            int[] kept = plan.keptChannels().get(id);
+            boolean[] keep = new boolean[s.length];
+            if (kept == null) {
+                java.util.Arrays.fill(keep, true);
+            } else {
+                for (int k : kept) {
+                    keep[k] = true;
+                }
+            }
+            for (int c = 0; c < s.length; c++) {
+                int i = keep[c] ? 1 : 0;
+                sum[i] += s[c];
+                count[i]++;
+            }
+        });
+        return new double[] {count[0] == 0 ? 0 : sum[0] / count[0], count[1] == 0 ? 0 : sum[1] / count[1]};
     }
 }

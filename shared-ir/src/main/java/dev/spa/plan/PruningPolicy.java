@@ -1,0 +1,76 @@
+package dev.spa.plan;
+
+import dev.spa.SpaException;
+import dev.spa.select.SelectionOptions;
+
+import java.nio.file.Path;
+
+/**
+ * Everything that decides how a model is pruned, as the CLI's flags and the platform's requests
+ * state it: the criterion and its Hessian source, the selection and the weight update.
+ *
+ * @param criterion    l1, l2, random, bn or obspa
+ * @param hessianSource data-free, ood or calibration (used by obspa and by an OBSPA update)
+ * @param calibration  raw float32 samples, with hessianSource calibration
+ * @param update       none, obspa or obspa-sequential; empty for the measured best for the criterion and source
+ * @param order        greedy or independent (how OBSPA orders a group's channels)
+ */
+public record PruningPolicy(String criterion, SelectionOptions selection, String hessianSource, Path calibration,
+                            String update, double inputMean, double inputStd, double rho, boolean channelCovariance,
+                            double dampening, String order, int oodSamples, long seed, String aggregate, String normalize) {
+    public PruningPolicy {
+        if (!java.util.Set.of("data-free", "ood", "calibration").contains(hessianSource)) {
+            throw new SpaException("Hessian source '" + hessianSource + "' is unknown: use data-free, ood or calibration");
+        }
+        if (hessianSource.equals("calibration") && calibration == null) {
+            throw new SpaException("the calibration Hessian source needs calibration samples");
+        }
+        if (!(inputStd > 0)) {
+            throw new SpaException("input standard deviation must be positive, not " + inputStd);
+        }
+    }
+
+    /** The defaults measured best in BENCHMARKS.md, for a criterion and selection. */
+    public static PruningPolicy of(String criterion, SelectionOptions selection) {
+        return new PruningPolicy(criterion, selection, "data-free", null, "", 0, 1, 0.5, true, 0.1, "greedy", 256, 0, "sum", "");
+    }
+
+    public PruningPolicy withSource(String source, Path calibrationSamples) {
+        return new PruningPolicy(criterion, selection, source, calibrationSamples, update, inputMean, inputStd, rho, channelCovariance,
+                dampening, order, oodSamples, seed, aggregate, normalize);
+    }
+
+    public PruningPolicy withInputStatistics(double mean, double std) {
+        return new PruningPolicy(criterion, selection, hessianSource, calibration, update, mean, std, rho, channelCovariance,
+                dampening, order, oodSamples, seed, aggregate, normalize);
+    }
+
+    public PruningPolicy withUpdate(String kind) {
+        return new PruningPolicy(criterion, selection, hessianSource, calibration, kind, inputMean, inputStd, rho, channelCovariance,
+                dampening, order, oodSamples, seed, aggregate, normalize);
+    }
+
+    public boolean usesObspa() {
+        return criterion.equals("obspa") || effectiveUpdate().startsWith("obspa");
+    }
+
+    /**
+     * The update asked for, or the one measured best (BENCHMARKS.md): with calibration data the
+     * sequential re-fit; with synthetic or no data the all-at-once update (re-fitting to noise
+     * overfits it); no update for the magnitude criteria.
+     */
+    public String effectiveUpdate() {
+        if (!update.isEmpty()) {
+            return update;
+        }
+        if (!criterion.equals("obspa")) {
+            return "none";
+        }
+        return hessianSource.equals("calibration") ? "obspa-sequential" : "obspa";
+    }
+
+    /** OBSPA's losses are already relative to each layer's output energy: comparable as they are. */
+    public String effectiveNormalization() {
+        return !normalize.isEmpty() ? normalize : criterion.equals("obspa") ? "none" : "mean";
+    }
+}
