@@ -2,7 +2,6 @@ package dev.spa.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.spa.events.JobStatus;
 import dev.spa.events.ModelRegistered;
 import dev.spa.platform.S3Uri;
 import io.smallrye.common.annotation.Blocking;
@@ -42,10 +41,7 @@ public class BucketNotifications {
         }
         CompletionStage<Void> sent = CompletableFuture.completedFuture(null);
         for (ModelRegistered m : models) {
-            sent = sent.thenCompose(v -> publisher.registered(m.getJobId(), m))
-                    .thenCompose(v -> publisher.status(JobStatus.newBuilder().setJobId(m.getJobId()).setState(JobStatus.State.REGISTERED)
-                            .setStage("ingest").setDetail("bucket notification for " + m.getModelUri())
-                            .setUpdatedAtMs(System.currentTimeMillis()).setModelUri(m.getModelUri()).build()));
+            sent = sent.thenCompose(v -> publisher.registered(m));
         }
         return sent.thenCompose(v -> message.ack());
     }

@@ -2,26 +2,15 @@ package dev.spa.ingest;
 
 import dev.spa.events.PruningRequest;
 import dev.spa.platform.ObjectStore;
+import dev.spa.platform.StoreSetup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Builds ingest's collaborators from configuration (object store, bucket, limits, policy defaults). */
+/** Builds ingest's validator from configuration: the size limit and the per-job policy defaults. */
 @ApplicationScoped
 public class IngestSetup {
-    @ConfigProperty(name = "spa.s3.endpoint")
-    String endpoint;
-
-    @ConfigProperty(name = "spa.s3.access-key")
-    String accessKey;
-
-    @ConfigProperty(name = "spa.s3.secret-key")
-    String secretKey;
-
-    @ConfigProperty(name = "spa.bucket", defaultValue = "spa")
-    String bucket;
-
     @ConfigProperty(name = "spa.model.max-bytes", defaultValue = "2147483647")
     long maxBytes;
 
@@ -42,21 +31,9 @@ public class IngestSetup {
 
     @Produces
     @Singleton
-    ObjectStore objectStore() {
-        ObjectStore store = ObjectStore.connect(endpoint, accessKey, secretKey);
-        store.ensureBucket(bucket);
-        return store;
-    }
-
-    @Produces
-    @Singleton
-    ModelValidator validator(ObjectStore store) {
+    ModelValidator validator(ObjectStore store, StoreSetup setup) {
         PruningRequest defaults = PruningRequest.newBuilder().setCriterion(criterion).setTarget(target).setGlobal(global)
                 .setHessianSource(hessianSource).setRoundTo(roundTo).setMinChannels(1).build();
-        return new ModelValidator(store, bucket, maxBytes, defaults);
-    }
-
-    public String bucket() {
-        return bucket;
+        return new ModelValidator(store, setup.bucket(), maxBytes, defaults);
     }
 }

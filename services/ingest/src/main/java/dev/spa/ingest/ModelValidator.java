@@ -11,6 +11,7 @@ import dev.spa.platform.JobRejected;
 import dev.spa.platform.ObjectNotFoundException;
 import dev.spa.platform.ObjectStore;
 import dev.spa.platform.Policies;
+import dev.spa.platform.Requests;
 import dev.spa.platform.S3Uri;
 
 import java.security.MessageDigest;
@@ -36,6 +37,9 @@ public final class ModelValidator {
     }
 
     public JobAccepted validate(ModelRegistered event) {
+        long started = System.currentTimeMillis();
+        PruningRequest request = Policies.withDefaults(event.getRequest(), defaults);
+        Requests.check(request);
         S3Uri uri;
         try {
             uri = S3Uri.parse(event.getModelUri());
@@ -64,8 +68,10 @@ public final class ModelValidator {
         JobKeys keys = new JobKeys(bucket, event.getJobId());
         store.put(keys.model(), bytes, "application/octet-stream");
         return JobAccepted.newBuilder().setJobId(event.getJobId()).setModelUri(keys.model().toString()).setSha256(sha256)
-                .setRequest(Policies.withDefaults(event.getRequest(), defaults)).setBatchId(event.getBatchId())
-                .setModelBytes(bytes.length).setNodes(model.graph().nodes().size()).setAcceptedAtMs(System.currentTimeMillis()).build();
+                .setRequest(request).setBatchId(event.getBatchId())
+                .setModelBytes(bytes.length).setNodes(model.graph().nodes().size()).setAcceptedAtMs(System.currentTimeMillis())
+                .setRegisteredAtMs(event.getRegisteredAtMs() > 0 ? event.getRegisteredAtMs() : started)
+                .setIngestMs(System.currentTimeMillis() - started).build();
     }
 
     static String sha256(byte[] bytes) {

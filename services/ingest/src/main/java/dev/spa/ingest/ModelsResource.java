@@ -3,7 +3,10 @@ package dev.spa.ingest;
 import dev.spa.events.JobStatus;
 import dev.spa.events.ModelRegistered;
 import dev.spa.events.PruningRequest;
+import dev.spa.platform.JobEvents;
+import dev.spa.platform.JobRef;
 import dev.spa.platform.ObjectStore;
+import dev.spa.platform.StoreSetup;
 import dev.spa.platform.S3Uri;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -27,7 +30,10 @@ public class ModelsResource {
     ObjectStore store;
 
     @Inject
-    IngestSetup setup;
+    StoreSetup setup;
+
+    @Inject
+    JobEvents events;
 
     @Inject
     Publisher publisher;
@@ -63,10 +69,8 @@ public class ModelsResource {
         }
         ModelRegistered event = ModelRegistered.newBuilder().setJobId(jobId).setModelUri(uri.toString()).setRequest(request)
                 .setSha256(ModelValidator.sha256(body)).setRegisteredAtMs(System.currentTimeMillis()).build();
-        publisher.registered(jobId, event).thenCompose(v -> publisher.status(JobStatus.newBuilder().setJobId(jobId)
-                .setState(JobStatus.State.REGISTERED).setStage("ingest").setDetail("uploaded to " + uri)
-                .setUpdatedAtMs(System.currentTimeMillis()).setModelUri(uri.toString()).build()))
-                .toCompletableFuture().join();
+        publisher.registered(event).thenCompose(v -> events.status(new JobRef(jobId, "", uri.toString()),
+                JobStatus.State.REGISTERED, "ingest", "uploaded to " + uri)).toCompletableFuture().join();
         return Response.accepted(Map.of("jobId", jobId, "modelUri", uri.toString(), "status", "/jobs/" + jobId)).build();
     }
 }

@@ -26,6 +26,12 @@ public class StatusView {
         }
     }
 
+    /** Whether the job got past registration (accepted, or further, or failed): a redelivered registration is a duplicate. */
+    public boolean pastRegistration(String jobId) {
+        JobStatus s = latest.get(jobId);
+        return s != null && s.getState().getNumber() > JobStatus.State.REGISTERED_VALUE;
+    }
+
     public Optional<JobStatus> get(String jobId) {
         return Optional.ofNullable(latest.get(jobId));
     }

@@ -6,6 +6,8 @@ import dev.spa.events.ModelRegistered;
 import dev.spa.platform.ObjectStore;
 import dev.spa.platform.S3Uri;
 import dev.spa.platform.Topics;
+import dev.spa.testkit.RealServersResource;
+import dev.spa.testkit.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;

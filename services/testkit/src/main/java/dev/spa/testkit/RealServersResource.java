@@ -1,7 +1,5 @@
-package dev.spa.ingest;
+package dev.spa.testkit;
 
-import dev.spa.testkit.KafkaBroker;
-import dev.spa.testkit.S3Server;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.io.IOException;
@@ -11,13 +9,13 @@ import java.util.Map;
 
 /** Starts a real Kafka broker and a real S3 server for the service under test, and points it at them. */
 public class RealServersResource implements QuarkusTestResourceLifecycleManager {
-    static volatile KafkaBroker kafka;
-    static volatile S3Server s3;
+    public static volatile KafkaBroker kafka;
+    public static volatile S3Server s3;
 
     @Override
     public Map<String, String> start() {
         try {
-            Path dir = Files.createTempDirectory("spa-ingest-test");
+            Path dir = Files.createTempDirectory("spa-service-test");
             kafka = KafkaBroker.start(dir.resolve("kafka"));
             s3 = S3Server.start(dir.resolve("s3"), "spa-access", "spa-test-secret");
         } catch (IOException e) {

@@ -1,4 +1,4 @@
-package dev.spa.ingest;
+package dev.spa.testkit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -15,18 +15,18 @@ import java.util.UUID;
 import java.util.function.Predicate;
 
 /** Test-side Kafka: sends raw records and waits for the first record on a topic that matches. */
-final class TopicReader {
+public final class TopicReader {
     private TopicReader() {
     }
 
-    static void send(String topic, String key, byte[] value) throws Exception {
+    public static void send(String topic, String key, byte[] value) throws Exception {
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers", RealServersResource.kafka.bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             p.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value)).get();
         }
     }
 
-    static ConsumerRecord<byte[], byte[]> await(String topic, Predicate<ConsumerRecord<byte[], byte[]>> match) {
+    public static ConsumerRecord<byte[], byte[]> await(String topic, Predicate<ConsumerRecord<byte[], byte[]>> match) {
         Map<String, Object> config = Map.of("bootstrap.servers", RealServersResource.kafka.bootstrapServers(),
                 "group.id", "test-" + UUID.randomUUID(), "auto.offset.reset", "earliest");
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -43,11 +43,11 @@ final class TopicReader {
         throw new AssertionError("no matching record on " + topic + " within 90 s");
     }
 
-    static boolean keyIs(ConsumerRecord<byte[], byte[]> r, String key) {
+    public static boolean keyIs(ConsumerRecord<byte[], byte[]> r, String key) {
         return r.key() != null && new String(r.key(), StandardCharsets.UTF_8).equals(key);
     }
 
-    static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+    public static String header(ConsumerRecord<byte[], byte[]> r, String name) {
         var h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }

@@ -1,0 +1,24 @@
+package dev.spa.platform;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One step of the pipeline as {@link StageRunner} drives it: parse the input event, name the job,
+ * do the work and publish the outputs. Refusals are {@link JobRejected}s.
+ */
+public interface Stage<I> {
+    /** ingest, grouping, scorer or exporter: the stage label on metrics, statuses and failures. */
+    String name();
+
+    /** The protobuf message the stage consumes, for error messages. */
+    String inputName();
+
+    I parse(byte[] payload) throws InvalidProtocolBufferException;
+
+    JobRef job(I input);
+
+    /** Does the work and returns when its outputs (events and objects) are written. */
+    CompletionStage<Void> process(I input);
+}
