@@ -1,6 +1,8 @@
 package dev.spa.platform;
 
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -26,6 +28,11 @@ public class StoreSetup {
         ObjectStore store = ObjectStore.connect(endpoint, accessKey, secretKey);
         store.ensureBucket(bucket);
         return store;
+    }
+
+    /** Connects at start-up, so a wrong endpoint or credential stops the service with the reason, not its first job. */
+    void onStart(@Observes StartupEvent event, ObjectStore store) {
+        store.exists(new S3Uri(bucket, "jobs/"));
     }
 
     /** The platform's bucket: jobs/, uploads/ and batches/ live there. */

@@ -1,0 +1,91 @@
+package dev.spa.grouping;
+
+import dev.spa.events.GroupsReady;
+import dev.spa.events.JobAccepted;
+import dev.spa.events.JobFailed;
+import dev.spa.manifest.GroupManifest;
+import dev.spa.onnx.Onnx;
+import dev.spa.platform.ObjectStore;
+import dev.spa.platform.S3Uri;
+import dev.spa.platform.Topics;
+import dev.spa.testkit.RealServersResource;
+import dev.spa.testkit.TopicReader;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The grouping stage on a real Kafka broker and a real S3 server. */
+@QuarkusTest
+@QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = true)
+class GroupingTest {
+    private static ObjectStore store() {
+        return ObjectStore.connect(RealServersResource.s3.endpoint(), RealServersResource.s3.accessKey(), RealServersResource.s3.secretKey());
+    }
+
+    private static JobAccepted accepted(String jobId, String modelUri) {
+        return JobAccepted.newBuilder().setJobId(jobId).setModelUri(modelUri).build();
+    }
+
+    @Test
+    void anAcceptedModelGetsItsManifestInlineAndInTheStore() throws Exception {
+        Path file = Path.of(System.getProperty("spa.shared.dir", "../../../shared"), "models", "digits_mobilenet.onnx");
+        Assumptions.assumeTrue(Files.isRegularFile(file), "skipped: " + file + " is absent (the shared test models live beside the repository)");
+        S3Uri uri = new S3Uri("spa", "jobs/g-1/model.onnx");
+        store().put(uri, Files.readAllBytes(file), "application/octet-stream");
+        TopicReader.send(Topics.JOBS_ACCEPTED, "g-1", accepted("g-1", uri.toString()).toByteArray());
+
+        GroupsReady ready = GroupsReady.parseFrom(TopicReader.await(Topics.GROUPS, r -> TopicReader.keyIs(r, "g-1")).value());
+        assertEquals("g-1", ready.getJob().getJobId());
+        assertTrue(ready.getPrunableGroups() > 3, "digits has several prunable groups: " + ready.getPrunableGroups());
+        assertEquals(ready.getGroups(), ready.getInline().getGroupsCount());
+        GroupManifest stored = GroupManifest.parseFrom(store().get(new S3Uri("spa", "jobs/g-1/manifest.pb")));
+        assertArrayEquals(ready.getInline().toByteArray(), stored.toByteArray());
+    }
+
+    @Test
+    void aModelWithNothingPrunableFailsWithTheReasons() throws Exception {
+        // one Relu from input to output: no channel can go without changing the model's interface
+        Onnx.ModelProto relu = Onnx.ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setVersion(17))
+                .setGraph(Onnx.GraphProto.newBuilder().setName("relu")
+                        .addNode(Onnx.NodeProto.newBuilder().setOpType("Relu").addInput("x").addOutput("y"))
+                        .addInput(value("x")).addOutput(value("y"))).build();
+        S3Uri uri = new S3Uri("spa", "jobs/g-2/model.onnx");
+        store().put(uri, relu.toByteArray(), "application/octet-stream");
+        TopicReader.send(Topics.JOBS_ACCEPTED, "g-2", accepted("g-2", uri.toString()).toByteArray());
+        JobFailed failed = JobFailed.parseFrom(TopicReader.await(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, "g-2")).value());
+        assertEquals("NOTHING_TO_PRUNE", failed.getErrorCode());
+        assertEquals("grouping", failed.getStage());
+        assertTrue(failed.getMessage().contains("no group of"), failed.getMessage());
+    }
+
+    @Test
+    void unparseableAndMissingModelMessagesGoToTheDeadLetterTopicWithTheReason() throws Exception {
+        TopicReader.send(Topics.JOBS_ACCEPTED, "g-garbage", new byte[] {(byte) 0xff, 0x01});
+        ConsumerRecord<byte[], byte[]> dead = TopicReader.await(Topics.deadLetter(Topics.JOBS_ACCEPTED), r -> TopicReader.keyIs(r, "g-garbage"));
+        assertTrue(TopicReader.header(dead, "dead-letter-reason").contains("not a JobAccepted protobuf"));
+
+        TopicReader.send(Topics.JOBS_ACCEPTED, "g-missing", accepted("g-missing", "s3://spa/jobs/g-missing/model.onnx").toByteArray());
+        JobFailed failed = JobFailed.parseFrom(TopicReader.await(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, "g-missing")).value());
+        assertEquals("MODEL_NOT_FOUND", failed.getErrorCode());
+        ConsumerRecord<byte[], byte[]> deadMissing = TopicReader.await(Topics.deadLetter(Topics.JOBS_ACCEPTED), r -> TopicReader.keyIs(r, "g-missing"));
+        assertTrue(TopicReader.header(deadMissing, "dead-letter-reason").contains("no object at s3://spa/jobs/g-missing/model.onnx"),
+                TopicReader.header(deadMissing, "dead-letter-reason"));
+    }
+
+    private static Onnx.ValueInfoProto value(String name) {
+        return Onnx.ValueInfoProto.newBuilder().setName(name).setType(Onnx.TypeProto.newBuilder().setTensorType(
+                Onnx.TypeProto.Tensor.newBuilder().setElemType(1).setShape(Onnx.TensorShapeProto.newBuilder()
+                        .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(1))
+                        .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(4))))).build();
+    }
+}
