@@ -1,0 +1,169 @@
+package dev.spa.exporter;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.spa.SpaException;
+import dev.spa.deps.Analysis;
+import dev.spa.deps.ManifestWriter;
+import dev.spa.deps.PruningPlan;
+import dev.spa.events.Cost;
+import dev.spa.events.JobAccepted;
+import dev.spa.events.JobReport;
+import dev.spa.events.JobStatus;
+import dev.spa.events.ModelPruned;
+import dev.spa.events.PlanReady;
+import dev.spa.events.StageTimings;
+import dev.spa.ir.Model;
+import dev.spa.platform.EventSender;
+import dev.spa.platform.JobEvents;
+import dev.spa.platform.JobKeys;
+import dev.spa.platform.JobModels;
+import dev.spa.platform.JobRef;
+import dev.spa.platform.JobRejected;
+import dev.spa.platform.ObjectNotFoundException;
+import dev.spa.platform.ObjectStore;
+import dev.spa.platform.S3Uri;
+import dev.spa.platform.Stage;
+import dev.spa.platform.StageRunner;
+import dev.spa.platform.StoreSetup;
+import dev.spa.select.ChannelSelector;
+import dev.spa.surgery.Surgery;
+import dev.spa.surgery.UpdatedTensors;
+import dev.spa.surgery.WeightUpdate;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * spa.plans → spa.models.pruned: cuts the model by the plan with the scorer's updated tensors, checks
+ * the result in ONNX Runtime, and writes {@code pruned.onnx}, {@code plan.json} and {@code report.json}
+ * under {@code jobs/<id>/} before announcing it.
+ */
+@ApplicationScoped
+public class ExporterStage implements Stage<PlanReady> {
+    @Inject
+    ObjectStore store;
+
+    @Inject
+    StoreSetup setup;
+
+    @Inject
+    JobEvents events;
+
+    @Inject
+    StageRunner runner;
+
+    @Inject
+    MeterRegistry metrics;
+
+    @Inject
+    @Channel("pruned")
+    Emitter<byte[]> pruned;
+
+    @Incoming("plans")
+    @Blocking
+    public CompletionStage<Void> consume(Message<byte[]> message) {
+        return runner.run(this, message);
+    }
+
+    @Override
+    public String name() {
+        return "exporter";
+    }
+
+    @Override
+    public String inputName() {
+        return "PlanReady";
+    }
+
+    @Override
+    public PlanReady parse(byte[] payload) throws InvalidProtocolBufferException {
+        return PlanReady.parseFrom(payload);
+    }
+
+    @Override
+    public JobRef job(PlanReady input) {
+        return JobRef.of(input.getJob());
+    }
+
+    @Override
+    public CompletionStage<Void> process(PlanReady planned) {
+        long started = System.currentTimeMillis();
+        JobAccepted job = planned.getJob();
+        Model original = JobModels.load(store, job.getModelUri());
+        Analysis analysis = JobModels.analyse(original);
+        Model cut = cut(analysis, planned);
+        byte[] prunedBytes = cut.toBytes();
+        RuntimeCheck check = RuntimeCheck.run(original.toBytes(), prunedBytes);
+        Evaluation accuracy = Evaluation.of(store, job.getRequest(), original, cut);
+
+        ChannelSelector costs = new ChannelSelector(analysis);
+        dev.spa.cost.Cost before = costs.cost(PruningPlan.empty());
+        dev.spa.cost.Cost after = costs.cost(PruningPlan.of(planned.getPlan(), analysis));
+        JobKeys keys = setup.keys(job.getJobId());
+        store.put(keys.prunedModel(), prunedBytes, "application/octet-stream");
+        store.put(keys.plan(), ManifestWriter.json(planned.getPlan()).getBytes(StandardCharsets.UTF_8), "application/json");
+
+        long exportMs = System.currentTimeMillis() - started;
+        ModelPruned result = ModelPruned.newBuilder().setJobId(job.getJobId()).setBatchId(job.getBatchId())
+                .setPrunedModelUri(keys.prunedModel().toString()).setPlanUri(keys.plan().toString()).setReportUri(keys.report().toString())
+                .setBefore(cost(before, check.latencyBeforeMs(), job.getModelBytes(), accuracy.before()))
+                .setAfter(cost(after, check.latencyAfterMs(), prunedBytes.length, accuracy.after()))
+                .setOutputDeviation(check.relativeDeviation())
+                .setTimings(StageTimings.newBuilder().setIngestMs(job.getIngestMs()).setGroupingMs(planned.getGroupingMs())
+                        .setScoringMs(planned.getScoringMs()).setExportMs(exportMs)
+                        .setEndToEndMs(System.currentTimeMillis() - job.getRegisteredAtMs()))
+                .build();
+        JobReport report = JobReport.newBuilder().setResult(result).setRequest(job.getRequest()).setModelSha256(job.getSha256())
+                .setBackend(planned.getBackend()).setHessianSource(planned.getHessianSource()).setGroupsPruned(planned.getPlan().getGroupsCount())
+                .setMeanScoreRemoved(planned.getMeanScoreRemoved()).setMeanScoreKept(planned.getMeanScoreKept())
+                .setVerification("loaded and run in ONNX Runtime at batch 1 on random inputs; output shapes equal the original's").build();
+        store.put(keys.report(), ManifestWriter.json(report).getBytes(StandardCharsets.UTF_8), "application/json");
+        record(result, before, after);
+        String detail = String.format("MACs %.1f%%, parameters %.1f%% of the original; pruned model at %s",
+                100.0 * after.macsRatio(before), 100.0 * after.paramsRatio(before), keys.prunedModel());
+        return EventSender.send(pruned, job.getJobId(), result).thenCompose(v -> events.status(JobRef.of(job),
+                JobStatus.State.DONE, name(), detail, keys.prunedModel().toString()));
+    }
+
+    /** The surgery with the scorer's updated tensors put back first. */
+    private Model cut(Analysis analysis, PlanReady planned) {
+        try {
+            PruningPlan plan = PruningPlan.of(planned.getPlan(), analysis);
+            WeightUpdate update = WeightUpdate.NONE;
+            if (!planned.getUpdatedTensorsUri().isEmpty()) {
+                byte[] stored;
+                try {
+                    stored = store.get(S3Uri.parse(planned.getUpdatedTensorsUri()));
+                } catch (ObjectNotFoundException e) {
+                    throw new JobRejected("UPDATED_TENSORS_NOT_FOUND", e.getMessage(), true);
+                }
+                update = UpdatedTensors.replacing(UpdatedTensors.fromBytes(stored), "stored update");
+            }
+            return Surgery.apply(analysis, plan, update);
+        } catch (JobRejected e) {
+            throw e;
+        } catch (SpaException e) {
+            throw new JobRejected("SURGERY_FAILED", e.getMessage(), false, e);
+        }
+    }
+
+    private static Cost cost(dev.spa.cost.Cost c, double latencyMs, long bytes, double accuracy) {
+        return Cost.newBuilder().setParams(c.params()).setMacs(c.macs()).setLatencyMsBatch1(latencyMs).setFileBytes(bytes)
+                .setAccuracy(accuracy).build();
+    }
+
+    private void record(ModelPruned result, dev.spa.cost.Cost before, dev.spa.cost.Cost after) {
+        metrics.counter("spa_params_removed_total").increment(before.params() - after.params());
+        metrics.counter("spa_macs_removed_total").increment(before.macs() - after.macs());
+        metrics.summary("spa_model_bytes", "stage", name(), "model", "pruned").record(result.getAfter().getFileBytes());
+        metrics.summary("spa_macs_kept_ratio").record(after.macsRatio(before));
+    }
+}

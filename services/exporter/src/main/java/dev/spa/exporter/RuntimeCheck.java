@@ -1,0 +1,46 @@
+package dev.spa.exporter;
+
+import dev.spa.SpaException;
+import dev.spa.platform.JobRejected;
+import dev.spa.runtime.OnnxRunner;
+import dev.spa.runtime.Outputs;
+
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * The pruned model checked in ONNX Runtime against the original on the same random inputs: it must
+ * load, run and give outputs of the original's shapes. Also measures both models' latency at batch 1.
+ */
+public record RuntimeCheck(double relativeDeviation, double latencyBeforeMs, double latencyAfterMs) {
+    private static final int THREADS = 2;
+
+    public static RuntimeCheck run(byte[] original, byte[] pruned) {
+        try (OnnxRunner before = new OnnxRunner(original, THREADS); OnnxRunner after = open(pruned)) {
+            Map<String, float[]> inputs = before.randomInputs(1, 42);
+            Outputs a = before.run(inputs, 1);
+            Outputs b;
+            try {
+                b = after.run(inputs, 1);
+            } catch (SpaException e) {
+                throw new JobRejected("VERIFICATION_FAILED", "the pruned model does not run in ONNX Runtime: " + e.getMessage(), false, e);
+            }
+            for (String name : a.shapes().keySet()) {
+                long[] shape = b.shapes().get(name);
+                if (!Arrays.equals(a.shapes().get(name), shape)) {
+                    throw new JobRejected("VERIFICATION_FAILED", "output " + name + " is " + Arrays.toString(shape)
+                            + " after pruning, " + Arrays.toString(a.shapes().get(name)) + " before", false);
+                }
+            }
+            return new RuntimeCheck(a.relativeError(b), before.latencyMillis(1, 2, 7), after.latencyMillis(1, 2, 7));
+        }
+    }
+
+    private static OnnxRunner open(byte[] pruned) {
+        try {
+            return new OnnxRunner(pruned, THREADS);
+        } catch (SpaException e) {
+            throw new JobRejected("VERIFICATION_FAILED", "ONNX Runtime refuses the pruned model: " + e.getMessage(), false, e);
+        }
+    }
+}

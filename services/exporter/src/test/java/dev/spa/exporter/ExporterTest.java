@@ -1,0 +1,99 @@
+package dev.spa.exporter;
+
+import dev.spa.deps.Analysis;
+import dev.spa.events.JobAccepted;
+import dev.spa.events.JobFailed;
+import dev.spa.events.ModelPruned;
+import dev.spa.events.PlanReady;
+import dev.spa.ir.ModelLoader;
+import dev.spa.linalg.CpuLinalg;
+import dev.spa.manifest.GroupPlan;
+import dev.spa.manifest.PlanRecord;
+import dev.spa.plan.PolicyParts;
+import dev.spa.plan.PruningPolicy;
+import dev.spa.platform.ObjectStore;
+import dev.spa.platform.S3Uri;
+import dev.spa.platform.Topics;
+import dev.spa.select.SelectionOptions;
+import dev.spa.select.Target;
+import dev.spa.surgery.Pruner;
+import dev.spa.surgery.UpdatedTensors;
+import dev.spa.testkit.RealServersResource;
+import dev.spa.testkit.TopicReader;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The exporter stage on a real Kafka broker and a real S3 server, with the plan made by the engine in the test. */
+@QuarkusTest
+@QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = true)
+class ExporterTest {
+    private static ObjectStore store() {
+        return ObjectStore.connect(RealServersResource.s3.endpoint(), RealServersResource.s3.accessKey(), RealServersResource.s3.secretKey());
+    }
+
+    private static Path digits() {
+        Path file = Path.of(System.getProperty("spa.shared.dir", "../../../shared"), "models", "digits_mobilenet.onnx");
+        Assumptions.assumeTrue(Files.isRegularFile(file), "skipped: " + file + " is absent (the shared test models live beside the repository)");
+        return file;
+    }
+
+    private static JobAccepted storedJob(String jobId) throws Exception {
+        byte[] bytes = Files.readAllBytes(digits());
+        S3Uri uri = new S3Uri("spa", "jobs/" + jobId + "/model.onnx");
+        store().put(uri, bytes, "application/octet-stream");
+        return JobAccepted.newBuilder().setJobId(jobId).setModelUri(uri.toString()).setModelBytes(bytes.length)
+                .setRegisteredAtMs(System.currentTimeMillis()).build();
+    }
+
+    @Test
+    void aPlanWithStoredTensorsBecomesAVerifiedPrunedModelPlanAndReport() throws Exception {
+        JobAccepted job = storedJob("e-1");
+        Analysis analysis = Analysis.of(new ModelLoader().load(digits()));
+        SelectionOptions selection = new SelectionOptions(Target.parse("macs=0.5"), true, 1, 1, Set.of());
+        PolicyParts parts = PolicyParts.build(PruningPolicy.of("obspa", selection).withInputStatistics(0.3, 0.38), analysis, new CpuLinalg(), s -> { });
+        Pruner.Planned planned = new Pruner(s -> { }).plan("digits", analysis, parts.scorer(), selection);
+        S3Uri tensors = new S3Uri("spa", "jobs/e-1/updated-tensors.pb");
+        store().put(tensors, UpdatedTensors.toBytes(UpdatedTensors.of(analysis, planned.plan(), parts.update())), "application/x-protobuf");
+        PlanReady plan = PlanReady.newBuilder().setJob(job).setPlan(planned.record()).setUpdatedTensorsUri(tensors.toString()).build();
+        TopicReader.send(Topics.PLANS, "e-1", plan.toByteArray());
+
+        ModelPruned done = ModelPruned.parseFrom(TopicReader.await(Topics.MODELS_PRUNED, r -> TopicReader.keyIs(r, "e-1")).value());
+        assertEquals("s3://spa/jobs/e-1/pruned.onnx", done.getPrunedModelUri());
+        assertTrue(done.getAfter().getMacs() <= 0.5 * done.getBefore().getMacs(), done.getAfter().getMacs() + " of " + done.getBefore().getMacs());
+        assertTrue(done.getAfter().getFileBytes() < done.getBefore().getFileBytes());
+        assertTrue(done.getBefore().getLatencyMsBatch1() > 0 && done.getAfter().getLatencyMsBatch1() > 0);
+        byte[] pruned = store().get(S3Uri.parse(done.getPrunedModelUri()));
+        assertEquals(done.getAfter().getFileBytes(), pruned.length);
+        assertEquals(done.getAfter().getMacs(), new dev.spa.select.ChannelSelector(Analysis.of(new ModelLoader().load(pruned, null, "pruned")))
+                .cost(dev.spa.deps.PruningPlan.empty()).macs(),
+                "the stored model has the MACs the event promises");
+        String report = new String(store().get(S3Uri.parse(done.getReportUri())), StandardCharsets.UTF_8);
+        assertTrue(report.contains("\"outputDeviation\"") && report.contains("ONNX Runtime"), report);
+        assertTrue(new String(store().get(S3Uri.parse(done.getPlanUri())), StandardCharsets.UTF_8).contains("\"kept\""));
+    }
+
+    @Test
+    void aPlanForAnotherModelFailsTheJobAndGarbageIsDeadLettered() throws Exception {
+        JobAccepted job = storedJob("e-2");
+        PlanRecord wrong = PlanRecord.newBuilder().addGroups(GroupPlan.newBuilder().setId(9999).setChannels(3).addKept(0)).build();
+        TopicReader.send(Topics.PLANS, "e-2", PlanReady.newBuilder().setJob(job).setPlan(wrong).build().toByteArray());
+        JobFailed failed = JobFailed.parseFrom(TopicReader.await(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, "e-2")).value());
+        assertEquals("SURGERY_FAILED", failed.getErrorCode());
+        assertTrue(failed.getMessage().contains("group 9999"), failed.getMessage());
+
+        TopicReader.send(Topics.PLANS, "e-garbage", new byte[] {(byte) 0xff, 0x01});
+        ConsumerRecord<byte[], byte[]> dead = TopicReader.await(Topics.deadLetter(Topics.PLANS), r -> TopicReader.keyIs(r, "e-garbage"));
+        assertTrue(TopicReader.header(dead, "dead-letter-reason").contains("not a PlanReady protobuf"));
+    }
+}

@@ -1,0 +1,138 @@
+package dev.spa.scorer;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.spa.SpaException;
+import dev.spa.deps.Analysis;
+import dev.spa.events.GroupsReady;
+import dev.spa.events.JobAccepted;
+import dev.spa.events.JobStatus;
+import dev.spa.events.PlanReady;
+import dev.spa.events.PruningRequest;
+import dev.spa.ir.Tensor;
+import dev.spa.linalg.CpuLinalg;
+import dev.spa.plan.PolicyParts;
+import dev.spa.plan.PruningPolicy;
+import dev.spa.platform.EventSender;
+import dev.spa.platform.JobEvents;
+import dev.spa.platform.JobKeys;
+import dev.spa.platform.JobModels;
+import dev.spa.platform.JobRef;
+import dev.spa.platform.JobRejected;
+import dev.spa.platform.ObjectStore;
+import dev.spa.platform.Requests;
+import dev.spa.platform.Stage;
+import dev.spa.platform.StageRunner;
+import dev.spa.platform.StoreSetup;
+import dev.spa.platform.StoredFiles;
+import dev.spa.surgery.Pruner;
+import dev.spa.surgery.UpdatedTensors;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * spa.groups → spa.plans: scores every prunable group by the job's criterion, selects the channels
+ * to keep for its target, and runs the weight update (OBSPA), storing only the tensors it changed at
+ * {@code jobs/<id>/updated-tensors.pb}. The plan travels in the event.
+ */
+@ApplicationScoped
+public class ScorerStage implements Stage<GroupsReady> {
+    private static final Logger LOG = Logger.getLogger(ScorerStage.class);
+
+    @Inject
+    ObjectStore store;
+
+    @Inject
+    StoreSetup setup;
+
+    @Inject
+    JobEvents events;
+
+    @Inject
+    StageRunner runner;
+
+    @Inject
+    @Channel("plans")
+    Emitter<byte[]> plans;
+
+    @Incoming("groups")
+    @Blocking
+    public CompletionStage<Void> consume(Message<byte[]> message) {
+        return runner.run(this, message);
+    }
+
+    @Override
+    public String name() {
+        return "scorer";
+    }
+
+    @Override
+    public String inputName() {
+        return "GroupsReady";
+    }
+
+    @Override
+    public GroupsReady parse(byte[] payload) throws InvalidProtocolBufferException {
+        return GroupsReady.parseFrom(payload);
+    }
+
+    @Override
+    public JobRef job(GroupsReady input) {
+        return JobRef.of(input.getJob());
+    }
+
+    @Override
+    public CompletionStage<Void> process(GroupsReady groups) {
+        long started = System.currentTimeMillis();
+        JobAccepted job = groups.getJob();
+        PruningRequest request = job.getRequest();
+        Analysis analysis = JobModels.analyse(JobModels.load(store, job.getModelUri()));
+        if (analysis.groups().size() != groups.getGroups()) {
+            throw new JobRejected("MANIFEST_MISMATCH", "the model has " + analysis.groups().size() + " groups, the manifest "
+                    + groups.getGroups() + ": the model changed after grouping", false);
+        }
+        Path calibration = request.getHessianSource().equals("calibration")
+                ? StoredFiles.fetch(store, request.getCalibrationUri(), "calibration data", "CALIBRATION_NOT_FOUND") : null;
+        try {
+            PruningPolicy policy = Requests.policy(request, calibration);
+            PolicyParts parts;
+            Pruner.Planned planned;
+            List<Tensor> updated;
+            try {
+                parts = PolicyParts.build(policy, analysis, new CpuLinalg(), line -> LOG.debugf("job %s: %s", job.getJobId(), line));
+                planned = new Pruner(line -> LOG.infof("job %s: %s", job.getJobId(), line))
+                        .plan(job.getModelUri(), analysis, parts.scorer(), policy.selection());
+                updated = UpdatedTensors.of(analysis, planned.plan(), parts.update());
+            } catch (JobRejected e) {
+                throw e;
+            } catch (SpaException e) {
+                throw new JobRejected("SCORING_FAILED", e.getMessage(), false, e);
+            }
+            JobKeys keys = setup.keys(job.getJobId());
+            PlanReady.Builder ready = PlanReady.newBuilder().setJob(job).setPlan(planned.record()).setBackend("cpu")
+                    .setMeanScoreRemoved(planned.meanScoreRemoved()).setMeanScoreKept(planned.meanScoreKept())
+                    .setGroupingMs(groups.getGroupingMs()).setHessianSource(parts.hessianDescription());
+            if (!updated.isEmpty()) {
+                store.put(keys.updatedTensors(), UpdatedTensors.toBytes(updated), "application/x-protobuf");
+                ready.setUpdatedTensorsUri(keys.updatedTensors().toString());
+            }
+            PlanReady plan = ready.setScoringMs(System.currentTimeMillis() - started).build();
+            String detail = String.format("%s: %d groups lose channels; MACs %.1f%% of the original, update %s",
+                    parts.scorer().criterion().name(), planned.record().getGroupsCount(),
+                    100.0 * planned.after().macs() / Math.max(1, planned.before().macs()), parts.update().name());
+            return EventSender.send(plans, job.getJobId(), plan)
+                    .thenCompose(v -> events.status(JobRef.of(job), JobStatus.State.PLANNED, name(), detail));
+        } finally {
+            StoredFiles.delete(calibration);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.spa.scorer;
+
+import dev.spa.events.GroupsReady;
+import dev.spa.events.JobAccepted;
+import dev.spa.events.JobFailed;
+import dev.spa.events.PlanReady;
+import dev.spa.events.PruningRequest;
+import dev.spa.platform.ObjectStore;
+import dev.spa.platform.S3Uri;
+import dev.spa.platform.Topics;
+import dev.spa.surgery.UpdatedTensors;
+import dev.spa.testkit.RealServersResource;
+import dev.spa.testkit.TopicReader;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The scorer stage on a real Kafka broker and a real S3 server. */
+@QuarkusTest
+@QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = true)
+class ScorerTest {
+    private static ObjectStore store() {
+        return ObjectStore.connect(RealServersResource.s3.endpoint(), RealServersResource.s3.accessKey(), RealServersResource.s3.secretKey());
+    }
+
+    /** The digits model stored as job {@code jobId}'s copy, and its grouping result with {@code request}. */
+    private static GroupsReady digitsJob(String jobId, PruningRequest request) throws Exception {
+        Path file = Path.of(System.getProperty("spa.shared.dir", "../../../shared"), "models", "digits_mobilenet.onnx");
+        Assumptions.assumeTrue(Files.isRegularFile(file), "skipped: " + file + " is absent (the shared test models live beside the repository)");
+        S3Uri uri = new S3Uri("spa", "jobs/" + jobId + "/model.onnx");
+        store().put(uri, Files.readAllBytes(file), "application/octet-stream");
+        int groups = dev.spa.deps.Analysis.of(new dev.spa.ir.ModelLoader().load(file)).groups().size();
+        return GroupsReady.newBuilder().setJob(JobAccepted.newBuilder().setJobId(jobId).setModelUri(uri.toString()).setRequest(request))
+                .setGroups(groups).build();
+    }
+
+    @Test
+    void obspaPlansTheTargetAndStoresTheTensorsItUpdated() throws Exception {
+        PruningRequest request = PruningRequest.newBuilder().setCriterion("obspa").setTarget("macs=0.5").setGlobal(true)
+                .setHessianSource("data-free").setInputMean(0.3).setInputStd(0.38).build();
+        TopicReader.send(Topics.GROUPS, "s-1", digitsJob("s-1", request).toByteArray());
+        PlanReady plan = PlanReady.parseFrom(TopicReader.await(Topics.PLANS, r -> TopicReader.keyIs(r, "s-1")).value());
+        assertTrue(plan.getPlan().getGroupsCount() > 0, "some groups lose channels");
+        assertEquals("obspa", plan.getPlan().getCriterion());
+        assertEquals("cpu", plan.getBackend());
+        assertEquals("s3://spa/jobs/s-1/updated-tensors.pb", plan.getUpdatedTensorsUri());
+        assertFalse(UpdatedTensors.fromBytes(store().get(S3Uri.parse(plan.getUpdatedTensorsUri()))).isEmpty());
+        assertTrue(plan.getMeanScoreRemoved() < plan.getMeanScoreKept(), "the channels removed score lower than those kept");
+    }
+
+    @Test
+    void aRequestTheEngineCannotFollowFailsTheJobWithTheReason() throws Exception {
+        PruningRequest request = PruningRequest.newBuilder().setCriterion("magic").setTarget("macs=0.5").build();
+        TopicReader.send(Topics.GROUPS, "s-2", digitsJob("s-2", request).toByteArray());
+        JobFailed failed = JobFailed.parseFrom(TopicReader.await(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, "s-2")).value());
+        assertEquals("BAD_REQUEST", failed.getErrorCode());
+        assertEquals("scorer", failed.getStage());
+        assertTrue(failed.getMessage().contains("criterion 'magic' is unknown"), failed.getMessage());
+    }
+
+    @Test
+    void unparseableAndMissingModelMessagesGoToTheDeadLetterTopicWithTheReason() throws Exception {
+        TopicReader.send(Topics.GROUPS, "s-garbage", new byte[] {(byte) 0xff, 0x01});
+        ConsumerRecord<byte[], byte[]> dead = TopicReader.await(Topics.deadLetter(Topics.GROUPS), r -> TopicReader.keyIs(r, "s-garbage"));
+        assertTrue(TopicReader.header(dead, "dead-letter-reason").contains("not a GroupsReady protobuf"));
+
+        GroupsReady missing = GroupsReady.newBuilder().setJob(JobAccepted.newBuilder().setJobId("s-missing")
+                .setModelUri("s3://spa/jobs/s-missing/model.onnx")).build();
+        TopicReader.send(Topics.GROUPS, "s-missing", missing.toByteArray());
+        JobFailed failed = JobFailed.parseFrom(TopicReader.await(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, "s-missing")).value());
+        assertEquals("MODEL_NOT_FOUND", failed.getErrorCode());
+        ConsumerRecord<byte[], byte[]> deadMissing = TopicReader.await(Topics.deadLetter(Topics.GROUPS), r -> TopicReader.keyIs(r, "s-missing"));
+        assertTrue(TopicReader.header(deadMissing, "dead-letter-reason").contains("no object at s3://spa/jobs/s-missing/model.onnx"));
+    }
+}
