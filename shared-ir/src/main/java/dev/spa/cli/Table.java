@@ -4,14 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A plain-text table with aligned columns. */
-final class Table {
+public final class Table {
     private final List<String[]> rows = new ArrayList<>();
 
-    Table(String... header) {
+    public Table(String... header) {
         rows.add(header);
     }
 
-    Table row(Object... cells) {
+    public Table row(Object... cells) {
         String[] r = new String[cells.length];
         for (int i = 0; i < cells.length; i++) {
             r[i] = String.valueOf(cells[i]);
@@ -20,7 +20,7 @@ final class Table {
         return this;
     }
 
-    String render() {
+    public String render() {
         int cols = rows.get(0).length;
         int[] width = new int[cols];
         for (String[] r : rows) {
@@ -45,11 +45,11 @@ final class Table {
         return sb.toString();
     }
 
-    static String millions(long n) {
+    public static String millions(long n) {
         return String.format("%.3fM", n / 1e6);
     }
 
-    static String percent(double ratio) {
+    public static String percent(double ratio) {
         return String.format("%.1f%%", ratio * 100);
     }
 }

@@ -38,4 +38,9 @@ public record JobKeys(String bucket, String jobId) {
     public S3Uri report() {
         return at("report.json");
     }
+
+    /** A batch's objects live under {@code batches/<batch-id>/}. */
+    public static S3Uri batch(String bucket, String batchId, String name) {
+        return new S3Uri(bucket, "batches/" + new JobKeys(bucket, batchId).jobId() + "/" + name);
+    }
 }

@@ -32,7 +32,7 @@ public record RuntimeCheck(double relativeDeviation, double latencyBeforeMs, dou
                             + " after pruning, " + Arrays.toString(a.shapes().get(name)) + " before", false);
                 }
             }
-            return new RuntimeCheck(a.relativeError(b), before.latencyMillis(1, 2, 7), after.latencyMillis(1, 2, 7));
+            return new RuntimeCheck(a.relativeError(b), before.latencyMillis(1, 5, 21), after.latencyMillis(1, 5, 21));
         }
     }
 

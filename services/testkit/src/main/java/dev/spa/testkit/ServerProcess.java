@@ -20,12 +20,19 @@ public class ServerProcess implements AutoCloseable {
     private final Path log;
 
     protected ServerProcess(String name, List<String> command, Path workDir, Path log) {
+        this(name, command, java.util.Map.of(), workDir, log);
+    }
+
+    /** @param environment added to the child's environment (secrets go here, never on its command line) */
+    protected ServerProcess(String name, List<String> command, java.util.Map<String, String> environment, Path workDir, Path log) {
         this.name = name;
         this.log = log;
         try {
             Files.createDirectories(workDir);
-            this.process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(environment);
+            this.process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + ": " + e.getMessage(), e);
         }
@@ -42,7 +49,11 @@ public class ServerProcess implements AutoCloseable {
         return dir;
     }
 
-    static String java() {
+    public String name() {
+        return name;
+    }
+
+    protected static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
@@ -72,7 +83,7 @@ public class ServerProcess implements AutoCloseable {
         throw new IllegalStateException(name + " did not open port " + port + " within " + timeout + ":\n" + logTail());
     }
 
-    static void sleep(long millis) {
+    protected static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
@@ -92,6 +103,16 @@ public class ServerProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** Stops it the hard way, as a crash or an evicted pod would: no shutdown hooks, nothing finished. */
+    public void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        try {
+            process.destroyForcibly().waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -16,31 +16,52 @@ import java.util.function.Predicate;
 
 /** Test-side Kafka: sends raw records and waits for the first record on a topic that matches. */
 public final class TopicReader {
+    private static volatile String servers;
+
     private TopicReader() {
     }
 
+    /** Points the reader at a broker other than {@link RealServersResource}'s (the local stack's). */
+    public static void use(String bootstrapServers) {
+        servers = bootstrapServers;
+    }
+
+    private static String servers() {
+        return servers != null ? servers : RealServersResource.kafka.bootstrapServers();
+    }
+
     public static void send(String topic, String key, byte[] value) throws Exception {
-        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers", RealServersResource.kafka.bootstrapServers()),
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers", servers()),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             p.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value)).get();
         }
     }
 
     public static ConsumerRecord<byte[], byte[]> await(String topic, Predicate<ConsumerRecord<byte[], byte[]>> match) {
-        Map<String, Object> config = Map.of("bootstrap.servers", RealServersResource.kafka.bootstrapServers(),
+        return awaitAll(topic, match, 1, Duration.ofSeconds(90)).get(0);
+    }
+
+    /** Waits for {@code count} matching records, in topic order per partition. */
+    public static List<ConsumerRecord<byte[], byte[]>> awaitAll(String topic, Predicate<ConsumerRecord<byte[], byte[]>> match,
+                                                              int count, Duration timeout) {
+        List<ConsumerRecord<byte[], byte[]>> found = new java.util.ArrayList<>();
+        Map<String, Object> config = Map.of("bootstrap.servers", servers(),
                 "group.id", "test-" + UUID.randomUUID(), "auto.offset.reset", "earliest");
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
                     if (match.test(r)) {
-                        return r;
+                        found.add(r);
+                        if (found.size() == count) {
+                            return found;
+                        }
                     }
                 }
             }
         }
-        throw new AssertionError("no matching record on " + topic + " within 90 s");
+        throw new AssertionError(found.size() + " of " + count + " matching records on " + topic + " within " + timeout.toSeconds() + " s");
     }
 
     public static boolean keyIs(ConsumerRecord<byte[], byte[]> r, String key) {

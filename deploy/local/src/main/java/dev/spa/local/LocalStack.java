@@ -1,0 +1,115 @@
+package dev.spa.local;
+
+import dev.spa.platform.ObjectStore;
+import dev.spa.platform.TopicSetup;
+import dev.spa.testkit.KafkaBroker;
+import dev.spa.testkit.S3Server;
+import dev.spa.testkit.ServerProcess;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The embedded default deployment with no Docker: a real Kafka broker (KRaft, from Maven Central's
+ * jars), a real S3 server (S3Proxy, filesystem backend, signatures checked) and the four services,
+ * each a child process with its log in the stack's folder. Closing it stops everything it started.
+ */
+public final class LocalStack implements AutoCloseable {
+    public static final List<String> SERVICES = List.of("ingest", "grouping", "scorer", "exporter");
+    /** OBSPA on a large model holds every layer's inverse Hessian: the scorer gets the room. */
+    private static final Map<String, String> HEAPS = Map.of("ingest", "1g", "grouping", "2g", "scorer", "6g", "exporter", "3g");
+    private static final String ACCESS_KEY = "spa-local";
+
+    private final Path dir;
+    private final Path servicesDir;
+    private final KafkaBroker kafka;
+    private final S3Server s3;
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+
+    private LocalStack(Path dir, Path servicesDir, KafkaBroker kafka, S3Server s3) {
+        this.dir = dir;
+        this.servicesDir = servicesDir;
+        this.kafka = kafka;
+        this.s3 = s3;
+    }
+
+    /** Starts the servers, creates the topics, then the services; on any failure stops what was started. */
+    public static LocalStack start(Path dir, Path servicesDir) {
+        KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"));
+        S3Server s3 = null;
+        LocalStack stack = null;
+        try {
+            s3 = S3Server.start(dir.resolve("s3"), ACCESS_KEY, HexFormat.of().formatHex(SecureRandom.getSeed(16)));
+            TopicSetup.create(kafka.bootstrapServers(), 3, (short) 1);
+            stack = new LocalStack(dir, servicesDir, kafka, s3);
+            for (String name : SERVICES) {
+                stack.startService(name);
+            }
+            return stack;
+        } catch (RuntimeException e) {
+            if (stack != null) {
+                stack.close();
+            } else {
+                if (s3 != null) {
+                    s3.close();
+                }
+                kafka.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Starts (or restarts) one service on its port. */
+    public void startService(String name) {
+        int port = ports.computeIfAbsent(name, n -> ServerProcess.freePort());
+        Map<String, String> settings = Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(), "spa.s3.endpoint", s3.endpoint(),
+                // a restarted worker takes over its partitions within seconds, not the default 45 s
+                "kafka.session.timeout.ms", "10000", "kafka.heartbeat.interval.ms", "2000");
+        Map<String, String> secrets = Map.of("SPA_S3_ACCESS_KEY", s3.accessKey(), "SPA_S3_SECRET_KEY", s3.secretKey());
+        services.put(name, ServiceProcess.start(name, servicesDir, HEAPS.get(name), port, settings, secrets, dir.resolve("logs")));
+    }
+
+    /** Kills one service as a crash would (nothing finished, nothing acknowledged). */
+    public void killService(String name) {
+        ServiceProcess s = services.remove(name);
+        if (s != null) {
+            s.kill();
+        }
+    }
+
+    public String url(String service) {
+        return "http://127.0.0.1:" + ports.get(service);
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public ObjectStore store() {
+        return ObjectStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey());
+    }
+
+    public String s3Endpoint() {
+        return s3.endpoint();
+    }
+
+    public Path logs() {
+        return dir.resolve("logs");
+    }
+
+    @Override
+    public void close() {
+        List<ServiceProcess> running = new ArrayList<>(services.values());
+        java.util.Collections.reverse(running);
+        running.forEach(ServiceProcess::close);
+        services.clear();
+        s3.close();
+        kafka.close();
+    }
+}

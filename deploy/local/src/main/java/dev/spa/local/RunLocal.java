@@ -1,0 +1,134 @@
+package dev.spa.local;
+
+import com.google.protobuf.util.JsonFormat;
+import dev.spa.cli.Table;
+import dev.spa.events.Cost;
+import dev.spa.events.JobReport;
+import dev.spa.events.JobStatus;
+import dev.spa.events.ModelPruned;
+import dev.spa.platform.S3Uri;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code deploy/local/run [model.onnx] [--target macs=0.5] [--criterion obspa] [--keep-running]}:
+ * starts the local stack, uploads the model through ingest's {@code POST /models}, follows
+ * {@code GET /jobs/{id}} to the end, prints the before/after table from the job's report and where
+ * the pruned model is, then stops everything (or keeps serving until Ctrl-C).
+ */
+public final class RunLocal {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private RunLocal() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path model = Path.of(System.getProperty("spa.shared.dir", "../shared"), "models", "mobilenet_v2.onnx");
+        String query = "";
+        boolean keepRunning = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--target", "--criterion", "--hessian" -> query += "&" + args[i].substring(2) + "=" + URLEncoder.encode(args[++i], StandardCharsets.UTF_8);
+                case "--keep-running" -> keepRunning = true;
+                default -> model = Path.of(args[i]);
+            }
+        }
+        if (!Files.isRegularFile(model)) {
+            System.err.println("no model at " + model + ": name one (deploy/local/run path/to/model.onnx)");
+            System.exit(2);
+        }
+        Path dir = Path.of("out", "local-stack").toAbsolutePath();
+        System.out.println("starting Kafka, S3 and the four services (logs in " + dir.resolve("logs") + ") ...");
+        LocalStack stack = LocalStack.start(dir, Path.of(System.getProperty("spa.services.dir", "services")));
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
+        System.out.printf("Kafka %s, S3 %s, ingest %s%n", stack.bootstrapServers(), stack.s3Endpoint(), stack.url("ingest"));
+
+        String name = model.getFileName().toString();
+        String jobId = upload(stack, model, "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + query);
+        System.out.println("job " + jobId + ": follow it at " + stack.url("ingest") + "/jobs/" + jobId);
+        JobStatus status = follow(stack, jobId);
+        int rc = 0;
+        if (status.getState() == JobStatus.State.DONE) {
+            JobReport.Builder report = JobReport.newBuilder();
+            JsonFormat.parser().merge(new String(stack.store().get(new S3Uri("spa", "jobs/" + jobId + "/report.json")), StandardCharsets.UTF_8), report);
+            Path local = Path.of("out", name.replace(".onnx", "") + "-pruned.onnx");
+            Files.createDirectories(local.getParent());
+            Files.write(local, stack.store().get(S3Uri.parse(report.getResult().getPrunedModelUri())));
+            System.out.print(table(report.getResult()));
+            System.out.printf("%ncriterion %s, target %s; output deviation on random inputs %.3g%n", report.getRequest().getCriterion(),
+                    report.getRequest().getTarget(), report.getResult().getOutputDeviation());
+            var t = report.getResult().getTimings();
+            System.out.printf("stages: ingest %d ms, grouping %d ms, scoring %d ms, export %d ms; end to end %d ms%n",
+                    t.getIngestMs(), t.getGroupingMs(), t.getScoringMs(), t.getExportMs(), t.getEndToEndMs());
+            System.out.println("pruned model: " + report.getResult().getPrunedModelUri() + " (copied to " + local + ")");
+            System.out.println("report: " + report.getResult().getReportUri() + ", plan: " + report.getResult().getPlanUri());
+        } else {
+            System.out.println("the job failed at " + status.getStage() + ": " + status.getDetail());
+            rc = 1;
+        }
+        if (keepRunning) {
+            System.out.println("the stack keeps running; Ctrl-C stops it");
+            Thread.currentThread().join();
+        }
+        System.exit(rc);
+    }
+
+    private static String upload(LocalStack stack, Path model, String query) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url("ingest") + "/models" + query))
+                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofFile(model)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        Matcher m = Pattern.compile("\"jobId\":\"([^\"]+)\"").matcher(r.body());
+        if (r.statusCode() != 202 || !m.find()) {
+            throw new IllegalStateException("upload refused: " + r.statusCode() + " " + r.body());
+        }
+        return m.group(1);
+    }
+
+    /** Polls the job's status until it is DONE or FAILED, printing each new state. */
+    private static JobStatus follow(LocalStack stack, String jobId) throws Exception {
+        String last = "";
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url("ingest") + "/jobs/" + jobId)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200) {
+                JobStatus.Builder status = JobStatus.newBuilder();
+                JsonFormat.parser().merge(r.body(), status);
+                if (!status.getState().name().equals(last)) {
+                    last = status.getState().name();
+                    System.out.println("  " + last + ": " + status.getDetail());
+                    if (last.equals("DONE") || last.equals("FAILED")) {
+                        return status.build();
+                    }
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("job " + jobId + " did not end within 30 minutes; last state " + last);
+    }
+
+    static String table(ModelPruned result) {
+        Cost a = result.getBefore();
+        Cost b = result.getAfter();
+        Table t = new Table("", "before", "after", "after/before");
+        t.row("parameters", Table.millions(a.getParams()), Table.millions(b.getParams()), Table.percent((double) b.getParams() / a.getParams()));
+        t.row("MACs", Table.millions(a.getMacs()), Table.millions(b.getMacs()), Table.percent((double) b.getMacs() / a.getMacs()));
+        t.row("latency, batch 1 (ms)", String.format("%.2f", a.getLatencyMsBatch1()), String.format("%.2f", b.getLatencyMsBatch1()),
+                Table.percent(b.getLatencyMsBatch1() / a.getLatencyMsBatch1()));
+        t.row("file bytes", a.getFileBytes(), b.getFileBytes(), Table.percent((double) b.getFileBytes() / a.getFileBytes()));
+        if (!Double.isNaN(a.getAccuracy())) {
+            t.row("top-1 accuracy", Table.percent(a.getAccuracy()), Table.percent(b.getAccuracy()), "");
+        }
+        return t.render();
+    }
+}
