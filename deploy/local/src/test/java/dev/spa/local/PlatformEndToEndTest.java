@@ -1,0 +1,245 @@
+package dev.spa.local;
+
+import com.google.protobuf.util.JsonFormat;
+import dev.spa.deps.Analysis;
+import dev.spa.deps.PruningPlan;
+import dev.spa.events.BatchCompleted;
+import dev.spa.events.BatchRequested;
+import dev.spa.events.JobFailed;
+import dev.spa.events.JobStatus;
+import dev.spa.events.ModelPruned;
+import dev.spa.events.ModelRegistered;
+import dev.spa.events.PruningRequest;
+import dev.spa.ir.ModelLoader;
+import dev.spa.platform.ObjectStore;
+import dev.spa.platform.S3Uri;
+import dev.spa.platform.Topics;
+import dev.spa.runtime.OnnxRunner;
+import dev.spa.select.ChannelSelector;
+import dev.spa.testkit.TopicReader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole platform as deploy/local runs it: a real Kafka broker, a real S3 server and the four
+ * services as separate processes, driven through ingest's HTTP API and the topics.
+ */
+class PlatformEndToEndTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static LocalStack stack;
+    private static ObjectStore store;
+
+    private static Path model(String name) {
+        Path file = Path.of(System.getProperty("spa.shared.dir", "../../shared"), "models", name);
+        Assumptions.assumeTrue(Files.isRegularFile(file), "skipped: " + file + " is absent (the shared test models live beside the repository)");
+        return file;
+    }
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        model("digits_mobilenet.onnx");
+        stack = LocalStack.start(Files.createTempDirectory("spa-e2e"), Path.of(System.getProperty("spa.services.dir", "../../services")));
+        store = stack.store();
+        TopicReader.use(stack.bootstrapServers());
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    private static String upload(byte[] body, String query) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url("ingest") + "/models" + query))
+                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, r.statusCode(), r.body());
+        Matcher m = Pattern.compile("\"jobId\":\"([^\"]+)\"").matcher(r.body());
+        assertTrue(m.find(), r.body());
+        return m.group(1);
+    }
+
+    private static JobStatus status(String jobId) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url("ingest") + "/jobs/" + jobId)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JobStatus.Builder s = JobStatus.newBuilder();
+        if (r.statusCode() == 200) {
+            JsonFormat.parser().merge(r.body(), s);
+        }
+        return s.build();
+    }
+
+    private static JobStatus awaitState(String jobId, JobStatus.State state, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JobStatus last = JobStatus.getDefaultInstance();
+        while (System.nanoTime() < deadline) {
+            last = status(jobId);
+            if (last.getState() == state) {
+                return last;
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError("job " + jobId + " never reached " + state + "; last: " + last);
+    }
+
+    private static ModelPruned pruned(String jobId) throws Exception {
+        return ModelPruned.parseFrom(TopicReader.awaitAll(Topics.MODELS_PRUNED, r -> TopicReader.keyIs(r, jobId), 1,
+                Duration.ofMinutes(4)).get(0).value());
+    }
+
+    private static long macs(byte[] model) {
+        return new ChannelSelector(Analysis.of(new ModelLoader().load(model, null, "model"))).cost(PruningPlan.empty()).macs();
+    }
+
+    /** The stored pruned model loads and runs in ONNX Runtime and has at most {@code keep} of the original's MACs. */
+    private static void assertPrunedTo(ModelPruned done, Path original, double keep) throws Exception {
+        byte[] bytes = store.get(S3Uri.parse(done.getPrunedModelUri()));
+        try (OnnxRunner runner = new OnnxRunner(bytes, 1)) {
+            runner.run(runner.randomInputs(1, 7), 1);
+        }
+        long before = macs(Files.readAllBytes(original));
+        long after = macs(bytes);
+        assertEquals(after, done.getAfter().getMacs(), "the event reports the stored model's MACs");
+        assertTrue(after <= keep * before, done.getJobId() + ": " + after + " MACs of " + before);
+    }
+
+    @Test
+    void twoValidModelsArePrunedAndACorruptOneFailsWithTheReason() throws Exception {
+        Path digits = model("digits_mobilenet.onnx");
+        Path squeezenet = model("squeezenet1_1.onnx");
+        String a = upload(Files.readAllBytes(digits), "?name=digits.onnx&criterion=l2&target=macs%3D0.5");
+        String b = upload(Files.readAllBytes(squeezenet), "?name=squeezenet.onnx");
+        String c = upload("this is not an ONNX model".getBytes(StandardCharsets.UTF_8), "?name=corrupt.onnx");
+
+        assertPrunedTo(pruned(a), digits, 0.5);
+        assertPrunedTo(pruned(b), squeezenet, 0.5);
+        JobFailed failed = JobFailed.parseFrom(TopicReader.await(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, c)).value());
+        assertEquals("INVALID_MODEL", failed.getErrorCode());
+        assertTrue(failed.getMessage().contains("ONNX"), failed.getMessage());
+
+        assertTrue(awaitState(a, JobStatus.State.DONE, Duration.ofSeconds(30)).getPrunedModelUri().endsWith("jobs/" + a + "/pruned.onnx"));
+        awaitState(b, JobStatus.State.DONE, Duration.ofSeconds(30));
+        assertTrue(awaitState(c, JobStatus.State.FAILED, Duration.ofSeconds(30)).getDetail().startsWith("INVALID_MODEL"));
+    }
+
+    @Test
+    void aBucketNotificationForANewModelEndsInAPrunedModel() throws Exception {
+        store.ensureBucket("registry");
+        store.put(new S3Uri("registry", "vision/digits.onnx"), Files.readAllBytes(model("digits_mobilenet.onnx")), "application/octet-stream");
+        String notification = "{\"EventName\":\"s3:ObjectCreated:Put\",\"Key\":\"registry/vision/digits.onnx\",\"Records\":[{"
+                + "\"eventName\":\"s3:ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"registry\"},"
+                + "\"object\":{\"key\":\"vision%2Fdigits.onnx\",\"eTag\":\"e2e-1\",\"size\":1}}}]}";
+        TopicReader.send(Topics.BUCKET_EVENTS, "registry/vision/digits.onnx", notification.getBytes(StandardCharsets.UTF_8));
+        ModelPruned done = ModelPruned.parseFrom(TopicReader.awaitAll(Topics.MODELS_PRUNED,
+                r -> new String(r.key(), StandardCharsets.UTF_8).startsWith("obj-"), 1, Duration.ofMinutes(3)).get(0).value());
+        assertPrunedTo(done, model("digits_mobilenet.onnx"), 0.5);
+    }
+
+    @Test
+    void aBatchOfTwoModelsByTwoTargetsEndsInFourPrunedModelsAndOneReport() throws Exception {
+        store.ensureBucket("registry");
+        store.put(new S3Uri("registry", "batch/digits.onnx"), Files.readAllBytes(model("digits_mobilenet.onnx")), "application/octet-stream");
+        store.put(new S3Uri("registry", "batch/squeezenet.onnx"), Files.readAllBytes(model("squeezenet1_1.onnx")), "application/octet-stream");
+        BatchRequested batch = BatchRequested.newBuilder().setBatchId("sweep-1").setModelPrefix("s3://registry/batch/")
+                .addPolicies(PruningRequest.newBuilder().setCriterion("l2").setTarget("macs=0.7"))
+                .addPolicies(PruningRequest.newBuilder().setCriterion("l2").setTarget("macs=0.4")).build();
+        TopicReader.send(Topics.BATCHES_REQUESTED, "sweep-1", batch.toByteArray());
+
+        BatchCompleted completed = BatchCompleted.parseFrom(TopicReader.awaitAll(Topics.BATCHES_COMPLETED,
+                r -> TopicReader.keyIs(r, "sweep-1"), 1, Duration.ofMinutes(4)).get(0).value());
+        assertEquals(4, completed.getJobs());
+        assertEquals(4, completed.getSucceeded());
+        String report = new String(store.get(S3Uri.parse(completed.getReportUri())), StandardCharsets.UTF_8);
+        for (String job : List.of("sweep-1-0-0", "sweep-1-0-1", "sweep-1-1-0", "sweep-1-1-1")) {
+            assertTrue(report.contains("\"jobId\" : \"" + job + "\""), report);
+            assertTrue(store.exists(new S3Uri("spa", "jobs/" + job + "/pruned.onnx")), job);
+        }
+        assertTrue(report.contains("\"target\" : \"macs=0.4\"") && report.contains("\"macs\""), report);
+    }
+
+    @Test
+    void theSameRegistrationDeliveredTwiceGivesOnePrunedModelAndNoError() throws Exception {
+        store.ensureBucket("registry");
+        store.put(new S3Uri("registry", "dup/digits.onnx"), Files.readAllBytes(model("digits_mobilenet.onnx")), "application/octet-stream");
+        ModelRegistered event = ModelRegistered.newBuilder().setJobId("dup-1").setModelUri("s3://registry/dup/digits.onnx")
+                .setRequest(PruningRequest.newBuilder().setCriterion("l1").setTarget("macs=0.6")).build();
+        TopicReader.send(Topics.MODELS_REGISTERED, "dup-1", event.toByteArray());
+        pruned("dup-1");
+        awaitState("dup-1", JobStatus.State.DONE, Duration.ofSeconds(30));
+        TopicReader.send(Topics.MODELS_REGISTERED, "dup-1", event.toByteArray());
+        awaitMetric("ingest", "spa_duplicates_total{stage=\"ingest\"}");
+
+        Set<String> keys = store.list(new S3Uri("spa", "jobs/dup-1/")).stream().map(S3Uri::key).collect(Collectors.toSet());
+        assertEquals(Set.of("jobs/dup-1/model.onnx", "jobs/dup-1/manifest.pb", "jobs/dup-1/pruned.onnx", "jobs/dup-1/plan.json",
+                "jobs/dup-1/report.json"), keys);
+        assertThrows(AssertionError.class, () -> TopicReader.awaitAll(Topics.MODELS_PRUNED, r -> TopicReader.keyIs(r, "dup-1"), 2,
+                Duration.ofSeconds(8)), "one ModelPruned for the job, not two");
+        assertEquals(JobStatus.State.DONE, status("dup-1").getState(), "no failure after the duplicate");
+    }
+
+    @Test
+    void aScorerKilledInTheMiddleOfAJobLosesNothing() throws Exception {
+        Path mobilenet = model("mobilenet_v2.onnx");
+        String job = upload(Files.readAllBytes(mobilenet), "?name=mobilenet.onnx&criterion=obspa&target=macs%3D0.5");
+        awaitState(job, JobStatus.State.GROUPED, Duration.ofMinutes(2));
+        Thread.sleep(3000);
+        assertEquals(JobStatus.State.GROUPED, status(job).getState(), "the scorer is still on the job when it is killed");
+        stack.killService("scorer");
+        stack.startService("scorer");
+        assertPrunedTo(pruned(job), mobilenet, 0.5);
+        awaitState(job, JobStatus.State.DONE, Duration.ofSeconds(30));
+    }
+
+    @Test
+    void everyServiceIsHealthyAndExportsItsMetricsAndKafkaClientMetrics() throws Exception {
+        for (String service : LocalStack.SERVICES) {
+            HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url(service) + "/q/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode(), service + ": " + health.body());
+            String metrics = metrics(service);
+            assertTrue(metrics.contains("kafka_consumer_"), service + " exports the Kafka consumer's metrics");
+        }
+        upload(Files.readAllBytes(model("digits_mobilenet.onnx")), "?name=metrics.onnx&criterion=l1");
+        for (String service : LocalStack.SERVICES) {
+            awaitMetric(service, "spa_stage_duration_seconds_count{stage=");
+            awaitMetric(service, "spa_jobs_total{");
+        }
+        awaitMetric("exporter", "spa_macs_removed_total");
+    }
+
+    private static String metrics(String service) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.url(service) + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static void awaitMetric(String service, String prefix) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (metrics(service).lines().anyMatch(l -> l.startsWith(prefix))) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError(service + " never exported " + prefix);
+    }
+}
