@@ -1,6 +1,5 @@
 package dev.spa.exporter;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.spa.SpaException;
 import dev.spa.deps.Analysis;
 import dev.spa.deps.ManifestWriter;
@@ -22,8 +21,7 @@ import dev.spa.platform.JobRejected;
 import dev.spa.platform.ObjectNotFoundException;
 import dev.spa.platform.ObjectStore;
 import dev.spa.platform.S3Uri;
-import dev.spa.platform.Stage;
-import dev.spa.platform.StageRunner;
+import dev.spa.platform.JobStage;
 import dev.spa.platform.StoreSetup;
 import dev.spa.select.ChannelSelector;
 import dev.spa.surgery.Surgery;
@@ -47,7 +45,11 @@ import java.util.concurrent.CompletionStage;
  * under {@code jobs/<id>/} before announcing it.
  */
 @ApplicationScoped
-public class ExporterStage implements Stage<PlanReady> {
+public class ExporterStage extends JobStage<PlanReady> {
+    public ExporterStage() {
+        super("exporter", "PlanReady", PlanReady::parseFrom, p -> JobRef.of(p.getJob()));
+    }
+
     @Inject
     ObjectStore store;
 
@@ -56,9 +58,6 @@ public class ExporterStage implements Stage<PlanReady> {
 
     @Inject
     JobEvents events;
-
-    @Inject
-    StageRunner runner;
 
     @Inject
     MeterRegistry metrics;
@@ -70,27 +69,7 @@ public class ExporterStage implements Stage<PlanReady> {
     @Incoming("plans")
     @Blocking
     public CompletionStage<Void> consume(Message<byte[]> message) {
-        return runner.run(this, message);
-    }
-
-    @Override
-    public String name() {
-        return "exporter";
-    }
-
-    @Override
-    public String inputName() {
-        return "PlanReady";
-    }
-
-    @Override
-    public PlanReady parse(byte[] payload) throws InvalidProtocolBufferException {
-        return PlanReady.parseFrom(payload);
-    }
-
-    @Override
-    public JobRef job(PlanReady input) {
-        return JobRef.of(input.getJob());
+        return run(message);
     }
 
     @Override

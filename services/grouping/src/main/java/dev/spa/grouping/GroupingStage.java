@@ -1,6 +1,5 @@
 package dev.spa.grouping;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.spa.deps.Analysis;
 import dev.spa.deps.Group;
 import dev.spa.deps.ManifestWriter;
@@ -16,8 +15,7 @@ import dev.spa.platform.JobModels;
 import dev.spa.platform.JobRef;
 import dev.spa.platform.JobRejected;
 import dev.spa.platform.ObjectStore;
-import dev.spa.platform.Stage;
-import dev.spa.platform.StageRunner;
+import dev.spa.platform.JobStage;
 import dev.spa.platform.StoreSetup;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,7 +37,11 @@ import java.util.stream.Collectors;
  * for one Kafka record. A model with nothing prunable fails here, with the reasons why.
  */
 @ApplicationScoped
-public class GroupingStage implements Stage<JobAccepted> {
+public class GroupingStage extends JobStage<JobAccepted> {
+    public GroupingStage() {
+        super("grouping", "JobAccepted", JobAccepted::parseFrom, JobRef::of);
+    }
+
     @Inject
     ObjectStore store;
 
@@ -48,9 +50,6 @@ public class GroupingStage implements Stage<JobAccepted> {
 
     @Inject
     JobEvents events;
-
-    @Inject
-    StageRunner runner;
 
     @Inject
     @Channel("groups")
@@ -62,27 +61,7 @@ public class GroupingStage implements Stage<JobAccepted> {
     @Incoming("accepted")
     @Blocking
     public CompletionStage<Void> consume(Message<byte[]> message) {
-        return runner.run(this, message);
-    }
-
-    @Override
-    public String name() {
-        return "grouping";
-    }
-
-    @Override
-    public String inputName() {
-        return "JobAccepted";
-    }
-
-    @Override
-    public JobAccepted parse(byte[] payload) throws InvalidProtocolBufferException {
-        return JobAccepted.parseFrom(payload);
-    }
-
-    @Override
-    public JobRef job(JobAccepted input) {
-        return JobRef.of(input);
+        return run(message);
     }
 
     @Override

@@ -1,13 +1,11 @@
 package dev.spa.ingest;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.spa.events.JobAccepted;
 import dev.spa.events.JobStatus;
 import dev.spa.events.ModelRegistered;
 import dev.spa.platform.JobEvents;
 import dev.spa.platform.JobRef;
-import dev.spa.platform.Stage;
-import dev.spa.platform.StageRunner;
+import dev.spa.platform.JobStage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,7 +21,11 @@ import java.util.concurrent.CompletionStage;
  * again for a job already accepted (or ended) is acknowledged without redoing it.
  */
 @ApplicationScoped
-public class RegisteredConsumer implements Stage<ModelRegistered> {
+public class RegisteredConsumer extends JobStage<ModelRegistered> {
+    public RegisteredConsumer() {
+        super("ingest", "ModelRegistered", ModelRegistered::parseFrom, r -> new JobRef(r.getJobId(), r.getBatchId(), r.getModelUri()));
+    }
+
     @Inject
     ModelValidator validator;
 
@@ -37,35 +39,12 @@ public class RegisteredConsumer implements Stage<ModelRegistered> {
     StatusView statuses;
 
     @Inject
-    StageRunner runner;
-
-    @Inject
     MeterRegistry metrics;
 
     @Incoming("registered")
     @Blocking
     public CompletionStage<Void> consume(Message<byte[]> message) {
-        return runner.run(this, message);
-    }
-
-    @Override
-    public String name() {
-        return "ingest";
-    }
-
-    @Override
-    public String inputName() {
-        return "ModelRegistered";
-    }
-
-    @Override
-    public ModelRegistered parse(byte[] payload) throws InvalidProtocolBufferException {
-        return ModelRegistered.parseFrom(payload);
-    }
-
-    @Override
-    public JobRef job(ModelRegistered input) {
-        return new JobRef(input.getJobId(), input.getBatchId(), input.getModelUri());
+        return run(message);
     }
 
     @Override

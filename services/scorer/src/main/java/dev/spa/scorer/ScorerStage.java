@@ -1,6 +1,5 @@
 package dev.spa.scorer;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.spa.SpaException;
 import dev.spa.deps.Analysis;
 import dev.spa.events.GroupsReady;
@@ -20,8 +19,7 @@ import dev.spa.platform.JobRef;
 import dev.spa.platform.JobRejected;
 import dev.spa.platform.ObjectStore;
 import dev.spa.platform.Requests;
-import dev.spa.platform.Stage;
-import dev.spa.platform.StageRunner;
+import dev.spa.platform.JobStage;
 import dev.spa.platform.StoreSetup;
 import dev.spa.platform.StoredFiles;
 import dev.spa.surgery.Pruner;
@@ -45,8 +43,12 @@ import java.util.concurrent.CompletionStage;
  * {@code jobs/<id>/updated-tensors.pb}. The plan travels in the event.
  */
 @ApplicationScoped
-public class ScorerStage implements Stage<GroupsReady> {
+public class ScorerStage extends JobStage<GroupsReady> {
     private static final Logger LOG = Logger.getLogger(ScorerStage.class);
+
+    public ScorerStage() {
+        super("scorer", "GroupsReady", GroupsReady::parseFrom, g -> JobRef.of(g.getJob()));
+    }
 
     @Inject
     ObjectStore store;
@@ -58,36 +60,13 @@ public class ScorerStage implements Stage<GroupsReady> {
     JobEvents events;
 
     @Inject
-    StageRunner runner;
-
-    @Inject
     @Channel("plans")
     Emitter<byte[]> plans;
 
     @Incoming("groups")
     @Blocking
     public CompletionStage<Void> consume(Message<byte[]> message) {
-        return runner.run(this, message);
-    }
-
-    @Override
-    public String name() {
-        return "scorer";
-    }
-
-    @Override
-    public String inputName() {
-        return "GroupsReady";
-    }
-
-    @Override
-    public GroupsReady parse(byte[] payload) throws InvalidProtocolBufferException {
-        return GroupsReady.parseFrom(payload);
-    }
-
-    @Override
-    public JobRef job(GroupsReady input) {
-        return JobRef.of(input.getJob());
+        return run(message);
     }
 
     @Override
