@@ -27,6 +27,16 @@ public abstract class JobStage<I> implements Stage<I> {
     @Inject
     StageRunner runner;
 
+    /** What every stage works with: the object store, the platform's keys, the job's status and failure events. */
+    @Inject
+    protected ObjectStore store;
+
+    @Inject
+    protected StoreSetup setup;
+
+    @Inject
+    protected JobEvents events;
+
     protected JobStage(String name, String inputName, Parser<I> parser, Function<I, JobRef> jobOf) {
         this.name = name;
         this.inputName = inputName;

@@ -13,16 +13,13 @@ import dev.spa.events.PlanReady;
 import dev.spa.events.StageTimings;
 import dev.spa.ir.Model;
 import dev.spa.platform.EventSender;
-import dev.spa.platform.JobEvents;
 import dev.spa.platform.JobKeys;
 import dev.spa.platform.JobModels;
 import dev.spa.platform.JobRef;
 import dev.spa.platform.JobRejected;
 import dev.spa.platform.ObjectNotFoundException;
-import dev.spa.platform.ObjectStore;
 import dev.spa.platform.S3Uri;
 import dev.spa.platform.JobStage;
-import dev.spa.platform.StoreSetup;
 import dev.spa.select.ChannelSelector;
 import dev.spa.surgery.Surgery;
 import dev.spa.surgery.UpdatedTensors;
@@ -49,15 +46,6 @@ public class ExporterStage extends JobStage<PlanReady> {
     public ExporterStage() {
         super("exporter", "PlanReady", PlanReady::parseFrom, p -> JobRef.of(p.getJob()));
     }
-
-    @Inject
-    ObjectStore store;
-
-    @Inject
-    StoreSetup setup;
-
-    @Inject
-    JobEvents events;
 
     @Inject
     MeterRegistry metrics;

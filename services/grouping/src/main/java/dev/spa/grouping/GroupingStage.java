@@ -9,14 +9,11 @@ import dev.spa.events.JobStatus;
 import dev.spa.ir.Model;
 import dev.spa.manifest.GroupManifest;
 import dev.spa.platform.EventSender;
-import dev.spa.platform.JobEvents;
 import dev.spa.platform.JobKeys;
 import dev.spa.platform.JobModels;
 import dev.spa.platform.JobRef;
 import dev.spa.platform.JobRejected;
-import dev.spa.platform.ObjectStore;
 import dev.spa.platform.JobStage;
-import dev.spa.platform.StoreSetup;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -41,15 +38,6 @@ public class GroupingStage extends JobStage<JobAccepted> {
     public GroupingStage() {
         super("grouping", "JobAccepted", JobAccepted::parseFrom, JobRef::of);
     }
-
-    @Inject
-    ObjectStore store;
-
-    @Inject
-    StoreSetup setup;
-
-    @Inject
-    JobEvents events;
 
     @Inject
     @Channel("groups")

@@ -3,7 +3,6 @@ package dev.spa.ingest;
 import dev.spa.events.JobAccepted;
 import dev.spa.events.JobStatus;
 import dev.spa.events.ModelRegistered;
-import dev.spa.platform.JobEvents;
 import dev.spa.platform.JobRef;
 import dev.spa.platform.JobStage;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,9 +30,6 @@ public class RegisteredConsumer extends JobStage<ModelRegistered> {
 
     @Inject
     Publisher publisher;
-
-    @Inject
-    JobEvents events;
 
     @Inject
     StatusView statuses;

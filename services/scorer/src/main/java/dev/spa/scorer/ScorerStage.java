@@ -12,15 +12,12 @@ import dev.spa.linalg.CpuLinalg;
 import dev.spa.plan.PolicyParts;
 import dev.spa.plan.PruningPolicy;
 import dev.spa.platform.EventSender;
-import dev.spa.platform.JobEvents;
 import dev.spa.platform.JobKeys;
 import dev.spa.platform.JobModels;
 import dev.spa.platform.JobRef;
 import dev.spa.platform.JobRejected;
-import dev.spa.platform.ObjectStore;
 import dev.spa.platform.Requests;
 import dev.spa.platform.JobStage;
-import dev.spa.platform.StoreSetup;
 import dev.spa.platform.StoredFiles;
 import dev.spa.surgery.Pruner;
 import dev.spa.surgery.UpdatedTensors;
@@ -49,15 +46,6 @@ public class ScorerStage extends JobStage<GroupsReady> {
     public ScorerStage() {
         super("scorer", "GroupsReady", GroupsReady::parseFrom, g -> JobRef.of(g.getJob()));
     }
-
-    @Inject
-    ObjectStore store;
-
-    @Inject
-    StoreSetup setup;
-
-    @Inject
-    JobEvents events;
 
     @Inject
     @Channel("plans")
