@@ -83,6 +83,14 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** Stops one service as an orchestrator would: SIGTERM, its graceful shutdown, then the hard way after 20 s. */
+    public void stopService(String name) {
+        ServiceProcess s = services.remove(name);
+        if (s != null) {
+            s.close();
+        }
+    }
+
     public String url(String service) {
         return "http://127.0.0.1:" + ports.get(service);
     }
