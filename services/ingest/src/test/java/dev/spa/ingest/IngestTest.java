@@ -105,6 +105,13 @@ class IngestTest {
         assertEquals("MODEL_NOT_FOUND", failed.getErrorCode());
         ConsumerRecord<byte[], byte[]> deadMissing = TopicReader.await(Topics.deadLetter(Topics.MODELS_REGISTERED), r -> TopicReader.keyIs(r, "missing-1"));
         assertTrue(TopicReader.header(deadMissing, "dead-letter-reason").contains("no object at s3://spa/models/nothing.onnx"));
+
+        ModelRegistered unknown = ModelRegistered.newBuilder().setJobId("bad-uri-1").setModelUri("ftp://elsewhere/model.onnx").build();
+        TopicReader.send(Topics.MODELS_REGISTERED, "bad-uri-1", unknown.toByteArray());
+        JobFailed badUri = JobFailed.parseFrom(TopicReader.await(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, "bad-uri-1")).value());
+        assertEquals("BAD_MODEL_URI", badUri.getErrorCode());
+        ConsumerRecord<byte[], byte[]> deadUri = TopicReader.await(Topics.deadLetter(Topics.MODELS_REGISTERED), r -> TopicReader.keyIs(r, "bad-uri-1"));
+        assertTrue(TopicReader.header(deadUri, "dead-letter-reason").contains("ftp://elsewhere/model.onnx"), TopicReader.header(deadUri, "dead-letter-reason"));
     }
 
     @Test
