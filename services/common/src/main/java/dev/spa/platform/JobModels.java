@@ -5,26 +5,37 @@ import dev.spa.deps.Analysis;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
 
-/** A job's model read back from the store by a later stage, with its analysis; every refusal names the job's object. */
+/**
+ * A model read from the store (ingest's registered model, a later stage's job copy) and loaded by
+ * the engine, with its analysis; every refusal is a {@link JobRejected} that names the object.
+ */
 public final class JobModels {
     private JobModels() {
     }
 
     public static Model load(ObjectStore store, String uri) {
+        return parse(read(store, uri), uri, Long.MAX_VALUE);
+    }
+
+    /** The model's bytes; a bad address or a missing object is a bad message (dead-lettered too). */
+    public static byte[] read(ObjectStore store, String uri) {
         S3Uri at;
         try {
             at = S3Uri.parse(uri);
         } catch (SpaException e) {
             throw new JobRejected("BAD_MODEL_URI", e.getMessage(), true);
         }
-        byte[] bytes;
         try {
-            bytes = store.get(at);
+            return store.get(at);
         } catch (ObjectNotFoundException e) {
             throw new JobRejected("MODEL_NOT_FOUND", e.getMessage(), true);
         }
+    }
+
+    /** The engine's loader on those bytes, with its size limit; what it refuses is INVALID_MODEL. */
+    public static Model parse(byte[] bytes, String uri, long sizeLimit) {
         try {
-            return new ModelLoader(Long.MAX_VALUE).load(bytes, null, at.toString());
+            return new ModelLoader(sizeLimit).load(bytes, null, uri);
         } catch (SpaException e) {
             throw new JobRejected("INVALID_MODEL", e.getMessage(), false, e);
         }

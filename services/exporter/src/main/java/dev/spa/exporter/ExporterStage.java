@@ -64,16 +64,18 @@ public class ExporterStage extends JobStage<PlanReady> {
     public CompletionStage<Void> process(PlanReady planned) {
         long started = System.currentTimeMillis();
         JobAccepted job = planned.getJob();
-        Model original = JobModels.load(store, job.getModelUri());
+        byte[] originalBytes = JobModels.read(store, job.getModelUri());
+        Model original = JobModels.parse(originalBytes, job.getModelUri(), Long.MAX_VALUE);
         Analysis analysis = JobModels.analyse(original);
-        Model cut = cut(analysis, planned);
+        PruningPlan plan = plan(planned, analysis);
+        Model cut = cut(analysis, plan, planned);
         byte[] prunedBytes = cut.toBytes();
-        RuntimeCheck check = RuntimeCheck.run(original.toBytes(), prunedBytes);
+        RuntimeCheck check = RuntimeCheck.run(originalBytes, prunedBytes);
         Evaluation accuracy = Evaluation.of(store, job.getRequest(), original, cut);
 
         ChannelSelector costs = new ChannelSelector(analysis);
         dev.spa.cost.Cost before = costs.cost(PruningPlan.empty());
-        dev.spa.cost.Cost after = costs.cost(PruningPlan.of(planned.getPlan(), analysis));
+        dev.spa.cost.Cost after = costs.cost(plan);
         JobKeys keys = setup.keys(job.getJobId());
         store.put(keys.prunedModel(), prunedBytes, "application/octet-stream");
         store.put(keys.plan(), ManifestWriter.json(planned.getPlan()).getBytes(StandardCharsets.UTF_8), "application/json");
@@ -100,10 +102,18 @@ public class ExporterStage extends JobStage<PlanReady> {
                 JobStatus.State.DONE, name(), detail, keys.prunedModel().toString()));
     }
 
-    /** The surgery with the scorer's updated tensors put back first. */
-    private Model cut(Analysis analysis, PlanReady planned) {
+    /** The scorer's plan, checked against the model; one for another model fails the surgery. */
+    private static PruningPlan plan(PlanReady planned, Analysis analysis) {
         try {
-            PruningPlan plan = PruningPlan.of(planned.getPlan(), analysis);
+            return PruningPlan.of(planned.getPlan(), analysis);
+        } catch (SpaException e) {
+            throw new JobRejected("SURGERY_FAILED", e.getMessage(), false, e);
+        }
+    }
+
+    /** The surgery with the scorer's updated tensors put back first. */
+    private Model cut(Analysis analysis, PruningPlan plan, PlanReady planned) {
+        try {
             WeightUpdate update = WeightUpdate.NONE;
             if (!planned.getUpdatedTensorsUri().isEmpty()) {
                 byte[] stored;

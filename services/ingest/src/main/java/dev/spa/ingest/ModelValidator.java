@@ -1,18 +1,15 @@
 package dev.spa.ingest;
 
-import dev.spa.SpaException;
 import dev.spa.events.JobAccepted;
 import dev.spa.events.ModelRegistered;
 import dev.spa.events.PruningRequest;
 import dev.spa.ir.Model;
-import dev.spa.ir.ModelLoader;
 import dev.spa.platform.JobKeys;
+import dev.spa.platform.JobModels;
 import dev.spa.platform.JobRejected;
-import dev.spa.platform.ObjectNotFoundException;
 import dev.spa.platform.ObjectStore;
 import dev.spa.platform.Policies;
 import dev.spa.platform.Requests;
-import dev.spa.platform.S3Uri;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -40,18 +37,8 @@ public final class ModelValidator {
         long started = System.currentTimeMillis();
         PruningRequest request = Policies.withDefaults(event.getRequest(), defaults);
         Requests.check(request);
-        S3Uri uri;
-        try {
-            uri = S3Uri.parse(event.getModelUri());
-        } catch (SpaException e) {
-            throw new JobRejected("BAD_MODEL_URI", e.getMessage(), true);
-        }
-        byte[] bytes;
-        try {
-            bytes = store.get(uri);
-        } catch (ObjectNotFoundException e) {
-            throw new JobRejected("MODEL_NOT_FOUND", e.getMessage(), true);
-        }
+        String uri = event.getModelUri();
+        byte[] bytes = JobModels.read(store, uri);
         if (bytes.length > sizeLimit) {
             throw new JobRejected("MODEL_TOO_LARGE", uri + " is " + bytes.length + " bytes, over the limit of " + sizeLimit, false);
         }
@@ -59,12 +46,7 @@ public final class ModelValidator {
         if (!event.getSha256().isEmpty() && !event.getSha256().equalsIgnoreCase(sha256)) {
             throw new JobRejected("CHECKSUM_MISMATCH", uri + " has SHA-256 " + sha256 + ", the event says " + event.getSha256(), false);
         }
-        Model model;
-        try {
-            model = new ModelLoader(sizeLimit).load(bytes, null, uri.toString());
-        } catch (SpaException e) {
-            throw new JobRejected("INVALID_MODEL", e.getMessage(), false, e);
-        }
+        Model model = JobModels.parse(bytes, uri, sizeLimit);
         JobKeys keys = new JobKeys(bucket, event.getJobId());
         store.put(keys.model(), bytes, "application/octet-stream");
         return JobAccepted.newBuilder().setJobId(event.getJobId()).setModelUri(keys.model().toString()).setSha256(sha256)
