@@ -4,6 +4,9 @@ import dev.spa.SpaException;
 
 /** Criteria by the names users type. */
 public final class Criteria {
+    /** The names {@link #byName} knows. */
+    public static final java.util.List<String> NAMES = java.util.List.of("l1", "l2", "random", "bn");
+
     private Criteria() {
     }
 

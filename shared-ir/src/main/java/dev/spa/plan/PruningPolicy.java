@@ -1,6 +1,7 @@
 package dev.spa.plan;
 
 import dev.spa.SpaException;
+import dev.spa.importance.Criteria;
 import dev.spa.select.SelectionOptions;
 
 import java.nio.file.Path;
@@ -18,7 +19,15 @@ import java.nio.file.Path;
 public record PruningPolicy(String criterion, SelectionOptions selection, String hessianSource, Path calibration,
                             String update, double inputMean, double inputStd, double rho, boolean channelCovariance,
                             double dampening, String order, int oodSamples, long seed, String aggregate, String normalize) {
+    private static final java.util.Set<String> UPDATES = java.util.Set.of("", "none", "obspa", "obspa-sequential");
+
     public PruningPolicy {
+        if (!criterion.equals("obspa") && !Criteria.NAMES.contains(criterion.toLowerCase())) {
+            throw new SpaException("criterion '" + criterion + "' is unknown: use " + String.join(", ", Criteria.NAMES) + " or obspa");
+        }
+        if (!UPDATES.contains(update)) {
+            throw new SpaException("update '" + update + "' is unknown: use none, obspa or obspa-sequential");
+        }
         if (!java.util.Set.of("data-free", "ood", "calibration").contains(hessianSource)) {
             throw new SpaException("Hessian source '" + hessianSource + "' is unknown: use data-free, ood or calibration");
         }
