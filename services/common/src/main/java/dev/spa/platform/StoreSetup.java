@@ -25,14 +25,15 @@ public class StoreSetup {
     @Produces
     @Singleton
     ObjectStore objectStore() {
-        ObjectStore store = ObjectStore.connect(endpoint, accessKey, secretKey);
-        store.ensureBucket(bucket);
-        return store;
+        return ObjectStore.connect(endpoint, accessKey, secretKey);
     }
 
-    /** Connects at start-up, so a wrong endpoint or credential stops the service with the reason, not its first job. */
+    /**
+     * Makes sure of the bucket at start-up: one call that also shows a wrong endpoint or credential
+     * by stopping the service with the reason, not by failing its first job.
+     */
     void onStart(@Observes StartupEvent event, ObjectStore store) {
-        store.exists(new S3Uri(bucket, "jobs/"));
+        store.ensureBucket(bucket);
     }
 
     /** The platform's bucket: jobs/, uploads/ and batches/ live there. */
