@@ -18,7 +18,6 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -53,14 +52,13 @@ public class BatchFanOut {
         String batchId = plan.getRequest().getBatchId();
         store.put(JobKeys.batch(setup.bucket(), batchId, "batch.pb"), plan.toByteArray(), "application/x-protobuf");
         metrics.counter("spa_batches_total", "outcome", "in").increment();
-        CompletionStage<Void> sent = CompletableFuture.completedFuture(null);
+        List<ModelRegistered> jobs = new ArrayList<>();
         for (BatchJob job : plan.getJobsList()) {
-            PruningRequest policy = plan.getRequest().getPolicies(job.getPolicy());
-            ModelRegistered event = ModelRegistered.newBuilder().setJobId(job.getJobId()).setModelUri(job.getModelUri())
-                    .setRequest(policy).setBatchId(batchId).setRegisteredAtMs(System.currentTimeMillis()).build();
-            sent = sent.thenCompose(v -> publisher.registered(event));
+            jobs.add(ModelRegistered.newBuilder().setJobId(job.getJobId()).setModelUri(job.getModelUri())
+                    .setRequest(plan.getRequest().getPolicies(job.getPolicy())).setBatchId(batchId)
+                    .setRegisteredAtMs(System.currentTimeMillis()).build());
         }
-        return sent.thenCompose(v -> message.ack());
+        return publisher.registered(jobs).thenCompose(v -> message.ack());
     }
 
     private BatchPlan plan(BatchRequested request) {

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -39,11 +38,7 @@ public class BucketNotifications {
         } catch (Exception e) {
             return message.nack(new IllegalArgumentException("not an S3 bucket notification: " + e.getMessage()));
         }
-        CompletionStage<Void> sent = CompletableFuture.completedFuture(null);
-        for (ModelRegistered m : models) {
-            sent = sent.thenCompose(v -> publisher.registered(m));
-        }
-        return sent.thenCompose(v -> message.ack());
+        return publisher.registered(models).thenCompose(v -> message.ack());
     }
 
     List<ModelRegistered> registrations(String payload) throws Exception {

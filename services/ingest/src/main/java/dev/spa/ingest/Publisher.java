@@ -8,6 +8,8 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** Ingest's own outputs, keyed by job id: registrations (from uploads, notifications, batches) and accepted jobs. */
@@ -23,6 +25,15 @@ public class Publisher {
 
     public CompletionStage<Void> registered(ModelRegistered event) {
         return EventSender.send(registered, event.getJobId(), event);
+    }
+
+    /** Sends them one after another; completes when the broker has them all. */
+    public CompletionStage<Void> registered(List<ModelRegistered> events) {
+        CompletionStage<Void> sent = CompletableFuture.completedFuture(null);
+        for (ModelRegistered event : events) {
+            sent = sent.thenCompose(v -> registered(event));
+        }
+        return sent;
     }
 
     public CompletionStage<Void> accepted(JobAccepted event) {
