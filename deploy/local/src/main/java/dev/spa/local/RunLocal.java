@@ -7,6 +7,7 @@ import dev.spa.events.JobReport;
 import dev.spa.events.JobStatus;
 import dev.spa.events.ModelPruned;
 import dev.spa.platform.S3Uri;
+import dev.spa.testkit.IngestClient;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -17,8 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code deploy/local/run [model.onnx] [--target macs=0.5] [--criterion obspa] [--keep-running]}:
@@ -54,7 +53,7 @@ public final class RunLocal {
         System.out.printf("Kafka %s, S3 %s, ingest %s%n", stack.bootstrapServers(), stack.s3Endpoint(), stack.url("ingest"));
 
         String name = model.getFileName().toString();
-        String jobId = upload(stack, model, "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + query);
+        String jobId = IngestClient.upload(stack.url("ingest"), HttpRequest.BodyPublishers.ofFile(model), "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + query);
         System.out.println("job " + jobId + ": follow it at " + stack.url("ingest") + "/jobs/" + jobId);
         JobStatus status = follow(stack, jobId);
         int rc = 0;
@@ -81,17 +80,6 @@ public final class RunLocal {
             Thread.currentThread().join();
         }
         System.exit(rc);
-    }
-
-    private static String upload(LocalStack stack, Path model, String query) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url("ingest") + "/models" + query))
-                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofFile(model)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        Matcher m = Pattern.compile("\"jobId\":\"([^\"]+)\"").matcher(r.body());
-        if (r.statusCode() != 202 || !m.find()) {
-            throw new IllegalStateException("upload refused: " + r.statusCode() + " " + r.body());
-        }
-        return m.group(1);
     }
 
     /** Polls the job's status until it is DONE or FAILED, printing each new state. */

@@ -16,6 +16,7 @@ import dev.spa.platform.S3Uri;
 import dev.spa.platform.Topics;
 import dev.spa.runtime.OnnxRunner;
 import dev.spa.select.ChannelSelector;
+import dev.spa.testkit.IngestClient;
 import dev.spa.testkit.TopicReader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -32,8 +33,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -70,14 +69,8 @@ class PlatformEndToEndTest {
         }
     }
 
-    private static String upload(byte[] body, String query) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url("ingest") + "/models" + query))
-                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(202, r.statusCode(), r.body());
-        Matcher m = Pattern.compile("\"jobId\":\"([^\"]+)\"").matcher(r.body());
-        assertTrue(m.find(), r.body());
-        return m.group(1);
+    private static String upload(byte[] body, String query) {
+        return IngestClient.upload(stack.url("ingest"), HttpRequest.BodyPublishers.ofByteArray(body), query);
     }
 
     private static JobStatus status(String jobId) throws Exception {

@@ -6,6 +6,7 @@ import dev.spa.events.ModelRegistered;
 import dev.spa.platform.ObjectStore;
 import dev.spa.platform.S3Uri;
 import dev.spa.platform.Topics;
+import dev.spa.testkit.IngestClient;
 import dev.spa.testkit.RealServersResource;
 import dev.spa.testkit.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -24,8 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,14 +44,9 @@ class IngestTest {
         return Files.readAllBytes(model);
     }
 
-    private String upload(byte[] body, String query) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "models" + query))
-                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(202, r.statusCode(), r.body());
-        Matcher m = Pattern.compile("\"jobId\":\"([^\"]+)\"").matcher(r.body());
-        assertTrue(m.find(), r.body());
-        return m.group(1);
+    private String upload(byte[] body, String query) {
+        String ingest = base.toString().replaceAll("/$", "");
+        return IngestClient.upload(ingest, HttpRequest.BodyPublishers.ofByteArray(body), query);
     }
 
     private String awaitStatus(String jobId, String state) throws Exception {
