@@ -28,6 +28,8 @@ public final class KafkaBroker extends ServerProcess {
         Path config = dir.resolve("server.properties");
         try {
             Files.createDirectories(dir);
+            // every start formats with a new cluster id: a log folder left by an earlier run would refuse it
+            deleteRecursively(dir.resolve("data"));
             Files.writeString(config, String.join("\n",
                     "process.roles=broker,controller",
                     "node.id=1",
@@ -60,6 +62,17 @@ public final class KafkaBroker extends ServerProcess {
         KafkaBroker broker = new KafkaBroker(List.of(java(), "-Xmx512m", "-cp", classpath, "kafka.Kafka", config.toString()), dir, port);
         broker.awaitPort(port, Duration.ofSeconds(90));
         return broker;
+    }
+
+    private static void deleteRecursively(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(folder)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     public String bootstrapServers() {
