@@ -8,6 +8,7 @@ import dev.spa.importance.MagnitudeCriterion;
 import dev.spa.ir.ModelLoader;
 import dev.spa.linalg.CpuLinalg;
 import dev.spa.linalg.Linalg;
+import dev.spa.runtime.ExecutionProvider;
 import dev.spa.obspa.CapturedHessians;
 import dev.spa.obspa.DataFreeHessians;
 import dev.spa.obspa.HessianSource;
@@ -68,8 +69,8 @@ public final class ObspaAccuracyBenchmark {
         Linalg linalg = new CpuLinalg();
 
         Map<String, Obspa> sources = new LinkedHashMap<>();
-        sources.put("calibration", obspa(analysis, new CapturedHessians(calibration, "calibration"), linalg));
-        sources.put("ood", obspa(analysis, new CapturedHessians(noise, "Gaussian noise"), linalg));
+        sources.put("calibration", obspa(analysis, new CapturedHessians(calibration, "calibration", ExecutionProvider.CPU), linalg));
+        sources.put("ood", obspa(analysis, new CapturedHessians(noise, "Gaussian noise", ExecutionProvider.CPU), linalg));
         for (double rho : new double[] {0, 0.5, 0.9}) {
             sources.put("data-free covariances ρ=" + rho, obspa(analysis, new DataFreeHessians(mean, std, rho, true), linalg));
         }
@@ -82,7 +83,7 @@ public final class ObspaAccuracyBenchmark {
         methods.add(new Method("L2 + update (data-free covariances ρ=0.5)", MagnitudeCriterion::l2,
                 () -> new ObspaUpdate(sources.get("data-free covariances ρ=0.5"))));
         methods.add(new Method("L2 + sequential update (calibration)", MagnitudeCriterion::l2,
-                () -> new SequentialRefit(sources.get("calibration"), analysis.model(), calibration, linalg)));
+                () -> new SequentialRefit(sources.get("calibration"), analysis.model(), calibration, linalg, ExecutionProvider.CPU)));
         for (String source : sources.keySet()) {
             Obspa o = sources.get(source);
             methods.add(new Method("OBSPA " + source + ", no update", () -> new ObspaCriterion(o, ObspaCriterion.Order.GREEDY),
@@ -97,7 +98,7 @@ public final class ObspaAccuracyBenchmark {
             SampleBatches samples = source.equals("calibration") ? calibration : source.equals("ood") ? noise : null;
             if (samples != null) {
                 methods.add(new Method("OBSPA " + source + ", sequential update", () -> new ObspaCriterion(o, ObspaCriterion.Order.GREEDY),
-                        () -> new SequentialRefit(o, analysis.model(), samples, linalg)));
+                        () -> new SequentialRefit(o, analysis.model(), samples, linalg, ExecutionProvider.CPU)));
             }
         }
 

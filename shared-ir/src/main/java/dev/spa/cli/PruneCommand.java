@@ -7,7 +7,6 @@ import dev.spa.importance.BatchNormScaleCriterion;
 import dev.spa.importance.Criterion;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
-import dev.spa.linalg.CpuLinalg;
 import dev.spa.plan.PolicyParts;
 import dev.spa.plan.PruningPolicy;
 import dev.spa.select.SelectionOptions;
@@ -25,7 +24,8 @@ import java.util.Set;
 /**
  * {@code spa prune model.onnx -o out.onnx --criterion l1|l2|random|bn [--ratio R | --target macs=F |
  * --target params=F] [--global] [--round-to N] [--min-channels N] [--exclude a,b] [--aggregate sum|mean|max]
- * [--normalize mean|max|sum|none] [--seed S]}; the plan JSON goes beside the output.
+ * [--normalize mean|max|sum|none] [--seed S] [--backend auto|cpu|cuda] [--capture auto|cpu|cuda] [--gpu-memory-mb N]};
+ * the plan JSON goes beside the output.
  */
 final class PruneCommand {
     private PruneCommand() {
@@ -35,6 +35,7 @@ final class PruneCommand {
         Set<String> valued = new HashSet<>(Set.of("o", "output", "criterion", "ratio", "target", "round-to", "min-channels",
                 "exclude", "max-size"));
         valued.addAll(ObspaOptions.VALUED);
+        valued.addAll(ComputeOptions.VALUED);
         Set<String> flags = new HashSet<>(Set.of("global"));
         flags.addAll(ObspaOptions.FLAGS);
         Args args = new Args(argv, 1, valued, flags);
@@ -57,7 +58,7 @@ final class PruneCommand {
         Model model = new ModelLoader((long) args.number("max-size", ModelLoader.DEFAULT_SIZE_LIMIT)).load(input);
         err.println("analysing " + model.graph().nodes().size() + " nodes");
         Analysis analysis = Analysis.of(model);
-        PolicyParts parts = PolicyParts.build(policy, analysis, new CpuLinalg(), err::println);
+        PolicyParts parts = PolicyParts.build(policy, analysis, ComputeOptions.compute(args, err), err::println);
         Criterion criterion = parts.scorer().criterion();
         long t1 = System.nanoTime();
         Pruner.Result r = new Pruner(err::println).prune(input.getFileName().toString(), analysis, parts.scorer(), options, parts.update());

@@ -8,7 +8,7 @@ public interface Linalg {
     /** A short name for logs, reports and metrics ("cpu", "cuda"). */
     String name();
 
-    /** H += Xᵀ X: the Hessian of a linear layer's input, accumulated batch by batch. */
+    /** H += Xᵀ X for a symmetric H: the Hessian of a linear layer's input, accumulated batch by batch. */
     void accumulateGram(float[] h, int n, float[] x, int rows);
 
     /** C += Xᵀ Y for X and Y both rows x n: the cross moment of two versions of the same inputs. */

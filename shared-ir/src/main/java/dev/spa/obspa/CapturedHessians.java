@@ -2,6 +2,7 @@ package dev.spa.obspa;
 
 import dev.spa.ir.Model;
 import dev.spa.linalg.Linalg;
+import dev.spa.runtime.ExecutionProvider;
 import dev.spa.runtime.Observed;
 import dev.spa.runtime.OnnxRunner;
 import dev.spa.runtime.Outputs;
@@ -23,10 +24,12 @@ public final class CapturedHessians implements HessianSource {
 
     private final SampleBatches samples;
     private final String description;
+    private final ExecutionProvider provider;
 
-    public CapturedHessians(SampleBatches samples, String description) {
+    public CapturedHessians(SampleBatches samples, String description, ExecutionProvider provider) {
         this.samples = samples;
         this.description = description;
+        this.provider = provider;
     }
 
     @Override
@@ -45,7 +48,7 @@ public final class CapturedHessians implements HessianSource {
             }
         }
         String inputName = model.graph().inputs().get(0).getName();
-        try (OnnxRunner runner = new OnnxRunner(Observed.withOutputs(model, observed), 2)) {
+        try (OnnxRunner runner = new OnnxRunner(Observed.withOutputs(model, observed), 2, provider)) {
             samples.forEachBatch(BATCH, (data, count) -> {
                 Outputs result = runner.run(Map.of(inputName, data), count);
                 for (LinearLayer layer : layers) {

@@ -4,6 +4,7 @@ import dev.spa.deps.Dim;
 import dev.spa.ir.Graph;
 import dev.spa.ir.Model;
 import dev.spa.linalg.Linalg;
+import dev.spa.runtime.ExecutionProvider;
 import dev.spa.runtime.Observed;
 import dev.spa.runtime.OnnxRunner;
 import dev.spa.runtime.Outputs;
@@ -30,13 +31,15 @@ public final class SequentialRefit implements WeightUpdate {
     private final Model original;
     private final SampleBatches samples;
     private final Linalg linalg;
+    private final ExecutionProvider provider;
     private int layersUpdated;
 
-    public SequentialRefit(Obspa obspa, Model original, SampleBatches samples, Linalg linalg) {
+    public SequentialRefit(Obspa obspa, Model original, SampleBatches samples, Linalg linalg, ExecutionProvider provider) {
         this.obspa = obspa;
         this.original = original;
         this.samples = samples;
         this.linalg = linalg;
+        this.provider = provider;
     }
 
     @Override
@@ -63,7 +66,7 @@ public final class SequentialRefit implements WeightUpdate {
         Set<String> inputs = new java.util.LinkedHashSet<>();
         layers.forEach(l -> inputs.add(l.input()));
         String inputName = original.graph().inputs().get(0).getName();
-        try (OnnxRunner reference = new OnnxRunner(Observed.withOutputs(original, inputs), 2)) {
+        try (OnnxRunner reference = new OnnxRunner(Observed.withOutputs(original, inputs), 2, provider)) {
             for (LinearLayer layer : layers) {
                 refit(layer, model, reference, inputName, layer.removedColumns(kept));
             }
@@ -84,7 +87,7 @@ public final class SequentialRefit implements WeightUpdate {
         float[] hHat = new float[n * n];
         float[] cross = new float[n * n];
         boolean fromInput = current.graph().isGraphInput(layer.input());
-        try (OnnxRunner now = new OnnxRunner(Observed.withOutputs(current, fromInput ? List.of() : List.of(layer.input())), 2)) {
+        try (OnnxRunner now = new OnnxRunner(Observed.withOutputs(current, fromInput ? List.of() : List.of(layer.input())), 2, provider)) {
             samples.forEachBatch(BATCH, (data, count) -> {
                 Map<String, float[]> feed = Map.of(inputName, data);
                 Outputs ref = reference.run(feed, count);

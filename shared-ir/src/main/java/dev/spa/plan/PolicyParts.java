@@ -5,7 +5,6 @@ import dev.spa.deps.Analysis;
 import dev.spa.importance.Criteria;
 import dev.spa.importance.Criterion;
 import dev.spa.importance.GroupScorer;
-import dev.spa.linalg.Linalg;
 import dev.spa.obspa.CapturedHessians;
 import dev.spa.obspa.DataFreeHessians;
 import dev.spa.obspa.HessianSource;
@@ -13,6 +12,7 @@ import dev.spa.obspa.Obspa;
 import dev.spa.obspa.ObspaCriterion;
 import dev.spa.obspa.ObspaUpdate;
 import dev.spa.obspa.SequentialRefit;
+import dev.spa.runtime.ExecutionProvider;
 import dev.spa.runtime.SampleBatches;
 import dev.spa.surgery.WeightUpdate;
 
@@ -21,23 +21,23 @@ import java.util.function.Consumer;
 /** A policy made concrete for one model: the group scorer and the weight update it asks for. */
 public record PolicyParts(GroupScorer scorer, WeightUpdate update, String hessianDescription) {
 
-    public static PolicyParts build(PruningPolicy policy, Analysis analysis, Linalg linalg, Consumer<String> progress) {
+    public static PolicyParts build(PruningPolicy policy, Analysis analysis, Compute compute, Consumer<String> progress) {
         Obspa obspa = null;
         String described = "";
         if (policy.usesObspa()) {
-            HessianSource source = source(policy, analysis);
+            HessianSource source = source(policy, analysis, compute.capture());
             described = source.describe();
-            obspa = new Obspa(analysis, source, linalg, policy.dampening(), progress);
+            obspa = new Obspa(analysis, source, compute.linalg(), policy.dampening(), progress);
         }
         Criterion criterion = policy.criterion().equals("obspa")
                 ? new ObspaCriterion(obspa, ObspaCriterion.Order.valueOf(policy.order().toUpperCase()))
                 : Criteria.byName(policy.criterion(), policy.seed());
         GroupScorer scorer = new GroupScorer(criterion, GroupScorer.Aggregation.valueOf(policy.aggregate().toUpperCase()),
                 GroupScorer.Normalization.valueOf(policy.effectiveNormalization().toUpperCase()));
-        return new PolicyParts(scorer, update(policy, analysis, obspa, linalg), described);
+        return new PolicyParts(scorer, update(policy, analysis, obspa, compute), described);
     }
 
-    private static WeightUpdate update(PruningPolicy policy, Analysis analysis, Obspa obspa, Linalg linalg) {
+    private static WeightUpdate update(PruningPolicy policy, Analysis analysis, Obspa obspa, Compute compute) {
         String kind = policy.effectiveUpdate();
         switch (kind) {
             case "none": return WeightUpdate.NONE;
@@ -46,19 +46,19 @@ public record PolicyParts(GroupScorer scorer, WeightUpdate update, String hessia
                 if (policy.hessianSource().equals("data-free")) {
                     throw new SpaException("the obspa-sequential update needs samples: calibration data or ood noise");
                 }
-                return new SequentialRefit(obspa, analysis.model(), samples(policy, analysis), linalg);
+                return new SequentialRefit(obspa, analysis.model(), samples(policy, analysis), compute.linalg(), compute.capture());
             }
             default: throw new SpaException("update '" + kind + "' is unknown: use none, obspa or obspa-sequential");
         }
     }
 
-    private static HessianSource source(PruningPolicy policy, Analysis analysis) {
+    private static HessianSource source(PruningPolicy policy, Analysis analysis, ExecutionProvider capture) {
         switch (policy.hessianSource()) {
             case "calibration":
-                return new CapturedHessians(samples(policy, analysis), "calibration data " + policy.calibration().getFileName());
+                return new CapturedHessians(samples(policy, analysis), "calibration data " + policy.calibration().getFileName(), capture);
             case "ood":
                 return new CapturedHessians(samples(policy, analysis),
-                        "Gaussian noise N(" + policy.inputMean() + ", " + policy.inputStd() + "²)");
+                        "Gaussian noise N(" + policy.inputMean() + ", " + policy.inputStd() + "²)", capture);
             default:
                 return new DataFreeHessians(policy.inputMean(), policy.inputStd(), policy.rho(), policy.channelCovariance());
         }

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Runs a model in ONNX Runtime (CPU): the check that every pruned model is valid, and the measure
+ * Runs a model in ONNX Runtime (the CPU provider unless told otherwise): the check that every pruned model is valid, and the measure
  * of its outputs and latency. Dynamic input dimensions are set to the requested batch size.
  */
 public final class OnnxRunner implements AutoCloseable {
@@ -24,8 +24,13 @@ public final class OnnxRunner implements AutoCloseable {
     private final OrtSession session;
 
     public OnnxRunner(byte[] model, int threads) {
+        this(model, threads, ExecutionProvider.CPU);
+    }
+
+    public OnnxRunner(byte[] model, int threads, ExecutionProvider provider) {
         try {
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+            provider.configure(options);
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
             options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);

@@ -7,7 +7,6 @@ import dev.spa.deps.PruningPlan;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
 import dev.spa.ir.Tensor;
-import dev.spa.linalg.CpuLinalg;
 import dev.spa.manifest.PlanRecord;
 import dev.spa.select.SelectionOptions;
 import dev.spa.select.Target;
@@ -40,7 +39,7 @@ class SplitPruningTest {
         Analysis analysis = digits();
         SelectionOptions selection = new SelectionOptions(Target.parse("macs=0.5"), true, 1, 1, Set.of());
         PruningPolicy policy = PruningPolicy.of("obspa", selection).withInputStatistics(0.3, 0.38);
-        PolicyParts parts = PolicyParts.build(policy, analysis, new CpuLinalg(), s -> { });
+        PolicyParts parts = PolicyParts.build(policy, analysis, Compute.cpu(), s -> { });
         Pruner pruner = new Pruner(s -> { });
         Model whole = pruner.prune("digits", analysis, parts.scorer(), selection, parts.update()).pruned();
 

@@ -6,7 +6,7 @@ import dev.spa.events.JobFailed;
 import dev.spa.events.ModelPruned;
 import dev.spa.events.PlanReady;
 import dev.spa.ir.ModelLoader;
-import dev.spa.linalg.CpuLinalg;
+import dev.spa.plan.Compute;
 import dev.spa.manifest.GroupPlan;
 import dev.spa.manifest.PlanRecord;
 import dev.spa.plan.PolicyParts;
@@ -61,7 +61,7 @@ class ExporterTest {
         JobAccepted job = storedJob("e-1");
         Analysis analysis = Analysis.of(new ModelLoader().load(digits()));
         SelectionOptions selection = new SelectionOptions(Target.parse("macs=0.5"), true, 1, 1, Set.of());
-        PolicyParts parts = PolicyParts.build(PruningPolicy.of("obspa", selection).withInputStatistics(0.3, 0.38), analysis, new CpuLinalg(), s -> { });
+        PolicyParts parts = PolicyParts.build(PruningPolicy.of("obspa", selection).withInputStatistics(0.3, 0.38), analysis, Compute.cpu(), s -> { });
         Pruner.Planned planned = new Pruner(s -> { }).plan("digits", analysis, parts.scorer(), selection);
         S3Uri tensors = new S3Uri("spa", "jobs/e-1/updated-tensors.pb");
         store().put(tensors, UpdatedTensors.toBytes(UpdatedTensors.of(analysis, planned.plan(), parts.update())), "application/x-protobuf");
