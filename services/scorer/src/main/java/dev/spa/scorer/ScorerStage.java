@@ -8,7 +8,6 @@ import dev.spa.events.JobStatus;
 import dev.spa.events.PlanReady;
 import dev.spa.events.PruningRequest;
 import dev.spa.ir.Tensor;
-import dev.spa.linalg.CpuLinalg;
 import dev.spa.plan.PolicyParts;
 import dev.spa.plan.PruningPolicy;
 import dev.spa.platform.EventSender;
@@ -48,6 +47,9 @@ public class ScorerStage extends JobStage<GroupsReady> {
     }
 
     @Inject
+    ScorerCompute compute;
+
+    @Inject
     @Channel("plans")
     Emitter<byte[]> plans;
 
@@ -75,7 +77,7 @@ public class ScorerStage extends JobStage<GroupsReady> {
             Pruner.Planned planned;
             List<Tensor> updated;
             try {
-                parts = PolicyParts.build(policy, analysis, new CpuLinalg(), line -> LOG.debugf("job %s: %s", job.getJobId(), line));
+                parts = PolicyParts.build(policy, analysis, compute.compute(), line -> LOG.debugf("job %s: %s", job.getJobId(), line));
                 planned = new Pruner(line -> LOG.infof("job %s: %s", job.getJobId(), line))
                         .plan(job.getModelUri(), analysis, parts.scorer(), policy.selection());
                 updated = UpdatedTensors.of(analysis, planned.plan(), parts.update());
@@ -85,7 +87,7 @@ public class ScorerStage extends JobStage<GroupsReady> {
                 throw new JobRejected("SCORING_FAILED", e.getMessage(), false, e);
             }
             JobKeys keys = setup.keys(job.getJobId());
-            PlanReady.Builder ready = PlanReady.newBuilder().setJob(job).setPlan(planned.record()).setBackend("cpu")
+            PlanReady.Builder ready = PlanReady.newBuilder().setJob(job).setPlan(planned.record()).setBackend(compute.kind())
                     .setMeanScoreRemoved(planned.meanScoreRemoved()).setMeanScoreKept(planned.meanScoreKept())
                     .setGroupingMs(groups.getGroupingMs()).setHessianSource(parts.hessianDescription());
             if (!updated.isEmpty()) {

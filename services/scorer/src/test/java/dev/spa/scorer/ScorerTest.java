@@ -11,12 +11,18 @@ import dev.spa.platform.Topics;
 import dev.spa.surgery.UpdatedTensors;
 import dev.spa.testkit.RealServersResource;
 import dev.spa.testkit.TopicReader;
+import dev.spa.linalg.cuda.CudaProbe;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -43,6 +49,22 @@ class ScorerTest {
                 .setGroups(groups).build();
     }
 
+    @TestHTTPResource("/q/metrics")
+    URI metrics;
+
+    /** The kind that the default {@code auto} picks on this machine. */
+    private static String expectedBackend() {
+        return CudaProbe.result().available() ? "cuda" : "cpu";
+    }
+
+    @Test
+    void theBackendInUseIsAMetric() throws Exception {
+        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String other = expectedBackend().equals("cpu") ? "cuda" : "cpu";
+        assertTrue(text.contains("spa_backend{kind=\"" + expectedBackend() + "\"} 1.0"), text);
+        assertTrue(text.contains("spa_backend{kind=\"" + other + "\"} 0.0"), text);
+    }
+
     @Test
     void obspaPlansTheTargetAndStoresTheTensorsItUpdated() throws Exception {
         PruningRequest request = PruningRequest.newBuilder().setCriterion("obspa").setTarget("macs=0.5").setGlobal(true)
@@ -51,7 +73,7 @@ class ScorerTest {
         PlanReady plan = PlanReady.parseFrom(TopicReader.await(Topics.PLANS, r -> TopicReader.keyIs(r, "s-1")).value());
         assertTrue(plan.getPlan().getGroupsCount() > 0, "some groups lose channels");
         assertEquals("obspa", plan.getPlan().getCriterion());
-        assertEquals("cpu", plan.getBackend());
+        assertEquals(expectedBackend(), plan.getBackend());
         assertEquals("s3://spa/jobs/s-1/updated-tensors.pb", plan.getUpdatedTensorsUri());
         assertFalse(UpdatedTensors.fromBytes(store().get(S3Uri.parse(plan.getUpdatedTensorsUri()))).isEmpty());
         assertTrue(plan.getMeanScoreRemoved() < plan.getMeanScoreKept(), "the channels removed score lower than those kept");

@@ -57,7 +57,9 @@ public final class CudaProbe {
                         properties.major(), properties.minor(), properties.totalGlobalMem() / (1024.0 * 1024 * 1024)));
             }
         } catch (LinkageError | RuntimeException e) {
-            return new Result(false, "CUDA libraries not loadable: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            return new Result(false, "CUDA libraries not loadable (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + "); a GPU node needs the NVIDIA driver (libcuda.so.1) and CUDA 13's runtime, cuBLAS and cuSOLVER on the"
+                    + " library path, and -Dorg.bytedeco.javacpp.logger.debug=true shows what was tried");
         }
     }
 }
