@@ -1,0 +1,78 @@
+package dev.spa.load;
+
+import dev.spa.testing.GraphBuilder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The models a load run uploads, in a repeating cycle of ten: five small generated CNNs (each with its
+ * own widths), real architectures from {@code ../shared/models} of every size, and one corrupt file
+ * (a real model cut in half), which must end in JobFailed, not vanish.
+ */
+final class ModelMix {
+    /** One upload: what it is called, its bytes, its size class, and whether it is meant to fail. */
+    record Upload(String name, byte[] bytes, String sizeClass, boolean corrupt) {
+    }
+
+    private static final List<String> CYCLE = List.of("generated", "digits_mobilenet.onnx", "generated", "tiny_encoder.onnx", "generated",
+            "squeezenet1_1.onnx", "generated", "corrupt", "generated", "mobilenet_v2.onnx");
+
+    private final Path models;
+    private int next;
+
+    ModelMix(Path models) {
+        this.models = models;
+        for (String name : CYCLE) {
+            if (name.endsWith(".onnx") && !Files.isRegularFile(models.resolve(name))) {
+                throw new IllegalArgumentException("the model mix needs " + models.resolve(name) + " (the shared models beside the repository)");
+            }
+        }
+    }
+
+    /** What the cycle holds, for the report. */
+    static String describe() {
+        return String.join(", ", CYCLE);
+    }
+
+    synchronized Upload next() throws IOException {
+        int i = next++;
+        String kind = CYCLE.get(i % CYCLE.size());
+        if (kind.equals("generated")) {
+            byte[] bytes = generated(i);
+            return new Upload("generated-" + i + ".onnx", bytes, sizeClass(bytes.length), false);
+        }
+        if (kind.equals("corrupt")) {
+            byte[] whole = Files.readAllBytes(models.resolve("squeezenet1_1.onnx"));
+            return new Upload("corrupt-" + i + ".onnx", Arrays.copyOf(whole, whole.length / 2), "corrupt", true);
+        }
+        byte[] bytes = Files.readAllBytes(models.resolve(kind));
+        return new Upload(kind.replace(".onnx", "-" + i + ".onnx"), bytes, sizeClass(bytes.length), false);
+    }
+
+    static List<String> sizeClasses() {
+        return new ArrayList<>(List.of("small (<1 MB)", "medium (1-10 MB)", "large (>10 MB)", "corrupt"));
+    }
+
+    private static String sizeClass(long bytes) {
+        return bytes < 1_000_000 ? "small (<1 MB)" : bytes < 10_000_000 ? "medium (1-10 MB)" : "large (>10 MB)";
+    }
+
+    /** Conv-ReLU-Conv-ReLU-pool-Gemm on 3x32x32 inputs, widths from the index, so each one differs. */
+    private static byte[] generated(int index) {
+        long c1 = 8 + 8 * (index % 4);
+        long c2 = 16 + 8 * (index % 3);
+        return new GraphBuilder().input("x", -1, 3, 32, 32)
+                .weight("W1", c1, 3, 3, 3).weight("B1", c1).opAttrs("Conv", "a", new String[] {"x", "W1", "B1"}, "pads", new long[] {1, 1, 1, 1})
+                .op("Relu", "ra", "a")
+                .weight("W2", c2, c1, 3, 3).weight("B2", c2).opAttrs("Conv", "b", new String[] {"ra", "W2", "B2"}, "pads", new long[] {1, 1, 1, 1})
+                .op("Relu", "rb", "b")
+                .op("GlobalAveragePool", "p", "rb").opAttrs("Flatten", "f", new String[] {"p"}, "axis", 1L)
+                .weight("W3", 10, c2).weight("B3", 10).opAttrs("Gemm", "y", new String[] {"f", "W3", "B3"}, "transB", 1L)
+                .output("y").bytes();
+    }
+}
