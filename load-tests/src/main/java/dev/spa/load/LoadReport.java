@@ -122,14 +122,18 @@ final class LoadReport {
     }
 
     /**
-     * Whether the stack kept up: jobs submitted in the last quarter of the window took at most twice as
-     * long as those of the first quarter (a growing queue shows as growing latency), and none was lost.
+     * Whether the stack kept up: none lost, jobs ended during the second half of the window at 90% or
+     * more of the asked rate (the stack drained as fast as it was fed), and jobs uploaded in the last
+     * quarter took at most twice as long as those of the first (a growing queue shows as growing latency).
      */
     String keptUp() {
         double first = medianLatency(0, submitWindowMs / 4);
         double last = medianLatency(submitWindowMs * 3 / 4, submitWindowMs);
-        boolean ok = lost() == 0 && last <= 2 * first;
-        return String.format(Locale.ROOT, "%s (median latency %.0f s first quarter, %.0f s last)", ok ? "yes" : "no", first / 1e3, last / 1e3);
+        long endedSecondHalf = ended().stream().filter(j -> j.endedMs() >= submitWindowMs / 2 && j.endedMs() < submitWindowMs).count();
+        double drainRate = endedSecondHalf / (submitWindowMs / 2 / 60_000.0);
+        boolean ok = lost() == 0 && drainRate >= 0.9 * rate && last <= 2 * first;
+        return String.format(Locale.ROOT, "%s (ended %.1f/min in the second half; median latency %.1f s first quarter, %.1f s last)",
+                ok ? "yes" : "no", drainRate, first / 1e3, last / 1e3);
     }
 
     private double medianLatency(long fromMs, long toMs) {
