@@ -59,6 +59,9 @@ public final class LoadTest {
         if (ingest == null) {
             System.out.println("starting the local stack (logs in out/load-stack/logs) ...");
             stack = LocalStack.start(Path.of("out", "load-stack").toAbsolutePath(), Path.of(System.getProperty("spa.services.dir", "services")));
+            LocalStack started = stack;
+            // the stack stops when the run ends, and on Ctrl-C or a kill too, rather than leaving its processes behind
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close));
             ingest = stack.url("ingest");
             kafka = stack.bootstrapServers();
         } else if (fault) {
@@ -79,10 +82,6 @@ public final class LoadTest {
             System.out.println("written to " + dir);
             if (report.lost() > 0) {
                 System.exit(1);
-            }
-        } finally {
-            if (stack != null) {
-                stack.close();
             }
         }
     }

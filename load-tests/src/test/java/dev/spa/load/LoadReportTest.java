@@ -51,6 +51,7 @@ class LoadReportTest {
         jobs.add(new LoadReport.Job(new Submission("gone", "gone.onnx", "small (<1 MB)", false, 3000, null), null, 0));
         LoadReport report = new LoadReport("growing", jobs, List.of(new LoadReport.Fault(20_000, "scorer killed")), 40_000, 60);
         assertEquals(1, report.lost());
+        assertTrue(report.latencyTrend() > 0.5, "latency grows a second per second: " + report.latencyTrend());
         assertTrue(report.keptUp().startsWith("no"), report.keptUp());
         String summary = report.write(dir, 0);
         assertTrue(summary.contains("- LOST: gone.onnx (gone)"), summary);
