@@ -74,10 +74,13 @@ final class TimeChart {
         }
         out.append(String.format(Locale.ROOT, "<text x='16' y='%d' transform='rotate(-90 16 %d)' text-anchor='middle'>%s</text>%n",
                 TOP + HEIGHT / 2, TOP + HEIGHT / 2, escape(yLabel)));
-        for (Marker m : markers) {
+        for (int k = 0; k < markers.size(); k++) {
+            Marker m = markers.get(k);
             double x = LEFT + WIDTH * m.x() / maxX;
             out.append(String.format(Locale.ROOT, "<line x1='%.1f' y1='%d' x2='%.1f' y2='%d' stroke='#888' stroke-dasharray='4 3'/>%n", x, TOP, x, TOP + HEIGHT));
-            out.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' font-size='10' fill='#555'>%s</text>%n", x + 3, TOP + 10, escape(m.label())));
+            // markers come in pairs a few seconds apart (a fault, then the restart): labels on alternate lines
+            out.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' font-size='10' fill='#555'>%s</text>%n", x + 3, TOP + 10 + 12 * (k % 2),
+                    escape(m.label())));
         }
         for (int k = 0; k < series.size(); k++) {
             Series s = series.get(k);
