@@ -42,6 +42,7 @@ class KustomizeOverlaysTest {
     private static final List<String> SERVICES = List.of("ingest", "grouping", "scorer", "exporter");
     private static final Map<String, String> INPUT_TOPICS = Map.of("ingest", Topics.MODELS_REGISTERED, "grouping", Topics.JOBS_ACCEPTED,
             "scorer", Topics.GROUPS, "exporter", Topics.PLANS);
+    private static final Map<String, List<Object>> RENDERED = new java.util.concurrent.ConcurrentHashMap<>();
     private static String kubectl;
 
     @BeforeAll
@@ -56,8 +57,17 @@ class KustomizeOverlaysTest {
         Assumptions.assumeTrue(found, "skipped: no kubectl on this machine (.ci/run installs one; or set KUBECTL)");
     }
 
-    /** The overlay as kubectl renders it, each object read strictly. */
+    /** The overlay as kubectl renders it, each object read strictly; rendered once for all the tests that ask. */
     private static List<Object> render(String overlay) throws Exception {
+        List<Object> done = RENDERED.get(overlay);
+        if (done == null) {
+            done = renderNow(overlay);
+            RENDERED.put(overlay, done);
+        }
+        return done;
+    }
+
+    private static List<Object> renderNow(String overlay) throws Exception {
         Process p = new ProcessBuilder(kubectl, "kustomize", REPO.resolve("k8s/overlays/" + overlay).toString()).start();
         String yaml = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String errors = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

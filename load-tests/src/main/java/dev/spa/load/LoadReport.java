@@ -5,7 +5,6 @@ import dev.spa.events.StageTimings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -205,7 +204,7 @@ final class LoadReport {
     private String latencyChart() {
         TimeChart chart = new TimeChart(title + ": each job's end-to-end latency, at the time it ended", "latency, s");
         for (String size : ModelMix.sizeClasses()) {
-            List<Job> of = new ArrayList<>(ended().stream().filter(j -> j.submission().sizeClass().equals(size)).toList());
+            List<Job> of = ended().stream().filter(j -> j.submission().sizeClass().equals(size)).toList();
             if (!of.isEmpty()) {
                 chart.points(size, of.stream().mapToDouble(j -> j.endedMs() / 1e3).toArray(), of.stream().mapToDouble(j -> j.latencyMs() / 1e3).toArray());
             }

@@ -5,7 +5,6 @@ import dev.spa.testing.GraphBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -18,6 +17,11 @@ final class ModelMix {
     /** One upload: what it is called, its bytes, its size class, and whether it is meant to fail. */
     record Upload(String name, byte[] bytes, String sizeClass, boolean corrupt) {
     }
+
+    static final String SMALL = "small (<1 MB)";
+    static final String MEDIUM = "medium (1-10 MB)";
+    static final String LARGE = "large (>10 MB)";
+    static final String CORRUPT = "corrupt";
 
     private static final List<String> CYCLE = List.of("generated", "digits_mobilenet.onnx", "generated", "tiny_encoder.onnx", "generated",
             "squeezenet1_1.onnx", "generated", "corrupt", "generated", "mobilenet_v2.onnx");
@@ -48,18 +52,18 @@ final class ModelMix {
         }
         if (kind.equals("corrupt")) {
             byte[] whole = Files.readAllBytes(models.resolve("squeezenet1_1.onnx"));
-            return new Upload("corrupt-" + i + ".onnx", Arrays.copyOf(whole, whole.length / 2), "corrupt", true);
+            return new Upload("corrupt-" + i + ".onnx", Arrays.copyOf(whole, whole.length / 2), CORRUPT, true);
         }
         byte[] bytes = Files.readAllBytes(models.resolve(kind));
         return new Upload(kind.replace(".onnx", "-" + i + ".onnx"), bytes, sizeClass(bytes.length), false);
     }
 
     static List<String> sizeClasses() {
-        return new ArrayList<>(List.of("small (<1 MB)", "medium (1-10 MB)", "large (>10 MB)", "corrupt"));
+        return List.of(SMALL, MEDIUM, LARGE, CORRUPT);
     }
 
     private static String sizeClass(long bytes) {
-        return bytes < 1_000_000 ? "small (<1 MB)" : bytes < 10_000_000 ? "medium (1-10 MB)" : "large (>10 MB)";
+        return bytes < 1_000_000 ? SMALL : bytes < 10_000_000 ? MEDIUM : LARGE;
     }
 
     /** Conv-ReLU-Conv-ReLU-pool-Gemm on 3x32x32 inputs, widths from the index, so each one differs. */

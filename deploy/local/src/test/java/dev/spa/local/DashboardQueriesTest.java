@@ -119,7 +119,6 @@ class DashboardQueriesTest {
 
     /** Null once the query answers with at least one series; else what was wrong after 60 s of scrapes. */
     private static String awaitData(String promql) throws Exception {
-        String last = "";
         long deadline = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < deadline) {
             JsonObject answer = JsonParser.parseString(prometheus.query(promql)).getAsJsonObject();
@@ -130,9 +129,8 @@ class DashboardQueriesTest {
             if (!result.isEmpty()) {
                 return null;
             }
-            last = "no data";
             Thread.sleep(1000);
         }
-        return last;
+        return "no data";
     }
 }
