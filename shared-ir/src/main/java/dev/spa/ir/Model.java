@@ -3,6 +3,8 @@ package dev.spa.ir;
 import dev.spa.onnx.Onnx.GraphProto;
 import dev.spa.onnx.Onnx.ModelProto;
 import dev.spa.onnx.Onnx.NodeProto;
+import dev.spa.onnx.Onnx.TensorShapeProto;
+import dev.spa.onnx.Onnx.TypeProto;
 import dev.spa.onnx.Onnx.ValueInfoProto;
 
 import java.io.IOException;
@@ -56,10 +58,25 @@ public final class Model {
         for (ValueInfoProto v : graph.inputs()) {
             g.addInput(v);
         }
+        if (header.getIrVersion() < 4) {
+            // before IR 4 every initializer must also be declared as a graph input
+            for (Tensor t : graph.constants().values()) {
+                g.addInput(inputDeclaration(t));
+            }
+        }
         for (ValueInfoProto v : graph.outputs()) {
             g.addOutput(v);
         }
         return header.toBuilder().setGraph(g).build();
+    }
+
+    private static ValueInfoProto inputDeclaration(Tensor t) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (long d : t.dims()) {
+            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        TypeProto.Tensor type = TypeProto.Tensor.newBuilder().setElemType(t.dataType()).setShape(shape).build();
+        return ValueInfoProto.newBuilder().setName(t.name()).setType(TypeProto.newBuilder().setTensorType(type)).build();
     }
 
     public byte[] toBytes() {

@@ -16,7 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -108,26 +110,11 @@ public final class ModelLoader {
                 nodes.add(n);
             }
         }
-        List<Node> ordered = foldConstantIdentities(TopologicalOrder.sort(nodes, inputs, constants.keySet()), constants, g);
+        Set<String> graphOutputs = new HashSet<>();
+        g.getOutputList().forEach(o -> graphOutputs.add(o.getName()));
+        List<Node> ordered = ConstantFolding.fold(TopologicalOrder.sort(nodes, inputs, constants.keySet()), constants, graphOutputs, opset);
         ModelProto header = proto.toBuilder().clearGraph().build();
         return new Model(header, g.getName(), new Graph(ordered, constants, inputs, g.getOutputList(), opset));
-    }
-
-    /**
-     * Identity of a constant becomes a constant of its own. Exporters share equal initializers
-     * through Identity; unsharing them lets each layer be pruned on its own.
-     */
-    private static List<Node> foldConstantIdentities(List<Node> ordered, Map<String, Tensor> constants, GraphProto g) {
-        List<Node> kept = new ArrayList<>();
-        for (Node n : ordered) {
-            boolean graphOutput = g.getOutputList().stream().anyMatch(o -> o.getName().equals(n.output(0)));
-            if (n.opType().equals("Identity") && n.domain().isEmpty() && constants.containsKey(n.input(0)) && !graphOutput) {
-                constants.put(n.output(0), constants.get(n.input(0)).renamed(n.output(0)));
-            } else {
-                kept.add(n);
-            }
-        }
-        return kept;
     }
 
     private static int defaultOpset(ModelProto proto) {

@@ -142,6 +142,40 @@ public final class Tensor {
         return new Tensor(name, dataType, newDims, out);
     }
 
+    /** The same elements in the same order under other dims (a Reshape, Flatten, Squeeze or Unsqueeze). */
+    public Tensor reshaped(String newName, long[] newDims) {
+        return new Tensor(newName, dataType, newDims, raw);
+    }
+
+    /** The elements with their axes permuted: output axis a is input axis perm[a] (a Transpose). */
+    public Tensor transposed(String newName, int[] perm) {
+        int elem = DataType.size(dataType);
+        int rank = dims.length;
+        long[] outDims = new long[rank];
+        long[] inStrides = new long[rank];
+        long stride = 1;
+        for (int a = rank - 1; a >= 0; a--) {
+            inStrides[a] = stride;
+            stride *= dims[a];
+        }
+        for (int a = 0; a < rank; a++) {
+            outDims[a] = dims[perm[a]];
+        }
+        byte[] out = new byte[raw.length];
+        long[] index = new long[rank];
+        for (long o = 0; o < numel(); o++) {
+            long from = 0;
+            for (int a = 0; a < rank; a++) {
+                from += index[a] * inStrides[perm[a]];
+            }
+            System.arraycopy(raw, (int) (from * elem), out, (int) (o * elem), elem);
+            for (int a = rank - 1; a >= 0 && ++index[a] == outDims[a]; a--) {
+                index[a] = 0;
+            }
+        }
+        return new Tensor(newName, dataType, outDims, out);
+    }
+
     /** A float copy with the given indices along one axis set to zero. */
     public Tensor withZeroed(int axis, int[] indices) {
         float[] w = floats();

@@ -46,7 +46,6 @@ public final class Unfold {
     }
 
     private static void patches(LinearLayer layer, float[] x, long[] shape, BiConsumer<float[], Integer> sink) {
-        ConvGeometry g = layer.conv();
         if (shape.length != 4 || shape[1] != layer.inputChannels()) {
             throw new SpaException("input of " + layer.node() + " is not [N, " + layer.inputChannels() + ", H, W]");
         }
@@ -54,6 +53,7 @@ public final class Unfold {
         int channels = (int) shape[1];
         int h = (int) shape[2];
         int w = (int) shape[3];
+        ConvGeometry g = layer.conv().forInput(h, w);
         int ho = g.outputHeight(h);
         int wo = g.outputWidth(w);
         int n = layer.hessianColumns();

@@ -40,26 +40,56 @@ public final class OnnxRunner implements AutoCloseable {
         }
     }
 
-    /** Input shapes with dynamic dimensions set to {@code batch}. */
+    /**
+     * Input shapes for {@code batch} samples: the leading (batch) axis is {@code batch} whether the
+     * model leaves it free or fixes it (a fixed batch is fed in chunks, see {@link #run}); other
+     * dynamic dimensions are set to {@code batch} too.
+     */
     public Map<String, long[]> inputShapes(int batch) {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        declaredInputShapes().forEach((name, declared) -> {
+            long[] shape = declared.clone();
+            for (int i = 0; i < shape.length; i++) {
+                if (shape[i] < 0 || i == 0) {
+                    shape[i] = batch;
+                }
+            }
+            out.put(name, shape);
+        });
+        return out;
+    }
+
+    private Map<String, long[]> declaredInputShapes() {
         Map<String, long[]> out = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, NodeInfo> e : session.getInputInfo().entrySet()) {
                 if (!(e.getValue().getInfo() instanceof TensorInfo info)) {
                     throw new SpaException("input '" + e.getKey() + "' is not a tensor");
                 }
-                long[] shape = info.getShape().clone();
-                for (int i = 0; i < shape.length; i++) {
-                    if (shape[i] < 0) {
-                        shape[i] = batch;
-                    }
-                }
-                out.put(e.getKey(), shape);
+                out.put(e.getKey(), info.getShape());
             }
         } catch (OrtException e) {
             throw new SpaException("cannot read the model's inputs: " + e.getMessage(), e);
         }
         return out;
+    }
+
+    /**
+     * The batch size every input fixes on its leading axis (1 for the ONNX Model Zoo's MNIST and the
+     * verification-benchmark exports), or 0 when the batch axis is free.
+     */
+    public int fixedBatch() {
+        int fixed = 0;
+        for (long[] shape : declaredInputShapes().values()) {
+            if (shape.length == 0 || shape[0] < 0) {
+                return 0;
+            }
+            if (fixed != 0 && shape[0] != fixed) {
+                return 0;
+            }
+            fixed = (int) shape[0];
+        }
+        return fixed;
     }
 
     /** Standard-normal inputs, the same for the same seed, for every input. */
@@ -80,7 +110,20 @@ public final class OnnxRunner implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Runs {@code batch} samples. A model whose inputs fix the batch to another size gets them in
+     * chunks of that size (the last one padded with zeros), and the outputs are joined on their
+     * leading axis, so callers need not know how the model was exported.
+     */
     public Outputs run(Map<String, float[]> inputs, int batch) {
+        int fixed = fixedBatch();
+        if (fixed == 0 || fixed == batch) {
+            return runOnce(inputs, batch);
+        }
+        return FixedBatchChunks.run(this::runOnce, inputs, batch, fixed);
+    }
+
+    private Outputs runOnce(Map<String, float[]> inputs, int batch) {
         Map<String, long[]> shapes = inputShapes(batch);
         Map<String, OnnxTensor> tensors = new HashMap<>();
         try {
