@@ -9,6 +9,7 @@ import dev.spa.ir.ModelLoader;
 import dev.spa.linalg.CpuLinalg;
 import dev.spa.linalg.Linalg;
 import dev.spa.runtime.ExecutionProvider;
+import dev.spa.runtime.InputStatistics;
 import dev.spa.obspa.CapturedHessians;
 import dev.spa.obspa.DataFreeHessians;
 import dev.spa.obspa.HessianSource;
@@ -63,18 +64,17 @@ public final class ObspaAccuracyBenchmark {
         SampleBatches test = SampleBatches.fromFile(data.resolve("digits_test_x.f32"), sample);
         long[] labels = SampleBatches.readLabels(data.resolve("digits_test_y.i64"));
         // the input's expected statistics, as a user would state them (here: those of the calibration pixels)
-        double mean = 0.30;
-        double std = 0.38;
-        SampleBatches noise = SampleBatches.gaussian(sample, 256, mean, std, 7);
+        InputStatistics stated = InputStatistics.stated(new double[] {0.30}, new double[] {0.38});
+        SampleBatches noise = SampleBatches.gaussian(sample, 256, stated, 7);
         Linalg linalg = new CpuLinalg();
 
         Map<String, Obspa> sources = new LinkedHashMap<>();
         sources.put("calibration", obspa(analysis, new CapturedHessians(calibration, "calibration", ExecutionProvider.CPU), linalg));
         sources.put("ood", obspa(analysis, new CapturedHessians(noise, "Gaussian noise", ExecutionProvider.CPU), linalg));
         for (double rho : new double[] {0, 0.5, 0.9}) {
-            sources.put("data-free covariances ρ=" + rho, obspa(analysis, new DataFreeHessians(mean, std, rho, true), linalg));
+            sources.put("data-free covariances ρ=" + rho, obspa(analysis, new DataFreeHessians(stated, rho, true), linalg));
         }
-        sources.put("data-free independent ρ=0.5", obspa(analysis, new DataFreeHessians(mean, std, 0.5, false), linalg));
+        sources.put("data-free independent ρ=0.5", obspa(analysis, new DataFreeHessians(stated, 0.5, false), linalg));
 
         List<Method> methods = new ArrayList<>();
         methods.add(new Method("L1", MagnitudeCriterion::l1, () -> WeightUpdate.NONE));

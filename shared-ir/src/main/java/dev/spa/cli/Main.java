@@ -9,6 +9,7 @@ public final class Main {
     private static final String USAGE = String.join("\n",
             "usage: spa inspect MODEL.onnx [--json FILE] [--pb FILE]",
             "       spa prune MODEL.onnx -o OUT.onnx [--criterion l1|l2|random|bn] [--ratio R | --target macs=F|params=F]",
+            "                 [--target [macs=F,]agreement=A] [--floor F] [--input-mean M[,M..] --input-std S[,S..]]",
             "                 [--global] [--round-to N] [--min-channels N] [--exclude NAME,...] [--aggregate sum|mean|max]",
             "                 [--normalize mean|max|sum|none] [--seed S]",
             "                 [--criterion obspa] [--update obspa|none] [--calibration FILE|DIR | --ood] [--dampening D]",

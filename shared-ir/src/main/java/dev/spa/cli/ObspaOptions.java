@@ -1,5 +1,6 @@
 package dev.spa.cli;
 
+import dev.spa.runtime.InputStatistics;
 import dev.spa.SpaException;
 import dev.spa.plan.PruningPolicy;
 import dev.spa.select.SelectionOptions;
@@ -16,6 +17,14 @@ final class ObspaOptions {
     private ObspaOptions() {
     }
 
+    /** --input-mean/--input-std as stated (one value, or one per channel: 0.485,0.456,0.406), or null for the model's own. */
+    static InputStatistics inputStatistics(Args args) {
+        if (!args.has("input-mean") && !args.has("input-std")) {
+            return null;
+        }
+        return InputStatistics.stated(args.get("input-mean", "0"), args.get("input-std", "1"));
+    }
+
     static PruningPolicy policy(Args args, SelectionOptions selection) {
         int chosen = (args.has("calibration") ? 1 : 0) + (args.has("ood") ? 1 : 0) + (args.has("data-free") ? 1 : 0);
         if (chosen > 1) {
@@ -24,7 +33,7 @@ final class ObspaOptions {
         String source = args.has("calibration") ? "calibration" : args.has("ood") ? "ood" : "data-free";
         return new PruningPolicy(args.get("criterion", "l1"), selection, source,
                 args.has("calibration") ? Path.of(args.require("calibration")) : null, args.get("update", ""),
-                args.number("input-mean", 0), args.number("input-std", 1), args.number("rho", 0.5), !args.has("independent-channels"),
+                inputStatistics(args), args.number("rho", 0.5), !args.has("independent-channels"),
                 args.number("dampening", 0.1), args.get("obspa-order", "greedy"), (int) args.number("ood-samples", 256),
                 (long) args.number("seed", 0), args.get("aggregate", "sum"), args.get("normalize", ""));
     }

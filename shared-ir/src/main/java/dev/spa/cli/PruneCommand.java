@@ -1,5 +1,10 @@
 package dev.spa.cli;
 
+import dev.spa.runtime.Agreement;
+import dev.spa.runtime.ReferenceInputs;
+import dev.spa.select.TargetCheck;
+import dev.spa.select.TargetSpec;
+import dev.spa.quality.AgreementSearch;
 import dev.spa.SpaException;
 import dev.spa.deps.Analysis;
 import dev.spa.deps.ManifestWriter;
@@ -33,7 +38,7 @@ final class PruneCommand {
 
     static void run(String[] argv, PrintStream out, PrintStream err) throws IOException {
         Set<String> valued = new HashSet<>(Set.of("o", "output", "criterion", "ratio", "target", "round-to", "min-channels",
-                "exclude", "max-size"));
+                "exclude", "max-size", "floor"));
         valued.addAll(ObspaOptions.VALUED);
         valued.addAll(ComputeOptions.VALUED);
         Set<String> flags = new HashSet<>(Set.of("global"));
@@ -44,13 +49,14 @@ final class PruneCommand {
         if (output == null) {
             throw new SpaException("missing output file: -o out.onnx");
         }
-        Target target = target(args);
+        TargetSpec spec = target(args);
+        Target target = spec.cost();
         Set<String> exclude = new HashSet<>();
         if (args.has("exclude")) {
             exclude.addAll(Arrays.asList(args.get("exclude", "").split(",")));
         }
         SelectionOptions options = new SelectionOptions(target, args.has("global"), (int) args.number("min-channels", 1),
-                (int) args.number("round-to", 1), exclude);
+                (int) args.number("round-to", 1), exclude, args.number("floor", SelectionOptions.DEFAULT_FLOOR));
         PruningPolicy policy = ObspaOptions.policy(args, options);
 
         long t0 = System.nanoTime();
@@ -61,7 +67,26 @@ final class PruneCommand {
         PolicyParts parts = PolicyParts.build(policy, analysis, ComputeOptions.compute(args, err), err::println);
         Criterion criterion = parts.scorer().criterion();
         long t1 = System.nanoTime();
-        Pruner.Result r = new Pruner(err::println).prune(input.getFileName().toString(), analysis, parts.scorer(), options, parts.update());
+        String name = input.getFileName().toString();
+        Pruner pruner = new Pruner(err::println);
+        Pruner.Scores scores = pruner.score(analysis, parts.scorer());
+        ReferenceInputs reference = ReferenceInputs.of(model, policy.calibration(), parts.inputStatistics());
+        Pruner.Result r;
+        Agreement agreement;
+        String searchNote = null;
+        if (spec.hasAgreement()) {
+            err.println("searching for the deepest cut with agreement >= " + spec.agreement() + " on " + reference.description());
+            AgreementSearch.Outcome o = new AgreementSearch(err::println).search(name, analysis, scores, options, parts.update(),
+                    reference, spec.agreement());
+            r = o.result();
+            agreement = o.agreement();
+            if (!o.met()) {
+                searchNote = "no cut kept agreement at " + spec.agreement() + " or above: the model was left whole";
+            }
+        } else {
+            r = pruner.cut(analysis, pruner.select(name, analysis, scores, options), parts.update());
+            agreement = Agreement.measure(model, r.pruned(), reference);
+        }
         if (criterion instanceof BatchNormScaleCriterion bn && bn.groupsWithoutBatchNorm() > 0) {
             err.println("note: " + bn.groupsWithoutBatchNorm() + " groups have no BatchNormalization (folded into Conv?); they were scored by L2");
         }
@@ -76,22 +101,29 @@ final class PruneCommand {
         t.row("MACs", Table.millions(r.before().macs()), Table.millions(r.after().macs()), Table.percent(r.after().macsRatio(r.before())));
         t.row("file bytes", Files.size(input), Files.size(outFile), Table.percent((double) Files.size(outFile) / Files.size(input)));
         out.print(t.render());
-        out.printf("%ngroups pruned: %d of %d prunable; criterion %s, %s, %s%n", r.record().getGroupsCount(),
-                analysis.prunableGroups().size(), criterion.name(), target, options.global() ? "global" : "local");
+        out.printf("%ngroups pruned: %d of %d prunable; criterion %s, %s, %s; floor: every group keeps at least %s of its channels%n",
+                r.record().getGroupsCount(), analysis.prunableGroups().size(), criterion.name(), spec,
+                options.global() ? "global" : "local", Table.percent(options.floor()));
+        String missed = spec.hasAgreement() ? searchNote : TargetCheck.missed(target, r.before(), r.after());
+        if (missed != null) {
+            out.println("warning: " + missed);
+        }
         out.printf("time: analyse %d ms, score %d ms, select %d ms, surgery %d ms, total %d ms%n", (t1 - t0) / 1_000_000,
                 r.scoreMillis(), r.selectMillis(), r.surgeryMillis(), (t2 - t0) / 1_000_000);
+        out.println("input statistics assumed: " + parts.inputStatistics().describe());
+        out.println("agreement with the original: " + agreement.describe());
         out.println("pruned model: " + outFile);
         out.println("plan: " + planFile);
     }
 
-    private static Target target(Args args) {
+    private static TargetSpec target(Args args) {
         if (args.has("ratio") && args.has("target")) {
             throw new SpaException("give either --ratio or --target, not both");
         }
         if (args.has("target")) {
-            return Target.parse(args.get("target", ""));
+            return TargetSpec.parse(args.get("target", ""));
         }
-        return Target.ratio(args.number("ratio", 0.3));
+        return new TargetSpec(Target.ratio(args.number("ratio", 0.3)), 0);
     }
 
     static Path planPath(Path model) {

@@ -89,7 +89,7 @@ final class ConstantFolding {
                 if (axes == null && n.opType().equals("Unsqueeze")) {
                     return null;
                 }
-                return x.reshaped(name, n.opType().equals("Squeeze") ? squeezed(dims, axes) : unsqueezed(dims, axes));
+                return x.reshaped(name, n.opType().equals("Squeeze") ? Shapes.squeezed(dims, axes) : Shapes.unsqueezed(dims, axes));
             }
             default:
                 return null;
@@ -119,32 +119,4 @@ final class ConstantFolding {
         }
         return out;
     }
-
-    private static long[] squeezed(long[] in, long[] axes) {
-        boolean[] drop = new boolean[in.length];
-        for (int a = 0; a < in.length; a++) {
-            drop[a] = axes == null && in[a] == 1;
-        }
-        if (axes != null) {
-            for (long a : axes) {
-                drop[Shapes.axis(a, in.length)] = true;
-            }
-        }
-        return java.util.stream.IntStream.range(0, in.length).filter(a -> !drop[a]).mapToLong(a -> in[a]).toArray();
-    }
-
-    private static long[] unsqueezed(long[] in, long[] axes) {
-        int rank = in.length + axes.length;
-        boolean[] inserted = new boolean[rank];
-        for (long a : axes) {
-            inserted[Shapes.axis(a, rank)] = true;
-        }
-        long[] out = new long[rank];
-        int from = 0;
-        for (int a = 0; a < rank; a++) {
-            out[a] = inserted[a] ? 1 : in[from++];
-        }
-        return out;
-    }
-
 }

@@ -132,4 +132,33 @@ public final class Shapes {
         }
         return p;
     }
+
+    /** The dims Squeeze leaves: the given axes dropped, or every axis of size 1 when none are given. */
+    public static long[] squeezed(long[] in, long[] axes) {
+        boolean[] drop = new boolean[in.length];
+        for (int a = 0; a < in.length; a++) {
+            drop[a] = axes == null && in[a] == 1;
+        }
+        if (axes != null) {
+            for (long a : axes) {
+                drop[Shapes.axis(a, in.length)] = true;
+            }
+        }
+        return java.util.stream.IntStream.range(0, in.length).filter(a -> !drop[a]).mapToLong(a -> in[a]).toArray();
+    }
+
+    /** The dims Unsqueeze makes: an axis of size 1 inserted at each given position of the output. */
+    public static long[] unsqueezed(long[] in, long[] axes) {
+        int rank = in.length + axes.length;
+        boolean[] inserted = new boolean[rank];
+        for (long a : axes) {
+            inserted[Shapes.axis(a, rank)] = true;
+        }
+        long[] out = new long[rank];
+        int from = 0;
+        for (int a = 0; a < rank; a++) {
+            out[a] = inserted[a] ? 1 : in[from++];
+        }
+        return out;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.spa.obspa;
 
+import dev.spa.runtime.InputStatistics;
 import dev.spa.ir.Model;
 import dev.spa.linalg.Linalg;
 import dev.spa.rules.OperatorRules;
@@ -16,23 +17,21 @@ import java.util.Map;
  * the channel covariance and R the spatial correlation of a patch's positions (ρ^distance).
  */
 public final class DataFreeHessians implements HessianSource {
-    private final double inputMean;
-    private final double inputStd;
+    private final InputStatistics input;
     private final double rho;
     private final boolean channelCovariance;
 
     /** @param channelCovariance carry channel covariances (true) or take channels as independent (false) */
-    public DataFreeHessians(double inputMean, double inputStd, double rho, boolean channelCovariance) {
-        this.inputMean = inputMean;
-        this.inputStd = inputStd;
+    public DataFreeHessians(InputStatistics input, double rho, boolean channelCovariance) {
+        this.input = input;
         this.rho = rho;
         this.channelCovariance = channelCovariance;
     }
 
     @Override
     public String describe() {
-        return "data-free " + (channelCovariance ? "channel covariances" : "independent channels") + " (input N(" + inputMean
-                + ", " + inputStd + "²), spatial correlation " + rho + ")";
+        return "data-free " + (channelCovariance ? "channel covariances" : "independent channels") + " (input " + input.describe()
+                + ", spatial correlation " + rho + ")";
     }
 
     @Override
@@ -40,7 +39,7 @@ public final class DataFreeHessians implements HessianSource {
         java.util.Set<String> inputs = new java.util.HashSet<>();
         layers.forEach(l -> inputs.add(l.input()));
         MomentPropagation stats = new MomentPropagation(model.graph(), ShapeInference.inferAtUnitSize(model.graph(), OperatorRules.standard()),
-                linalg, inputMean, inputStd, rho, !channelCovariance, inputs);
+                linalg, input, rho, !channelCovariance, inputs);
         Map<String, LayerHessian> out = new LinkedHashMap<>();
         for (LinearLayer layer : layers) {
             out.put(layer.weight(), LayerHessian.ofMoments(layer.hessianColumns(), secondMoment(layer, stats.of(layer.input()), stats), 1));

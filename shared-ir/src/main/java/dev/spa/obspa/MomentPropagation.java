@@ -1,5 +1,6 @@
 package dev.spa.obspa;
 
+import dev.spa.runtime.InputStatistics;
 import dev.spa.ir.Graph;
 import dev.spa.ir.Node;
 import dev.spa.ir.Shapes;
@@ -37,7 +38,7 @@ final class MomentPropagation {
     private int assumed;
 
     /** @param keep values whose moments must survive the walk (the layers' inputs); others are dropped after their last reader */
-    MomentPropagation(Graph graph, Shapes shapes, Linalg linalg, double inputMean, double inputStd, double rho, boolean diagonal,
+    MomentPropagation(Graph graph, Shapes shapes, Linalg linalg, InputStatistics input, double rho, boolean diagonal,
                       Set<String> keep) {
         this.graph = graph;
         this.shapes = shapes;
@@ -48,7 +49,7 @@ final class MomentPropagation {
             node.inputs().forEach(i -> pendingReads.merge(i, 1, Integer::sum));
         }
         keep.forEach(v -> pendingReads.merge(v, 1, Integer::sum));
-        graph.inputs().forEach(v -> moments.put(v.getName(), Moments.constant(channels(v.getName()), inputMean, inputStd * inputStd)));
+        graph.inputs().forEach(v -> moments.put(v.getName(), inputMoments(input, channels(v.getName()))));
         for (Node node : graph.nodes()) {
             Moments out = propagate(node);
             if (out == null) {
@@ -66,6 +67,20 @@ final class MomentPropagation {
                 }
             }
         }
+    }
+
+    /** Independent input channels with the stated means and variances (their averages when the counts differ). */
+    private static Moments inputMoments(InputStatistics input, int channels) {
+        int given = Math.max(input.mean().length, input.std().length);
+        Moments m = Moments.constant(channels, 0, 1);
+        for (int c = 0; c < channels; c++) {
+            boolean perChannel = given == channels;
+            double mean = perChannel ? input.meanOf(c) : java.util.Arrays.stream(input.mean()).average().orElse(0);
+            double std = perChannel ? input.stdOf(c) : java.util.Arrays.stream(input.std()).average().orElse(1);
+            m.mean()[c] = mean;
+            m.cov()[c * channels + c] = (float) (std * std);
+        }
+        return m;
     }
 
     /** The statistics of a kept value (mean 0, unit independent variance where nothing is known). */

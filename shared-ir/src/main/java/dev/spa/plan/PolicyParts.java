@@ -13,19 +13,21 @@ import dev.spa.obspa.ObspaCriterion;
 import dev.spa.obspa.ObspaUpdate;
 import dev.spa.obspa.SequentialRefit;
 import dev.spa.runtime.ExecutionProvider;
+import dev.spa.runtime.InputStatistics;
 import dev.spa.runtime.SampleBatches;
 import dev.spa.surgery.WeightUpdate;
 
 import java.util.function.Consumer;
 
 /** A policy made concrete for one model: the group scorer and the weight update it asks for. */
-public record PolicyParts(GroupScorer scorer, WeightUpdate update, String hessianDescription) {
+public record PolicyParts(GroupScorer scorer, WeightUpdate update, String hessianDescription, InputStatistics inputStatistics) {
 
     public static PolicyParts build(PruningPolicy policy, Analysis analysis, Compute compute, Consumer<String> progress) {
         Obspa obspa = null;
         String described = "";
+        InputStatistics stats = inputStatistics(policy, analysis);
         if (policy.usesObspa()) {
-            HessianSource source = source(policy, analysis, compute.capture());
+            HessianSource source = source(policy, analysis, compute.capture(), stats);
             described = source.describe();
             obspa = new Obspa(analysis, source, compute.linalg(), policy.dampening(), progress);
         }
@@ -34,10 +36,15 @@ public record PolicyParts(GroupScorer scorer, WeightUpdate update, String hessia
                 : Criteria.byName(policy.criterion(), policy.seed());
         GroupScorer scorer = new GroupScorer(criterion, GroupScorer.Aggregation.valueOf(policy.aggregate().toUpperCase()),
                 GroupScorer.Normalization.valueOf(policy.effectiveNormalization().toUpperCase()));
-        return new PolicyParts(scorer, update(policy, analysis, obspa, compute), described);
+        return new PolicyParts(scorer, update(policy, analysis, obspa, compute, stats), described, stats);
     }
 
-    private static WeightUpdate update(PruningPolicy policy, Analysis analysis, Obspa obspa, Compute compute) {
+    /** What the job assumes of its input: as stated, else read from the model, checked against its channels. */
+    public static InputStatistics inputStatistics(PruningPolicy policy, Analysis analysis) {
+        return InputStatistics.forModel(analysis.model(), policy.inputStatistics());
+    }
+
+    private static WeightUpdate update(PruningPolicy policy, Analysis analysis, Obspa obspa, Compute compute, InputStatistics stats) {
         String kind = policy.effectiveUpdate();
         switch (kind) {
             case "none": return WeightUpdate.NONE;
@@ -46,30 +53,29 @@ public record PolicyParts(GroupScorer scorer, WeightUpdate update, String hessia
                 if (policy.hessianSource().equals("data-free")) {
                     throw new SpaException("the obspa-sequential update needs samples: calibration data or ood noise");
                 }
-                return new SequentialRefit(obspa, analysis.model(), samples(policy, analysis), compute.linalg(), compute.capture());
+                return new SequentialRefit(obspa, analysis.model(), samples(policy, analysis, stats), compute.linalg(), compute.capture());
             }
             default: throw new SpaException("update '" + kind + "' is unknown: use none, obspa or obspa-sequential");
         }
     }
 
-    private static HessianSource source(PruningPolicy policy, Analysis analysis, ExecutionProvider capture) {
+    private static HessianSource source(PruningPolicy policy, Analysis analysis, ExecutionProvider capture, InputStatistics stats) {
         switch (policy.hessianSource()) {
             case "calibration":
-                return new CapturedHessians(samples(policy, analysis), "calibration data " + policy.calibration().getFileName(), capture);
+                return new CapturedHessians(samples(policy, analysis, stats), "calibration data " + policy.calibration().getFileName(), capture);
             case "ood":
-                return new CapturedHessians(samples(policy, analysis),
-                        "Gaussian noise N(" + policy.inputMean() + ", " + policy.inputStd() + "²)", capture);
+                return new CapturedHessians(samples(policy, analysis, stats), "Gaussian noise " + stats.describe(), capture);
             default:
-                return new DataFreeHessians(policy.inputMean(), policy.inputStd(), policy.rho(), policy.channelCovariance());
+                return new DataFreeHessians(stats, policy.rho(), policy.channelCovariance());
         }
     }
 
     /** Calibration data or synthetic inputs, as the policy names them. */
-    private static SampleBatches samples(PruningPolicy policy, Analysis analysis) {
+    private static SampleBatches samples(PruningPolicy policy, Analysis analysis, InputStatistics stats) {
         long[] sample = SampleBatches.sampleShape(analysis.model());
         if (policy.hessianSource().equals("calibration")) {
             return SampleBatches.fromFile(policy.calibration(), sample);
         }
-        return SampleBatches.gaussian(sample, policy.oodSamples(), policy.inputMean(), policy.inputStd(), policy.seed());
+        return SampleBatches.gaussian(sample, policy.oodSamples(), stats, policy.seed());
     }
 }

@@ -1,5 +1,6 @@
 package dev.spa.plan;
 
+import dev.spa.runtime.InputStatistics;
 import dev.spa.SpaException;
 import dev.spa.importance.Criteria;
 import dev.spa.select.SelectionOptions;
@@ -14,10 +15,11 @@ import java.nio.file.Path;
  * @param hessianSource data-free, ood or calibration (used by obspa and by an OBSPA update)
  * @param calibration  raw float32 samples, with hessianSource calibration
  * @param update       none, obspa or obspa-sequential; empty for the measured best for the criterion and source
+ * @param inputStatistics what the user stated of the input (null: read from the model, else the default)
  * @param order        greedy or independent (how OBSPA orders a group's channels)
  */
 public record PruningPolicy(String criterion, SelectionOptions selection, String hessianSource, Path calibration,
-                            String update, double inputMean, double inputStd, double rho, boolean channelCovariance,
+                            String update, InputStatistics inputStatistics, double rho, boolean channelCovariance,
                             double dampening, String order, int oodSamples, long seed, String aggregate, String normalize) {
     private static final java.util.Set<String> UPDATES = java.util.Set.of("", "none", "obspa", "obspa-sequential");
 
@@ -34,28 +36,29 @@ public record PruningPolicy(String criterion, SelectionOptions selection, String
         if (hessianSource.equals("calibration") && calibration == null) {
             throw new SpaException("the calibration Hessian source needs calibration samples");
         }
-        if (!(inputStd > 0)) {
-            throw new SpaException("input standard deviation must be positive, not " + inputStd);
-        }
     }
 
     /** The defaults measured best in BENCHMARKS.md, for a criterion and selection. */
     public static PruningPolicy of(String criterion, SelectionOptions selection) {
-        return new PruningPolicy(criterion, selection, "data-free", null, "", 0, 1, 0.5, true, 0.1, "greedy", 256, 0, "sum", "");
+        return new PruningPolicy(criterion, selection, "data-free", null, "", null, 0.5, true, 0.1, "greedy", 256, 0, "sum", "");
     }
 
     public PruningPolicy withSource(String source, Path calibrationSamples) {
-        return new PruningPolicy(criterion, selection, source, calibrationSamples, update, inputMean, inputStd, rho, channelCovariance,
+        return new PruningPolicy(criterion, selection, source, calibrationSamples, update, inputStatistics, rho, channelCovariance,
                 dampening, order, oodSamples, seed, aggregate, normalize);
     }
 
     public PruningPolicy withInputStatistics(double mean, double std) {
-        return new PruningPolicy(criterion, selection, hessianSource, calibration, update, mean, std, rho, channelCovariance,
+        return withInputStatistics(InputStatistics.stated(new double[] {mean}, new double[] {std}));
+    }
+
+    public PruningPolicy withInputStatistics(InputStatistics stated) {
+        return new PruningPolicy(criterion, selection, hessianSource, calibration, update, stated, rho, channelCovariance,
                 dampening, order, oodSamples, seed, aggregate, normalize);
     }
 
     public PruningPolicy withUpdate(String kind) {
-        return new PruningPolicy(criterion, selection, hessianSource, calibration, kind, inputMean, inputStd, rho, channelCovariance,
+        return new PruningPolicy(criterion, selection, hessianSource, calibration, kind, inputStatistics, rho, channelCovariance,
                 dampening, order, oodSamples, seed, aggregate, normalize);
     }
 

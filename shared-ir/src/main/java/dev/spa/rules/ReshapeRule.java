@@ -6,7 +6,6 @@ import dev.spa.deps.Dim;
 import dev.spa.ir.Node;
 import dev.spa.ir.Shapes;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -36,11 +35,13 @@ final class ReshapeRule implements OperatorRule {
                 break;
             }
             case "Squeeze":
-                y = squeeze(x, axes(node, shapes));
+                y = Shapes.squeezed(x, axes(node, shapes));
                 break;
-            case "Unsqueeze":
-                y = unsqueeze(x, axes(node, shapes));
+            case "Unsqueeze": {
+                long[] axes = axes(node, shapes);
+                y = axes == null ? null : Shapes.unsqueezed(x, axes);
                 break;
+            }
             default:
                 y = reshape(node, x, shapes.value(node.input(1)));
         }
@@ -60,43 +61,6 @@ final class ReshapeRule implements OperatorRule {
             axes = shapes.value(node.input(1));
         }
         return axes;
-    }
-
-    private static long[] squeeze(long[] x, long[] axes) {
-        List<Long> out = new ArrayList<>();
-        boolean[] drop = new boolean[x.length];
-        if (axes == null) {
-            for (int i = 0; i < x.length; i++) {
-                drop[i] = x[i] == 1;
-            }
-        } else {
-            for (long a : axes) {
-                drop[Shapes.axis(a, x.length)] = true;
-            }
-        }
-        for (int i = 0; i < x.length; i++) {
-            if (!drop[i]) {
-                out.add(x[i]);
-            }
-        }
-        return out.stream().mapToLong(Long::longValue).toArray();
-    }
-
-    private static long[] unsqueeze(long[] x, long[] axes) {
-        if (axes == null) {
-            return null;
-        }
-        int rank = x.length + axes.length;
-        boolean[] inserted = new boolean[rank];
-        for (long a : axes) {
-            inserted[Shapes.axis(a, rank)] = true;
-        }
-        long[] out = new long[rank];
-        int next = 0;
-        for (int i = 0; i < rank; i++) {
-            out[i] = inserted[i] ? 1 : x[next++];
-        }
-        return out;
     }
 
     private static long[] reshape(Node node, long[] x, long[] target) {

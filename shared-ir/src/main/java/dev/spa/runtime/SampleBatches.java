@@ -79,6 +79,15 @@ public final class SampleBatches {
         return Arrays.copyOfRange(dims, 1, dims.length);
     }
 
+    /** The sample shape, or null where the model's single input has no static shape. */
+    public static long[] sampleShapeOrNull(dev.spa.ir.Model model) {
+        try {
+            return sampleShape(model);
+        } catch (SpaException e) {
+            return null;
+        }
+    }
+
     /** Little-endian int64 labels, one per sample. */
     public static long[] readLabels(Path f) {
         try {
@@ -94,12 +103,17 @@ public final class SampleBatches {
         }
     }
 
-    public static SampleBatches gaussian(long[] sampleShape, int samples, double mean, double std, long seed) {
+    /** Gaussian noise with the statistics' mean and std per channel (the sample's first axis). */
+    public static SampleBatches gaussian(long[] sampleShape, int samples, InputStatistics stats, long seed) {
         int sampleSize = (int) product(sampleShape);
+        int channels = sampleShape.length == 0 ? 1 : (int) sampleShape[0];
+        boolean perChannel = Math.max(stats.mean().length, stats.std().length) == channels;
+        int plane = sampleSize / Math.max(1, channels);
         Random r = new Random(seed);
         float[] data = new float[samples * sampleSize];
         for (int i = 0; i < data.length; i++) {
-            data[i] = (float) (mean + std * r.nextGaussian());
+            int c = perChannel ? (i % sampleSize) / plane : 0;
+            data[i] = (float) (stats.meanOf(c) + stats.stdOf(c) * r.nextGaussian());
         }
         return new SampleBatches(data, sampleSize);
     }

@@ -72,7 +72,7 @@ public final class ChannelSelector {
     private List<Group> candidates(Map<Integer, double[]> scores, SelectionOptions options) {
         List<Group> out = new ArrayList<>();
         for (Group g : analysis.groups()) {
-            if (g.prunable() && scores.containsKey(g.id()) && !excluded(g, options) && g.channels() > options.minChannels()) {
+            if (g.prunable() && scores.containsKey(g.id()) && !excluded(g, options) && g.channels() > options.fewestKept(g.channels())) {
                 out.add(g);
             }
         }
@@ -127,7 +127,7 @@ public final class ChannelSelector {
             if (toRemove == 0) {
                 break;
             }
-            if (removed[gc[0]] < groups.get(gc[0]).channels() - o.minChannels()) {
+            if (removed[gc[0]] < groups.get(gc[0]).channels() - o.fewestKept(groups.get(gc[0]).channels())) {
                 removed[gc[0]]++;
                 toRemove--;
             }
@@ -140,9 +140,9 @@ public final class ChannelSelector {
         return new PruningPlan(kept);
     }
 
-    /** Channels kept when {@code remove} are asked to go: at least the minimum, rounded up to the multiple. */
+    /** Channels kept when {@code remove} are asked to go: at least the minimum and the floor, rounded up to the multiple. */
     static int keptCount(int channels, int remove, SelectionOptions o) {
-        int kept = Math.max(channels - remove, Math.min(o.minChannels(), channels));
+        int kept = Math.max(channels - remove, o.fewestKept(channels));
         if (o.roundTo() > 1) {
             kept = Math.min(channels, ((kept + o.roundTo() - 1) / o.roundTo()) * o.roundTo());
         }

@@ -37,7 +37,44 @@ public final class Pruner {
     }
 
     public Result prune(String modelName, Analysis analysis, GroupScorer scorer, SelectionOptions options, WeightUpdate update) {
-        Planned p = plan(modelName, analysis, scorer, options);
+        return cut(analysis, plan(modelName, analysis, scorer, options), update);
+    }
+
+    public Planned plan(String modelName, Analysis analysis, GroupScorer scorer, SelectionOptions options) {
+        return select(modelName, analysis, score(analysis, scorer), options);
+    }
+
+    /** Step 3: every prunable group's channel scores, computed once whatever the selection. */
+    public Scores score(Analysis analysis, GroupScorer scorer) {
+        long t0 = System.nanoTime();
+        progress.accept("scoring " + analysis.prunableGroups().size() + " prunable groups by " + scorer.criterion().name());
+        Map<Integer, double[]> scores = new LinkedHashMap<>();
+        for (Group g : analysis.prunableGroups()) {
+            scores.put(g.id(), scorer.score(g, analysis));
+        }
+        return new Scores(scores, scorer.criterion().name(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Channel scores by group id, the criterion that gave them and how long it took. */
+    public record Scores(Map<Integer, double[]> byGroup, String criterion, long millis) {
+    }
+
+    /** Step 4's choice: the channels kept for a target, priced, with the plan as written beside the model. */
+    public Planned select(String modelName, Analysis analysis, Scores scores, SelectionOptions options) {
+        long t1 = System.nanoTime();
+        progress.accept("selecting channels for " + options.target() + (options.global() ? " (global)" : " (local)"));
+        ChannelSelector selector = new ChannelSelector(analysis);
+        PruningPlan plan = selector.select(scores.byGroup(), options);
+        long t2 = System.nanoTime();
+        PlanRecord record = withFloors(ManifestWriter.plan(modelName, scores.criterion(), options.target().toString(), analysis, plan),
+                options);
+        double[] removedKept = meanScores(scores.byGroup(), plan);
+        return new Planned(plan, record, selector.cost(PruningPlan.empty()), selector.cost(plan), removedKept[0], removedKept[1],
+                scores.millis(), (t2 - t1) / 1_000_000);
+    }
+
+    /** The surgery of a selected plan, with the weight update. */
+    public Result cut(Analysis analysis, Planned p, WeightUpdate update) {
         long t0 = System.nanoTime();
         progress.accept(update == WeightUpdate.NONE ? "cutting the model" : "updating kept weights (" + update.name() + ") and cutting the model");
         Model pruned = Surgery.apply(analysis, p.plan(), update);
@@ -45,22 +82,13 @@ public final class Pruner {
                 (System.nanoTime() - t0) / 1_000_000);
     }
 
-    public Planned plan(String modelName, Analysis analysis, GroupScorer scorer, SelectionOptions options) {
-        long t0 = System.nanoTime();
-        progress.accept("scoring " + analysis.prunableGroups().size() + " prunable groups by " + scorer.criterion().name());
-        Map<Integer, double[]> scores = new LinkedHashMap<>();
-        for (Group g : analysis.prunableGroups()) {
-            scores.put(g.id(), scorer.score(g, analysis));
+    /** The plan states the floor it was selected under, and each pruned group's fewest channels. */
+    private static PlanRecord withFloors(PlanRecord record, SelectionOptions options) {
+        PlanRecord.Builder b = record.toBuilder().setFloor(options.floor());
+        for (int i = 0; i < b.getGroupsCount(); i++) {
+            b.setGroups(i, b.getGroups(i).toBuilder().setFloor(options.fewestKept(b.getGroups(i).getChannels())));
         }
-        long t1 = System.nanoTime();
-        progress.accept("selecting channels for " + options.target() + (options.global() ? " (global)" : " (local)"));
-        ChannelSelector selector = new ChannelSelector(analysis);
-        PruningPlan plan = selector.select(scores, options);
-        long t2 = System.nanoTime();
-        PlanRecord record = ManifestWriter.plan(modelName, scorer.criterion().name(), options.target().toString(), analysis, plan);
-        double[] removedKept = meanScores(scores, plan);
-        return new Planned(plan, record, selector.cost(PruningPlan.empty()), selector.cost(plan), removedKept[0], removedKept[1],
-                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+        return b.build();
     }
 
     /** The mean score of the channels removed and of those kept, across groups (how clear-cut the selection was). */

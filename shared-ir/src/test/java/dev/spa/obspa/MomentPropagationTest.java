@@ -16,7 +16,7 @@ class MomentPropagationTest {
                 .floats("W", new long[] {1, 2}, new float[] {3f, 4f}).floats("B", new long[] {1}, new float[] {1f})
                 .opAttrs("Gemm", "h", new String[] {"x", "W", "B"}, "transB", 1L).op("Relu", "y", "h").model();
         MomentPropagation p = new MomentPropagation(m.graph(), ShapeInference.inferAtUnitSize(m.graph(), OperatorRules.standard()),
-                new dev.spa.linalg.CpuLinalg(), 0.5, 1, 0, false, java.util.Set.of("h", "y"));
+                new dev.spa.linalg.CpuLinalg(), dev.spa.runtime.InputStatistics.stated(new double[] {0.5}, new double[] {1}), 0, false, java.util.Set.of("h", "y"));
         // h = 3 x1 + 4 x2 + 1 with x ~ N(0.5, 1): mean 4.5, variance 9 + 16 = 25
         assertEquals(4.5, p.of("h").mean()[0], 1e-9);
         assertEquals(25, p.of("h").var(0), 1e-9);
@@ -40,7 +40,7 @@ class MomentPropagationTest {
                 .weight("W2", 2, 3, 1, 1).op("Conv", "y", "h", "W2").model();
         double rho = 0.5;
         MomentPropagation p = new MomentPropagation(m.graph(), ShapeInference.inferAtUnitSize(m.graph(), OperatorRules.standard()),
-                new dev.spa.linalg.CpuLinalg(), 0, 2, rho, false, java.util.Set.of("h", "y"));
+                new dev.spa.linalg.CpuLinalg(), dev.spa.runtime.InputStatistics.stated(new double[] {0}, new double[] {2}), rho, false, java.util.Set.of("h", "y"));
         float[] w1 = m.graph().constant("W1").floats();
         float[] w2 = m.graph().constant("W2").floats();
         // Σ_h[o][o'] = σ² Σ_c Σ_{a,b} W1[o,c,a] W1[o',c,b] ρ^dist(a,b), σ² = 4

@@ -20,10 +20,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * {@code deploy/local/run [model.onnx] [--target macs=0.5] [--criterion obspa] [--keep-running]}:
- * starts the local stack, uploads the model through ingest's {@code POST /models}, follows
- * {@code GET /jobs/{id}} to the end, prints the before/after table from the job's report and where
- * the pruned model is, then stops everything (or keeps serving until Ctrl-C).
+ * {@code deploy/local/run [model.onnx] [--target macs=0.5] [--criterion obspa] [--input-mean M --input-std S]
+ * [--eval-inputs X.f32 --eval-labels Y.i64] [--keep-running]}: starts the local stack, uploads the model
+ * (and labelled evaluation data) through ingest's {@code POST /models}, follows {@code GET /jobs/{id}}
+ * to the end, prints the before/after table from the job's report, the agreement the quality guard
+ * measured, the input statistics the job assumed and where the pruned model is, then stops everything
+ * (or keeps serving until Ctrl-C). With no model named it prunes the ONNX Model Zoo's trained MNIST
+ * CNN and evaluates it on the first 1000 MNIST test images, with MNIST's pixel statistics stated.
  */
 public final class RunLocal {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -32,15 +35,27 @@ public final class RunLocal {
     }
 
     public static void main(String[] args) throws Exception {
-        Path model = Path.of(System.getProperty("spa.shared.dir", "../shared"), "models", "mobilenet_v2.onnx");
+        Path shared = Path.of(System.getProperty("spa.shared.dir", "../shared"));
+        Path model = null;
         String query = "";
+        Path evalInputs = null;
+        Path evalLabels = null;
         boolean keepRunning = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--target", "--criterion", "--hessian" -> query += "&" + args[i].substring(2) + "=" + URLEncoder.encode(args[++i], StandardCharsets.UTF_8);
+                case "--target", "--criterion", "--hessian", "--input-mean", "--input-std", "--quality-floor" ->
+                        query += "&" + args[i].substring(2) + "=" + URLEncoder.encode(args[++i], StandardCharsets.UTF_8);
+                case "--eval-inputs" -> evalInputs = Path.of(args[++i]);
+                case "--eval-labels" -> evalLabels = Path.of(args[++i]);
                 case "--keep-running" -> keepRunning = true;
                 default -> model = Path.of(args[i]);
             }
+        }
+        if (model == null) {
+            model = shared.resolve("models").resolve("mnist_cnn_zoo.onnx");
+            evalInputs = shared.resolve("data").resolve("mnist_test1000_x.f32");
+            evalLabels = shared.resolve("data").resolve("mnist_test1000_y.i64");
+            query += query.contains("input-mean") ? "" : "&input-mean=0.1307&input-std=0.3081";
         }
         if (!Files.isRegularFile(model)) {
             System.err.println("no model at " + model + ": name one (deploy/local/run path/to/model.onnx)");
@@ -53,6 +68,14 @@ public final class RunLocal {
         System.out.printf("Kafka %s, S3 %s, ingest %s%n", stack.bootstrapServers(), stack.s3Endpoint(), stack.url("ingest"));
 
         String name = model.getFileName().toString();
+        if (evalInputs != null && evalLabels != null) {
+            S3Uri x = new S3Uri("spa", "evaluation/" + evalInputs.getFileName());
+            S3Uri y = new S3Uri("spa", "evaluation/" + evalLabels.getFileName());
+            stack.store().put(x, Files.readAllBytes(evalInputs), "application/octet-stream");
+            stack.store().put(y, Files.readAllBytes(evalLabels), "application/octet-stream");
+            query += "&evaluation-inputs=" + URLEncoder.encode(x.toString(), StandardCharsets.UTF_8)
+                    + "&evaluation-labels=" + URLEncoder.encode(y.toString(), StandardCharsets.UTF_8);
+        }
         String jobId = IngestClient.upload(stack.url("ingest"), HttpRequest.BodyPublishers.ofFile(model), "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + query);
         System.out.println("job " + jobId + ": follow it at " + stack.url("ingest") + "/jobs/" + jobId);
         JobStatus status = follow(stack, jobId);
@@ -66,6 +89,10 @@ public final class RunLocal {
             System.out.print(table(report.getResult()));
             System.out.printf("%ncriterion %s, target %s; output deviation on random inputs %.3g%n", report.getRequest().getCriterion(),
                     report.getRequest().getTarget(), report.getResult().getOutputDeviation());
+            var agreement = report.getResult().getAgreement();
+            System.out.printf("quality guard: %s %.3f (floor %.3f) on %d %s%n", agreement.getMeasure(), agreement.getScore(),
+                    agreement.getFloor(), agreement.getSamples(), agreement.getReference());
+            System.out.println("input statistics assumed: " + report.getInputStatistics());
             var t = report.getResult().getTimings();
             System.out.printf("stages: ingest %d ms, grouping %d ms, scoring %d ms, export %d ms; end to end %d ms%n",
                     t.getIngestMs(), t.getGroupingMs(), t.getScoringMs(), t.getExportMs(), t.getEndToEndMs());

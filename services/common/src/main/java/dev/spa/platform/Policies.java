@@ -42,6 +42,16 @@ public final class Policies {
         if (given.getInputStd() > 0) {
             b.setInputMean(given.getInputMean()).setInputStd(given.getInputStd());
         }
+        if (given.getInputChannelMeanCount() > 0 || given.getInputChannelStdCount() > 0) {
+            b.clearInputChannelMean().addAllInputChannelMean(given.getInputChannelMeanList())
+                    .clearInputChannelStd().addAllInputChannelStd(given.getInputChannelStdList());
+        }
+        if (given.hasFloor()) {
+            b.setFloor(given.getFloor());
+        }
+        if (given.hasQualityFloor()) {
+            b.setQualityFloor(given.getQualityFloor());
+        }
         if (!given.getEvaluationInputsUri().isEmpty()) {
             b.setEvaluationInputsUri(given.getEvaluationInputsUri()).setEvaluationLabelsUri(given.getEvaluationLabelsUri());
         }

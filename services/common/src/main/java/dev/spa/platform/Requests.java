@@ -3,8 +3,9 @@ package dev.spa.platform;
 import dev.spa.SpaException;
 import dev.spa.events.PruningRequest;
 import dev.spa.plan.PruningPolicy;
+import dev.spa.runtime.InputStatistics;
 import dev.spa.select.SelectionOptions;
-import dev.spa.select.Target;
+import dev.spa.select.TargetSpec;
 
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -25,17 +26,34 @@ public final class Requests {
     /** @param calibration where the calibration samples were downloaded, with the calibration source */
     public static PruningPolicy policy(PruningRequest request, Path calibration) {
         try {
-            SelectionOptions selection = new SelectionOptions(Target.parse(request.getTarget()), request.getGlobal(),
-                    Math.max(1, request.getMinChannels()), Math.max(1, request.getRoundTo()), new HashSet<>(request.getExcludeList()));
+            SelectionOptions selection = new SelectionOptions(TargetSpec.parse(request.getTarget()).cost(), request.getGlobal(),
+                    Math.max(1, request.getMinChannels()), Math.max(1, request.getRoundTo()), new HashSet<>(request.getExcludeList()),
+                    request.hasFloor() ? request.getFloor() : SelectionOptions.DEFAULT_FLOOR);
             PruningPolicy policy = PruningPolicy.of(request.getCriterion(), selection)
                     .withSource(request.getHessianSource().isEmpty() ? "data-free" : request.getHessianSource(), calibration)
                     .withUpdate(request.getUpdate());
-            if (request.getInputStd() > 0) {
-                policy = policy.withInputStatistics(request.getInputMean(), request.getInputStd());
-            }
-            return policy;
+            InputStatistics stated = inputStatistics(request);
+            return stated == null ? policy : policy.withInputStatistics(stated);
         } catch (SpaException e) {
             throw new JobRejected("BAD_REQUEST", e.getMessage(), false, e);
         }
+    }
+
+    /** What the request states of the model's input (per channel, else one mean and std), or null. */
+    public static InputStatistics inputStatistics(PruningRequest request) {
+        try {
+            if (request.getInputChannelMeanCount() > 0 || request.getInputChannelStdCount() > 0) {
+                return InputStatistics.stated(
+                        request.getInputChannelMeanCount() > 0 ? toArray(request.getInputChannelMeanList()) : new double[] {0},
+                        request.getInputChannelStdCount() > 0 ? toArray(request.getInputChannelStdList()) : new double[] {1});
+            }
+            return request.getInputStd() > 0 ? InputStatistics.stated(new double[] {request.getInputMean()}, new double[] {request.getInputStd()}) : null;
+        } catch (SpaException e) {
+            throw new JobRejected("BAD_REQUEST", e.getMessage(), false, e);
+        }
+    }
+
+    private static double[] toArray(java.util.List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 }

@@ -51,6 +51,9 @@ public class ExporterStage extends JobStage<PlanReady> {
     MeterRegistry metrics;
 
     @Inject
+    QualityGuard guard;
+
+    @Inject
     @Channel("pruned")
     Emitter<byte[]> pruned;
 
@@ -72,6 +75,7 @@ public class ExporterStage extends JobStage<PlanReady> {
         byte[] prunedBytes = cut.toBytes();
         RuntimeCheck check = RuntimeCheck.run(originalBytes, prunedBytes);
         Evaluation accuracy = Evaluation.of(store, job.getRequest(), original, cut);
+        QualityGuard.Checked quality = guard.check(store, job.getRequest(), analysis, cut);
 
         ChannelSelector costs = new ChannelSelector(analysis);
         dev.spa.cost.Cost before = costs.cost(PruningPlan.empty());
@@ -86,6 +90,7 @@ public class ExporterStage extends JobStage<PlanReady> {
                 .setBefore(cost(before, check.latencyBeforeMs(), job.getModelBytes(), accuracy.before()))
                 .setAfter(cost(after, check.latencyAfterMs(), prunedBytes.length, accuracy.after()))
                 .setOutputDeviation(check.relativeDeviation())
+                .setAgreement(quality.toEvent())
                 .setTimings(StageTimings.newBuilder().setIngestMs(job.getIngestMs()).setGroupingMs(planned.getGroupingMs())
                         .setScoringMs(planned.getScoringMs()).setExportMs(exportMs)
                         .setEndToEndMs(System.currentTimeMillis() - job.getRegisteredAtMs()))
@@ -93,11 +98,13 @@ public class ExporterStage extends JobStage<PlanReady> {
         JobReport report = JobReport.newBuilder().setResult(result).setRequest(job.getRequest()).setModelSha256(job.getSha256())
                 .setBackend(planned.getBackend()).setHessianSource(planned.getHessianSource()).setGroupsPruned(planned.getPlan().getGroupsCount())
                 .setMeanScoreRemoved(planned.getMeanScoreRemoved()).setMeanScoreKept(planned.getMeanScoreKept())
-                .setVerification("loaded and run in ONNX Runtime at batch 1 on random inputs; output shapes equal the original's").build();
+                .setVerification("loaded and run in ONNX Runtime at batch 1 on random inputs; output shapes equal the original's")
+                .setInputStatistics(quality.inputStatistics().describe()).build();
         store.put(keys.report(), ManifestWriter.json(report).getBytes(StandardCharsets.UTF_8), "application/json");
         record(result, before, after);
-        String detail = String.format("MACs %.1f%%, parameters %.1f%% of the original; pruned model at %s",
-                100.0 * after.macsRatio(before), 100.0 * after.paramsRatio(before), keys.prunedModel());
+        String detail = String.format(java.util.Locale.ROOT, "MACs %.1f%%, parameters %.1f%% of the original; %s %.3f (floor %.3f); pruned model at %s",
+                100.0 * after.macsRatio(before), 100.0 * after.paramsRatio(before), quality.agreement().measureName(),
+                quality.agreement().score(), quality.floor(), keys.prunedModel());
         return EventSender.send(pruned, job.getJobId(), result).thenCompose(v -> events.status(JobRef.of(job),
                 JobStatus.State.DONE, name(), detail, keys.prunedModel().toString()));
     }

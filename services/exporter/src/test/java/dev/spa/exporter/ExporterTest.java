@@ -5,6 +5,7 @@ import dev.spa.events.JobAccepted;
 import dev.spa.events.JobFailed;
 import dev.spa.events.ModelPruned;
 import dev.spa.events.PlanReady;
+import dev.spa.events.PruningRequest;
 import dev.spa.ir.ModelLoader;
 import dev.spa.plan.Compute;
 import dev.spa.manifest.GroupPlan;
@@ -32,6 +33,7 @@ import java.nio.file.Path;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The exporter stage on a real Kafka broker and a real S3 server, with the plan made by the engine in the test. */
@@ -49,11 +51,15 @@ class ExporterTest {
     }
 
     private static JobAccepted storedJob(String jobId) throws Exception {
+        return storedJob(jobId, PruningRequest.newBuilder().setTarget("macs=0.5").setInputMean(0.3).setInputStd(0.38).build());
+    }
+
+    private static JobAccepted storedJob(String jobId, PruningRequest request) throws Exception {
         byte[] bytes = Files.readAllBytes(digits());
         S3Uri uri = new S3Uri("spa", "jobs/" + jobId + "/model.onnx");
         store().put(uri, bytes, "application/octet-stream");
         return JobAccepted.newBuilder().setJobId(jobId).setModelUri(uri.toString()).setModelBytes(bytes.length)
-                .setRegisteredAtMs(System.currentTimeMillis()).build();
+                .setRequest(request).setRegisteredAtMs(System.currentTimeMillis()).build();
     }
 
     @Test
@@ -80,7 +86,33 @@ class ExporterTest {
                 "the stored model has the MACs the event promises");
         String report = new String(store().get(S3Uri.parse(done.getReportUri())), StandardCharsets.UTF_8);
         assertTrue(report.contains("\"outputDeviation\"") && report.contains("ONNX Runtime"), report);
+        assertEquals("top-1 agreement", done.getAgreement().getMeasure());
+        assertTrue(done.getAgreement().getScore() >= done.getAgreement().getFloor(), done.getAgreement().toString());
+        assertTrue(done.getAgreement().getReference().contains("synthetic") && done.getAgreement().getReference().contains("stated"),
+                done.getAgreement().getReference());
+        assertTrue(report.contains("\"inputStatistics\"") && report.contains("0.3000") && report.contains("(stated)"), report);
         assertTrue(new String(store().get(S3Uri.parse(done.getPlanUri())), StandardCharsets.UTF_8).contains("\"kept\""));
+    }
+
+    /** L2 with no update at a quarter of the MACs collapses the digits model; a floor of 0.9 refuses it and nothing is written. */
+    @Test
+    void aJobBelowItsQualityFloorFailsWithTheNumbersAndPublishesNothing() throws Exception {
+        JobAccepted job = storedJob("e-3", PruningRequest.newBuilder().setTarget("macs=0.25").setCriterion("l2")
+                .setInputMean(0.3).setInputStd(0.38).setQualityFloor(0.9).build());
+        Analysis analysis = Analysis.of(new ModelLoader().load(digits()));
+        SelectionOptions selection = new SelectionOptions(Target.parse("macs=0.25"), true, 1, 1, Set.of());
+        PolicyParts parts = PolicyParts.build(PruningPolicy.of("l2", selection), analysis, Compute.cpu(), s -> { });
+        Pruner.Planned planned = new Pruner(s -> { }).plan("digits", analysis, parts.scorer(), selection);
+        TopicReader.send(Topics.PLANS, "e-3", PlanReady.newBuilder().setJob(job).setPlan(planned.record()).build().toByteArray());
+
+        JobFailed failed = JobFailed.parseFrom(TopicReader.await(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, "e-3")).value());
+        assertEquals("QUALITY_BELOW_FLOOR", failed.getErrorCode());
+        assertEquals("exporter", failed.getStage());
+        assertTrue(failed.getMessage().contains("top-1 agreement") && failed.getMessage().contains("below the floor 0.900"),
+                failed.getMessage());
+        for (String key : new String[] {"pruned.onnx", "plan.json", "report.json"}) {
+            assertFalse(store().exists(new S3Uri("spa", "jobs/e-3/" + key)), key + " was published");
+        }
     }
 
     @Test

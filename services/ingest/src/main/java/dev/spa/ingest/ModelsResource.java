@@ -1,5 +1,7 @@
 package dev.spa.ingest;
 
+import dev.spa.SpaException;
+import dev.spa.runtime.InputStatistics;
 import dev.spa.events.JobStatus;
 import dev.spa.events.ModelRegistered;
 import dev.spa.events.PruningRequest;
@@ -17,6 +19,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
 
@@ -43,7 +46,10 @@ public class ModelsResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response upload(byte[] body, @QueryParam("name") String name, @QueryParam("criterion") String criterion,
                            @QueryParam("target") String target, @QueryParam("global") Boolean global,
-                           @QueryParam("hessian") String hessian, @QueryParam("round-to") Integer roundTo) {
+                           @QueryParam("hessian") String hessian, @QueryParam("round-to") Integer roundTo,
+                           @QueryParam("input-mean") String inputMean, @QueryParam("input-std") String inputStd,
+                           @QueryParam("floor") Double floor, @QueryParam("quality-floor") Double qualityFloor,
+                           @QueryParam("evaluation-inputs") String evaluationInputs, @QueryParam("evaluation-labels") String evaluationLabels) {
         if (body == null || body.length == 0) {
             return Response.status(400).entity(Map.of("error", "the request body must be the ONNX model's bytes")).build();
         }
@@ -66,6 +72,24 @@ public class ModelsResource {
         }
         if (roundTo != null) {
             request.setRoundTo(roundTo);
+        }
+        if (evaluationInputs != null && evaluationLabels != null) {
+            request.setEvaluationInputsUri(evaluationInputs).setEvaluationLabelsUri(evaluationLabels);
+        }
+        if (floor != null) {
+            request.setFloor(floor);
+        }
+        if (qualityFloor != null) {
+            request.setQualityFloor(qualityFloor);
+        }
+        try {
+            if (inputMean != null || inputStd != null) {
+                InputStatistics stated = InputStatistics.stated(inputMean == null ? "0" : inputMean, inputStd == null ? "1" : inputStd);
+                Arrays.stream(stated.mean()).forEach(request::addInputChannelMean);
+                Arrays.stream(stated.std()).forEach(request::addInputChannelStd);
+            }
+        } catch (SpaException e) {
+            return Response.status(400).entity(Map.of("error", e.getMessage())).build();
         }
         ModelRegistered event = ModelRegistered.newBuilder().setJobId(jobId).setModelUri(uri.toString()).setRequest(request)
                 .setSha256(ModelValidator.sha256(body)).setRegisteredAtMs(System.currentTimeMillis()).build();

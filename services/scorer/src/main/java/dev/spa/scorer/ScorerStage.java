@@ -1,5 +1,8 @@
 package dev.spa.scorer;
 
+import dev.spa.quality.AgreementSearch;
+import dev.spa.runtime.ReferenceInputs;
+import dev.spa.select.TargetSpec;
 import dev.spa.SpaException;
 import dev.spa.deps.Analysis;
 import dev.spa.events.GroupsReady;
@@ -59,6 +62,22 @@ public class ScorerStage extends JobStage<GroupsReady> {
         return run(message);
     }
 
+    /**
+     * The selection for the job's target; with an agreement target, the deepest cut whose agreement
+     * on the job's reference inputs stays at the floor (the exporter measures the result again).
+     */
+    private static Pruner.Planned plan(JobAccepted job, Analysis analysis, PolicyParts parts, PruningPolicy policy, Path calibration) {
+        Pruner pruner = new Pruner(line -> LOG.infof("job %s: %s", job.getJobId(), line));
+        Pruner.Scores scores = pruner.score(analysis, parts.scorer());
+        TargetSpec spec = TargetSpec.parse(job.getRequest().getTarget());
+        if (!spec.hasAgreement()) {
+            return pruner.select(job.getModelUri(), analysis, scores, policy.selection());
+        }
+        ReferenceInputs reference = ReferenceInputs.of(analysis.model(), calibration, parts.inputStatistics());
+        return new AgreementSearch(line -> LOG.infof("job %s: %s", job.getJobId(), line))
+                .search(job.getModelUri(), analysis, scores, policy.selection(), parts.update(), reference, spec.agreement()).planned();
+    }
+
     @Override
     public CompletionStage<Void> process(GroupsReady groups) {
         long started = System.currentTimeMillis();
@@ -78,8 +97,7 @@ public class ScorerStage extends JobStage<GroupsReady> {
             List<Tensor> updated;
             try {
                 parts = PolicyParts.build(policy, analysis, compute.compute(), line -> LOG.debugf("job %s: %s", job.getJobId(), line));
-                planned = new Pruner(line -> LOG.infof("job %s: %s", job.getJobId(), line))
-                        .plan(job.getModelUri(), analysis, parts.scorer(), policy.selection());
+                planned = plan(job, analysis, parts, policy, calibration);
                 updated = UpdatedTensors.of(analysis, planned.plan(), parts.update());
             } catch (JobRejected e) {
                 throw e;

@@ -1,0 +1,83 @@
+package dev.spa.exporter;
+
+import dev.spa.SpaException;
+import dev.spa.deps.Analysis;
+import dev.spa.events.PruningRequest;
+import dev.spa.ir.Model;
+import dev.spa.platform.JobRejected;
+import dev.spa.platform.ObjectStore;
+import dev.spa.platform.Requests;
+import dev.spa.platform.StoredFiles;
+import dev.spa.runtime.Agreement;
+import dev.spa.runtime.InputStatistics;
+import dev.spa.runtime.ReferenceInputs;
+import dev.spa.select.TargetSpec;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The quality guard: every pruned model is compared with its original on the job's reference inputs
+ * (its calibration samples when it has any, else synthetic inputs with the statistics it assumed),
+ * and a job whose agreement falls under its floor fails with QUALITY_BELOW_FLOOR before anything is
+ * published. The floor is the request's agreement target, else its quality_floor, else the configured
+ * one for the kind of reference (synthetic top-1 agreement sits far below real accuracy, so its
+ * default only catches collapsed models: BENCHMARKS.md, quality).
+ */
+@ApplicationScoped
+public class QualityGuard {
+    @ConfigProperty(name = "spa.quality.floor", defaultValue = "0.9")
+    double calibrationFloor;
+
+    @ConfigProperty(name = "spa.quality.floor-synthetic", defaultValue = "0.2")
+    double syntheticFloor;
+
+    /** What the guard measured and held the model to. */
+    public record Checked(Agreement agreement, double floor, InputStatistics inputStatistics) {
+        public dev.spa.events.Agreement toEvent() {
+            dev.spa.events.Agreement.Builder b = dev.spa.events.Agreement.newBuilder().setMeasure(agreement.measureName())
+                    .setScore(agreement.score()).setFloor(floor).setRelativeError(agreement.relativeError())
+                    .setSamples(agreement.samples()).setReference(agreement.reference());
+            if (agreement.classifier()) {
+                b.setTop1(agreement.top1()).setLogitCosine(agreement.cosine());
+            }
+            return b.build();
+        }
+    }
+
+    public Checked check(ObjectStore store, PruningRequest request, Analysis analysis, Model pruned) {
+        Path calibration = request.getHessianSource().equals("calibration") && !request.getCalibrationUri().isEmpty()
+                ? StoredFiles.fetch(store, request.getCalibrationUri(), "calibration data", "CALIBRATION_NOT_FOUND") : null;
+        try {
+            Model original = analysis.model();
+            InputStatistics stats = InputStatistics.forModel(original, Requests.inputStatistics(request));
+            Agreement agreement = Agreement.measure(original, pruned, ReferenceInputs.of(original, calibration, stats));
+            double floor = floor(request, calibration != null);
+            if (agreement.score() < floor) {
+                throw new JobRejected("QUALITY_BELOW_FLOOR", String.format(Locale.ROOT,
+                        "the pruned model's %s is %.3f, below the floor %.3f (%s); nothing was published",
+                        agreement.measureName(), agreement.score(), floor, agreement.describe()), false);
+            }
+            return new Checked(agreement, floor, stats);
+        } catch (JobRejected e) {
+            throw e;
+        } catch (SpaException e) {
+            throw new JobRejected("QUALITY_CHECK_FAILED", e.getMessage(), false, e);
+        } finally {
+            StoredFiles.delete(calibration);
+        }
+    }
+
+    private double floor(PruningRequest request, boolean calibrated) {
+        TargetSpec spec = TargetSpec.parse(request.getTarget());
+        if (spec.hasAgreement()) {
+            return spec.agreement();
+        }
+        if (request.hasQualityFloor()) {
+            return request.getQualityFloor();
+        }
+        return calibrated ? calibrationFloor : syntheticFloor;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.spa.bench;
+
+import dev.spa.deps.Analysis;
+import dev.spa.ir.Model;
+import dev.spa.ir.ModelLoader;
+import dev.spa.plan.Compute;
+import dev.spa.plan.PolicyParts;
+import dev.spa.plan.PruningPolicy;
+import dev.spa.runtime.Accuracy;
+import dev.spa.runtime.Agreement;
+import dev.spa.runtime.InputStatistics;
+import dev.spa.runtime.ReferenceInputs;
+import dev.spa.runtime.SampleBatches;
+import dev.spa.select.SelectionOptions;
+import dev.spa.select.Target;
+import dev.spa.surgery.Pruner;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * SPA's side of {@code bench/run-quality}: every trained model in ../shared with labelled data,
+ * pruned with no fine-tuning at 1/2 and 1/4 of its MACs, global and local, by each criterion and
+ * update (data-free and with calibration samples). Writes {@code spa.tsv} (one row per prune: the
+ * accuracy on the evaluated images, SPA's own MACs count, the agreement its guard would measure),
+ * the pruned models (for the independent MACs count) and the evaluated data (so the Torch-Pruning
+ * side reads the very same inputs). Usage: QualityBenchmark SHARED OUTDIR
+ */
+public final class QualityBenchmark {
+    static final double[] KEEP = {0.5, 0.25};
+
+    /** One way of pruning: criterion, update and whether it may read the calibration samples. */
+    record Method(String name, String criterion, String update, boolean calibrated) {
+    }
+
+    static final List<Method> METHODS = List.of(
+            new Method("l1", "l1", "none", false),
+            new Method("l2", "l2", "none", false),
+            new Method("l2 + OBSPA update, data-free", "l2", "obspa", false),
+            new Method("OBSPA data-free", "obspa", "", false),
+            new Method("OBSPA calibration", "obspa", "", true));
+
+    private QualityBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path shared = Path.of(args[0]);
+        Path out = Path.of(args[1]);
+        Files.createDirectories(out.resolve("models"));
+        Files.createDirectories(out.resolve("data"));
+        StringBuilder tsv = new StringBuilder("model\tkeep\tselection\tmethod\tspa_macs_ratio\taccuracy\tagreement\tfile\n");
+        for (QualityData d : QualityData.all(shared)) {
+            Path file = shared.resolve("models").resolve(d.model() + ".onnx");
+            Model model = new ModelLoader().load(file);
+            long[] sample = SampleBatches.sampleShape(model);
+            Path calibration = out.resolve("data").resolve(d.model() + "_calibration.f32");
+            QualityData.write(calibration, d.calibration());
+            QualityData.write(out.resolve("data").resolve(d.model() + "_x.f32"), d.evalX());
+            QualityData.write(out.resolve("data").resolve(d.model() + "_y.i64"), d.evalY());
+            SampleBatches test = SampleBatches.fromFile(out.resolve("data").resolve(d.model() + "_x.f32"), sample);
+            double original = Accuracy.top1(model, test, d.evalY());
+            tsv.append(String.format(Locale.ROOT, "%s\t1\t-\toriginal\t1\t%.4f\t1\t%s%n", d.model(), original, file));
+            System.err.printf("%s: original %.2f%% (%s)%n", d.model(), 100 * original, d.note());
+            Analysis analysis = Analysis.of(model);
+            for (Method m : METHODS) {
+                for (boolean global : new boolean[] {true, false}) {
+                    for (double keep : KEEP) {
+                        SelectionOptions options = new SelectionOptions(Target.parse("macs=" + keep), global, 1, 1, Set.of());
+                        PruningPolicy policy = PruningPolicy.of(m.criterion(), options).withUpdate(m.update());
+                        if (m.calibrated()) {
+                            policy = policy.withSource("calibration", calibration);
+                        }
+                        if (d.statedMean() != null) {
+                            policy = policy.withInputStatistics(InputStatistics.stated(d.statedMean(), d.statedStd()));
+                        }
+                        PolicyParts parts = PolicyParts.build(policy, analysis, Compute.cpu(), s -> { });
+                        Pruner.Result r = new Pruner(s -> { }).prune(d.model(), analysis, parts.scorer(), options, parts.update());
+                        double accuracy = Accuracy.top1(r.pruned(), test, d.evalY());
+                        Agreement agreement = Agreement.measure(model, r.pruned(),
+                                ReferenceInputs.of(model, m.calibrated() ? calibration : null, parts.inputStatistics()));
+                        String name = String.format(Locale.ROOT, "%s_%s_%s_%s.onnx", d.model(), keep, global ? "global" : "local",
+                                m.name().replaceAll("[^A-Za-z0-9]+", "-"));
+                        Path pruned = out.resolve("models").resolve(name);
+                        r.pruned().write(pruned);
+                        tsv.append(String.format(Locale.ROOT, "%s\t%s\t%s\t%s\t%.4f\t%.4f\t%.4f\t%s%n", d.model(), keep,
+                                global ? "global" : "local", m.name(), r.after().macsRatio(r.before()), accuracy, agreement.score(), pruned));
+                        System.err.printf(Locale.ROOT, "  %-32s %-6s %.2f: %.1f%% (MACs %.1f%%, agreement %.3f)%n", m.name(),
+                                global ? "global" : "local", keep, 100 * accuracy, 100 * r.after().macsRatio(r.before()), agreement.score());
+                    }
+                }
+            }
+        }
+        Files.writeString(out.resolve("spa.tsv"), tsv.toString());
+    }
+}

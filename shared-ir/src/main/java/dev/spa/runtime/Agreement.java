@@ -1,0 +1,118 @@
+package dev.spa.runtime;
+
+import dev.spa.ir.Model;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How closely a pruned model follows its original on the same reference inputs, with no labels:
+ * for a classifier (first output [N, C], C > 1) the share of inputs whose top-1 class is the same
+ * and the mean cosine of the two logit vectors; for any model the relative output error,
+ * ‖y' − y‖ / ‖y‖ over every output. {@link #score} is what a quality floor is compared with.
+ *
+ * @param dominantClass the share of reference inputs the original gives its most frequent class
+ */
+public record Agreement(int samples, boolean classifier, double top1, double cosine, double relativeError, double dominantClass,
+                        String reference) {
+    private static final int BATCH = 64;
+    /**
+     * Where the original gives one class to this share of the reference inputs or more (a
+     * random-weight model, or a trained one on inputs far from its data), top-1 agreement is all or
+     * nothing and says little; the logit cosine is the measure then.
+     */
+    static final double DEGENERATE = 0.9;
+
+    /** Top-1 agreement for a classifier (logit cosine where top-1 is degenerate); 1 − relative output error otherwise. */
+    public double score() {
+        if (!classifier) {
+            return Math.max(0, 1 - relativeError);
+        }
+        return degenerate() ? Math.max(0, cosine) : top1;
+    }
+
+    public boolean degenerate() {
+        return classifier && dominantClass >= DEGENERATE;
+    }
+
+    public String measureName() {
+        return !classifier ? "1 - relative output error" : degenerate() ? "logit cosine" : "top-1 agreement";
+    }
+
+    public static Agreement measure(Model original, Model pruned, ReferenceInputs reference) {
+        String input = original.graph().inputs().get(0).getName();
+        long[] sums = new long[2]; // agreeing samples, samples
+        Map<Integer, Integer> predicted = new java.util.HashMap<>();
+        double[] acc = new double[3]; // cosine sum, squared difference, squared reference
+        boolean[] classifier = {false};
+        try (OnnxRunner a = new OnnxRunner(original.toBytes(), 2); OnnxRunner b = new OnnxRunner(pruned.toBytes(), 2)) {
+            reference.samples().forEachBatch(BATCH, (data, count) -> {
+                Outputs ya = a.run(Map.of(input, data), count);
+                Outputs yb = b.run(Map.of(input, data), count);
+                String first = ya.values().keySet().iterator().next();
+                long[] shape = ya.shapes().get(first);
+                classifier[0] = shape.length == 2 && shape[1] > 1;
+                if (classifier[0]) {
+                    compareClasses(ya.values().get(first), yb.values().get(first), count, (int) shape[1], sums, acc, predicted);
+                }
+                for (Map.Entry<String, float[]> e : ya.values().entrySet()) {
+                    float[] x = e.getValue();
+                    float[] y = yb.values().get(e.getKey());
+                    for (int i = 0; i < x.length; i++) {
+                        double d = y == null || y.length != x.length ? x[i] : y[i] - x[i];
+                        acc[1] += d * d;
+                        acc[2] += (double) x[i] * x[i];
+                    }
+                }
+                sums[1] += count;
+            });
+        }
+        int n = (int) sums[1];
+        double relative = acc[2] == 0 ? Math.sqrt(acc[1]) : Math.sqrt(acc[1] / acc[2]);
+        double dominant = predicted.values().stream().mapToInt(Integer::intValue).max().orElse(0) / (double) Math.max(1, n);
+        return new Agreement(n, classifier[0], classifier[0] ? (double) sums[0] / n : Double.NaN,
+                classifier[0] ? acc[0] / n : Double.NaN, relative, dominant, reference.description());
+    }
+
+    private static void compareClasses(float[] x, float[] y, int count, int classes, long[] sums, double[] acc,
+                                       Map<Integer, Integer> predicted) {
+        for (int s = 0; s < count; s++) {
+            int base = s * classes;
+            int original = argmax(x, base, classes);
+            predicted.merge(original, 1, Integer::sum);
+            if (original == argmax(y, base, classes)) {
+                sums[0]++;
+            }
+            double dot = 0;
+            double nx = 0;
+            double ny = 0;
+            for (int c = 0; c < classes; c++) {
+                dot += (double) x[base + c] * y[base + c];
+                nx += (double) x[base + c] * x[base + c];
+                ny += (double) y[base + c] * y[base + c];
+            }
+            acc[0] += nx == 0 || ny == 0 ? 0 : dot / Math.sqrt(nx * ny);
+        }
+    }
+
+    private static int argmax(float[] v, int from, int length) {
+        int best = 0;
+        for (int c = 1; c < length; c++) {
+            if (v[from + c] > v[from + best]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    public String describe() {
+        String what = classifier
+                ? String.format(Locale.ROOT, "top-1 agreement %.1f%%, logit cosine %.3f, relative output error %.3f", 100 * top1, cosine, relativeError)
+                : String.format(Locale.ROOT, "relative output error %.3f", relativeError);
+        if (degenerate()) {
+            what += String.format(Locale.ROOT, " (the original gives one class to %.0f%% of these inputs, so the logit cosine is the measure)",
+                    100 * dominantClass);
+        }
+        return what + " on " + samples + " " + reference;
+    }
+}

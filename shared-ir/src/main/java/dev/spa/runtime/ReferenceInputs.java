@@ -1,0 +1,29 @@
+package dev.spa.runtime;
+
+import dev.spa.ir.Model;
+
+import java.nio.file.Path;
+
+/**
+ * The inputs a pruned model is compared with its original on: the job's calibration samples when
+ * it has any, else synthetic Gaussian inputs with the statistics the job assumes. Reports name which.
+ */
+public record ReferenceInputs(SampleBatches samples, String description) {
+    /** Synthetic reference inputs: how many, and the seed that makes them the same for every job on a model. */
+    public static final int SYNTHETIC_SAMPLES = 256;
+    private static final long SEED = 20261201L;
+
+    public static ReferenceInputs of(Model model, Path calibration, InputStatistics stats) {
+        long[] sample = SampleBatches.sampleShape(model);
+        if (calibration != null) {
+            SampleBatches samples = SampleBatches.fromFile(calibration, sample);
+            return new ReferenceInputs(samples, "calibration samples (" + calibration.getFileName() + ")");
+        }
+        return synthetic(model, stats);
+    }
+
+    public static ReferenceInputs synthetic(Model model, InputStatistics stats) {
+        return new ReferenceInputs(SampleBatches.gaussian(SampleBatches.sampleShape(model), SYNTHETIC_SAMPLES, stats, SEED),
+                "synthetic Gaussian inputs " + stats.describe());
+    }
+}

@@ -1,0 +1,24 @@
+package dev.spa.select;
+
+import dev.spa.cost.Cost;
+
+import java.util.Locale;
+
+/** Whether a plan met its parameter or MACs target, and if not, what to tell the user. */
+public final class TargetCheck {
+    private TargetCheck() {
+    }
+
+    /** Null when the target was met (or is a ratio); otherwise a sentence saying by how much it was missed and why. */
+    public static String missed(Target target, Cost before, Cost after) {
+        if (target.kind() == Target.Kind.RATIO) {
+            return null;
+        }
+        double reached = target.kind() == Target.Kind.MACS ? after.macsRatio(before) : after.paramsRatio(before);
+        if (reached <= target.value() + 1e-9) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "the target %s was not reached: %.1f%% kept, every prunable group is at its floor or"
+                + " minimum (blocked groups cannot be cut)", target, 100 * reached);
+    }
+}
