@@ -22,8 +22,10 @@ for r in spa:
     if r["method"] == "original":
         original[r["model"]] = float(r["accuracy"])
         continue
-    cell[(r["model"], r["keep"], r["selection"])][r["method"]] = (float(r["accuracy"]), independent.get(r["file"], float("nan")),
-                                                                  float(r["agreement"]))
+    counted = independent.get(r["file"], float("nan"))
+    if counted != counted:  # the independent count could not follow the graph: SPA's own count, marked
+        counted = -float(r["spa_macs_ratio"])
+    cell[(r["model"], r["keep"], r["selection"])][r["method"]] = (float(r["accuracy"]), counted, float(r["agreement"]))
 tp_original = {}
 for r in tp:
     if r["method"].startswith("original"):
@@ -40,7 +42,7 @@ for (model, keep, sel) in sorted(cell, key=lambda k: (k[0], -float(k[1]), k[2]))
     tps = [(c[m][0], m) for m in tp_methods if m in c and c[m][0] == c[m][0]]
     best_tp = max(tps) if tps else None
     data_free = [c[m][0] for m in spa_methods if m in c and m != "OBSPA calibration"]
-    fmt = lambda m: "%.1f (%.0f%%)" % (100 * c[m][0], 100 * c[m][1]) if m in c else "–"
+    fmt = lambda m: ("%.1f (%.0f%%%s)" % (100 * c[m][0], 100 * abs(c[m][1]), "*" if c[m][1] < 0 else "")) if m in c else "–"
     orig = "%s (%.1f%%%s)" % (model, 100 * original[model],
                               ", torch %.1f%%" % (100 * tp_original[model]) if model in tp_original else "")
     tp_text = "%.1f (%s, %.0f%%)" % (100 * best_tp[0], best_tp[1][3:], 100 * c[best_tp[1]][1]) if best_tp else "not rebuilt"

@@ -52,6 +52,9 @@ class OnnxCnn(nn.Module):
                 continue
             a = attrs(n)
             key = "m%d" % i
+            if n.op_type == "Reshape" and n.input[0] in self.consts:  # a weight stored in another layout (CNTK)
+                self.consts[n.output[0]] = self.consts[n.input[0]].reshape(self.consts[n.input[1]])
+                continue
             if n.op_type == "Conv":
                 w = self.consts[n.input[1]]
                 bias = self.consts[n.input[2]] if len(n.input) > 2 and n.input[2] else None
@@ -165,15 +168,25 @@ def onnx_macs(path):
         shapes[v.name] = [d.dim_value for d in v.type.tensor_type.shape.dim]
     for i in m.graph.initializer:
         shapes[i.name] = list(i.dims)
+    weights = {i.name: list(i.dims) for i in m.graph.initializer}
     total = 0
     for n in m.graph.node:
+        out = shapes.get(n.output[0]) or []
+        if n.op_type not in ("Conv", "Gemm", "MatMul"):
+            continue
+        if not out or min(out) <= 0:
+            return float("nan")  # shape inference could not follow this graph (computed Reshape targets)
         if n.op_type == "Conv":
-            w, out = shapes[n.input[1]], shapes[n.output[0]]
-            total += int(np.prod(out[1:])) * int(np.prod(w[1:]))
-        elif n.op_type in ("Gemm", "MatMul") and n.input[1] in shapes:
-            w, out = shapes[n.input[1]], shapes[n.output[0]]
+            total += int(np.prod(out[1:])) * int(np.prod(weights[n.input[1]][1:]))
+        elif n.input[1] in weights:
+            w = weights[n.input[1]]
             k = w[0] if n.op_type == "MatMul" or not attrs(n).get("transB", 0) else w[1]
-            total += int(np.prod(out[1:] if len(out) > 1 else out)) * k
+            total += int(np.prod(out)) * k
+        else:
+            a = shapes.get(n.input[0]) or []
+            if not a or a[-1] <= 0:
+                return float("nan")
+            total += int(np.prod(out)) * a[-1]
     return total
 
 

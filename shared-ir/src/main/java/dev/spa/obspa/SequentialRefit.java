@@ -1,5 +1,6 @@
 package dev.spa.obspa;
 
+import dev.spa.deps.Analysis;
 import dev.spa.deps.Dim;
 import dev.spa.ir.Graph;
 import dev.spa.ir.Model;
@@ -40,6 +41,29 @@ public final class SequentialRefit implements WeightUpdate {
         this.samples = samples;
         this.linalg = linalg;
         this.provider = provider;
+    }
+
+    /**
+     * Whether the samples give every layer at least twice as many rows (samples times the layer's
+     * output positions) as its Hessian has columns. With fewer, re-fitting to them overfits: measured
+     * with 64 CIFAR images on a 1024-input Gemm (35% against 41% for the all-at-once update) and 256
+     * MNIST images on a 256-input MatMul (94.5% against 96.9%); 256 digits images are plenty for the
+     * digits CNN, whose sequential re-fit keeps 90.9% at a quarter of the MACs (all at once: 67.3%).
+     */
+    public static boolean enoughSamples(Obspa obspa, Analysis analysis, int samples) {
+        for (LinearLayer layer : obspa.layers()) {
+            long[] out = analysis.unitShapes().get(layer.node().output(0));
+            long positions = 1;
+            if (out != null) {
+                for (int a = layer.conv() != null ? 2 : 0; a < out.length - (layer.conv() != null ? 0 : 1); a++) {
+                    positions *= Math.max(1, out[a]);
+                }
+            }
+            if ((long) samples * positions < 2L * layer.hessianColumns()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -53,7 +53,11 @@ public record PolicyParts(GroupScorer scorer, WeightUpdate update, String hessia
                 if (policy.hessianSource().equals("data-free")) {
                     throw new SpaException("the obspa-sequential update needs samples: calibration data or ood noise");
                 }
-                return new SequentialRefit(obspa, analysis.model(), samples(policy, analysis, stats), compute.linalg(), compute.capture());
+                SampleBatches samples = samples(policy, analysis, stats);
+                if (policy.update().isEmpty() && !SequentialRefit.enoughSamples(obspa, analysis, samples.samples())) {
+                    return new ObspaUpdate(obspa); // the measured default: too few samples to re-fit on without overfitting
+                }
+                return new SequentialRefit(obspa, analysis.model(), samples, compute.linalg(), compute.capture());
             }
             default: throw new SpaException("update '" + kind + "' is unknown: use none, obspa or obspa-sequential");
         }

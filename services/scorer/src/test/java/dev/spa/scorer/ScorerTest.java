@@ -79,6 +79,23 @@ class ScorerTest {
         assertTrue(plan.getMeanScoreRemoved() < plan.getMeanScoreKept(), "the channels removed score lower than those kept");
     }
 
+    /** An agreement target: the scorer searches, on the job's calibration samples, for the deepest cut that keeps 0.97. */
+    @Test
+    void anAgreementTargetPlansACutThatKeepsTheAgreement() throws Exception {
+        Path calibration = Path.of(System.getProperty("spa.shared.dir", "../../../shared"), "data", "digits_calib_x.f32");
+        Assumptions.assumeTrue(Files.isRegularFile(calibration), "skipped: " + calibration + " is absent");
+        S3Uri stored = new S3Uri("spa", "calibration/digits_calib_x.f32");
+        store().put(stored, Files.readAllBytes(calibration), "application/octet-stream");
+        PruningRequest request = PruningRequest.newBuilder().setCriterion("obspa").setTarget("agreement=0.97").setGlobal(true)
+                .setHessianSource("calibration").setCalibrationUri(stored.toString()).build();
+        TopicReader.send(Topics.GROUPS, "s-3", digitsJob("s-3", request).toByteArray());
+        PlanReady plan = PlanReady.parseFrom(TopicReader.await(Topics.PLANS, r -> TopicReader.keyIs(r, "s-3")).value());
+        assertTrue(plan.getPlan().getGroupsCount() > 0, "the search found a cut that keeps the agreement");
+        assertTrue(plan.getPlan().getTarget().startsWith("macs="), plan.getPlan().getTarget());
+        double asked = Double.parseDouble(plan.getPlan().getTarget().substring("macs=".length()));
+        assertTrue(asked < 1, "the plan's MACs target is below the whole model: " + asked);
+    }
+
     @Test
     void aRequestTheEngineCannotFollowFailsTheJobWithTheReason() throws Exception {
         PruningRequest request = PruningRequest.newBuilder().setCriterion("magic").setTarget("macs=0.5").build();
