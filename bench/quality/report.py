@@ -53,6 +53,32 @@ table = "\n".join(lines) + "\n"
 open(results + "/quality.md", "w").write(table)
 print(table)
 
+def fidelity_table(out, results):
+    """The unlabelled models: relative output error of each SPA method against the original."""
+    try:
+        fid = rows(out + "/fidelity.tsv")
+    except FileNotFoundError:
+        return
+    methods = [m for m in spa_methods if m != "OBSPA calibration"]
+    cells = defaultdict(dict)
+    notes = {}
+    for r in fid:
+        cells[(r["model"], r["keep"], r["selection"])][r["method"]] = (float(r["relative_error"]), float(r["spa_macs_ratio"]))
+        notes[r["model"]] = r["inputs"]
+    lines = ["| model (reference inputs) | MACs kept | selection | " + " | ".join("SPA " + m for m in methods) + " |",
+             "|---" * (3 + len(methods)) + "|"]
+    for key in sorted(cells, key=lambda k: (k[0], -float(k[1]), k[2])):
+        c = cells[key]
+        lines.append("| %s (%s) | 1/%d | %s | %s |" % (key[0], notes[key[0]], round(1 / float(key[1])), key[2],
+                                                      " | ".join("%.3f (%.0f%%)" % (c[m][0], 100 * c[m][1]) if m in c else "–"
+                                                                 for m in methods)))
+    text = "\n".join(lines) + "\n"
+    open(results + "/quality-fidelity.md", "w").write(text)
+    print(text)
+
+
+fidelity_table(out, results)
+
 try:
     import matplotlib
     matplotlib.use("Agg")

@@ -94,5 +94,46 @@ public final class QualityBenchmark {
             }
         }
         Files.writeString(out.resolve("spa.tsv"), tsv.toString());
+        Files.writeString(out.resolve("fidelity.tsv"), fidelity(shared, out));
+    }
+
+    /** The unlabelled models: relative output error against the original on their photos (or synthetic inputs). */
+    private static String fidelity(Path shared, Path out) throws Exception {
+        StringBuilder tsv = new StringBuilder("model\tkeep\tselection\tmethod\tspa_macs_ratio\trelative_error\tinputs\n");
+        for (FidelityData d : FidelityData.all(shared)) {
+            Model model = new ModelLoader().load(shared.resolve("models").resolve(d.model() + ".onnx"));
+            ReferenceInputs reference;
+            if (d.inputs() != null) {
+                Path photos = out.resolve("data").resolve(d.model() + "_photos.f32");
+                QualityData.write(photos, d.inputs());
+                reference = new ReferenceInputs(SampleBatches.fromFile(photos, SampleBatches.sampleShape(model)), d.note());
+            } else {
+                reference = ReferenceInputs.synthetic(model, InputStatistics.DEFAULT);
+            }
+            System.err.printf("%s: %s%n", d.model(), d.note());
+            Analysis analysis = Analysis.of(model);
+            for (Method m : METHODS) {
+                if (m.calibrated()) {
+                    continue; // no calibration samples for these models
+                }
+                for (boolean global : new boolean[] {true, false}) {
+                    for (double keep : KEEP) {
+                        SelectionOptions options = new SelectionOptions(Target.parse("macs=" + keep), global, 1, 1, Set.of());
+                        PruningPolicy policy = PruningPolicy.of(m.criterion(), options).withUpdate(m.update());
+                        if (d.statedMean() != null) {
+                            policy = policy.withInputStatistics(InputStatistics.stated(d.statedMean(), d.statedStd()));
+                        }
+                        PolicyParts parts = PolicyParts.build(policy, analysis, Compute.cpu(), s -> { });
+                        Pruner.Result r = new Pruner(s -> { }).prune(d.model(), analysis, parts.scorer(), options, parts.update());
+                        Agreement a = Agreement.measure(model, r.pruned(), reference);
+                        tsv.append(String.format(Locale.ROOT, "%s\t%s\t%s\t%s\t%.4f\t%.4f\t%s%n", d.model(), keep, global ? "global" : "local",
+                                m.name(), r.after().macsRatio(r.before()), a.relativeError(), d.note()));
+                        System.err.printf(Locale.ROOT, "  %-32s %-6s %.2f: relative output error %.3f (MACs %.1f%%)%n", m.name(),
+                                global ? "global" : "local", keep, a.relativeError(), 100 * r.after().macsRatio(r.before()));
+                    }
+                }
+            }
+        }
+        return tsv.toString();
     }
 }
