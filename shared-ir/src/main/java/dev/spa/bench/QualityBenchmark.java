@@ -68,16 +68,9 @@ public final class QualityBenchmark {
             for (Method m : METHODS) {
                 for (boolean global : new boolean[] {true, false}) {
                     for (double keep : KEEP) {
-                        SelectionOptions options = new SelectionOptions(Target.parse("macs=" + keep), global, 1, 1, Set.of());
-                        PruningPolicy policy = PruningPolicy.of(m.criterion(), options).withUpdate(m.update());
-                        if (m.calibrated()) {
-                            policy = policy.withSource("calibration", calibration);
-                        }
-                        if (d.statedMean() != null) {
-                            policy = policy.withInputStatistics(InputStatistics.stated(d.statedMean(), d.statedStd()));
-                        }
-                        PolicyParts parts = PolicyParts.build(policy, analysis, Compute.cpu(), s -> { });
-                        Pruner.Result r = new Pruner(s -> { }).prune(d.model(), analysis, parts.scorer(), options, parts.update());
+                        Pruned p = prune(analysis, m, global, keep, d.statedMean(), d.statedStd(), m.calibrated() ? calibration : null);
+                        Pruner.Result r = p.result();
+                        PolicyParts parts = p.parts();
                         double accuracy = Accuracy.top1(r.pruned(), test, d.evalY());
                         Agreement agreement = Agreement.measure(model, r.pruned(),
                                 ReferenceInputs.of(model, m.calibrated() ? calibration : null, parts.inputStatistics()));
@@ -95,6 +88,23 @@ public final class QualityBenchmark {
         }
         Files.writeString(out.resolve("spa.tsv"), tsv.toString());
         Files.writeString(out.resolve("fidelity.tsv"), fidelity(shared, out));
+    }
+
+    private record Pruned(Pruner.Result result, PolicyParts parts) {
+    }
+
+    /** One method at one target, with the input statistics a user would state (null: the model's own) and calibration samples. */
+    private static Pruned prune(Analysis analysis, Method m, boolean global, double keep, String mean, String std, Path calibration) {
+        SelectionOptions options = new SelectionOptions(Target.parse("macs=" + keep), global, 1, 1, Set.of());
+        PruningPolicy policy = PruningPolicy.of(m.criterion(), options).withUpdate(m.update());
+        if (calibration != null) {
+            policy = policy.withSource("calibration", calibration);
+        }
+        if (mean != null) {
+            policy = policy.withInputStatistics(InputStatistics.stated(mean, std));
+        }
+        PolicyParts parts = PolicyParts.build(policy, analysis, Compute.cpu(), s -> { });
+        return new Pruned(new Pruner(s -> { }).prune("benchmark", analysis, parts.scorer(), options, parts.update()), parts);
     }
 
     /** The unlabelled models: relative output error against the original on their photos (or synthetic inputs). */
@@ -118,13 +128,7 @@ public final class QualityBenchmark {
                 }
                 for (boolean global : new boolean[] {true, false}) {
                     for (double keep : KEEP) {
-                        SelectionOptions options = new SelectionOptions(Target.parse("macs=" + keep), global, 1, 1, Set.of());
-                        PruningPolicy policy = PruningPolicy.of(m.criterion(), options).withUpdate(m.update());
-                        if (d.statedMean() != null) {
-                            policy = policy.withInputStatistics(InputStatistics.stated(d.statedMean(), d.statedStd()));
-                        }
-                        PolicyParts parts = PolicyParts.build(policy, analysis, Compute.cpu(), s -> { });
-                        Pruner.Result r = new Pruner(s -> { }).prune(d.model(), analysis, parts.scorer(), options, parts.update());
+                        Pruner.Result r = prune(analysis, m, global, keep, d.statedMean(), d.statedStd(), null).result();
                         Agreement a = Agreement.measure(model, r.pruned(), reference);
                         tsv.append(String.format(Locale.ROOT, "%s\t%s\t%s\t%s\t%.4f\t%.4f\t%s%n", d.model(), keep, global ? "global" : "local",
                                 m.name(), r.after().macsRatio(r.before()), a.relativeError(), d.note()));
