@@ -83,7 +83,7 @@ public final class AgreementSearch {
         Pruner.Planned planned = pruner.select(modelName, analysis, scores, options);
         Pruner.Result r = pruner.cut(analysis, planned, update);
         Agreement a = Agreement.measure(original, r.pruned(), reference);
-        double kept = options.target().kind() == Target.Kind.PARAMS ? r.after().paramsRatio(r.before()) : r.after().macsRatio(r.before());
+        double kept = options.target().keptShare(r.before(), r.after());
         steps.add(new Step(options.target().value(), kept, a));
         progress.accept(String.format(Locale.ROOT, "  asked %s=%.3f: kept %.1f%%, %s %.3f", options.target().kind().name().toLowerCase(Locale.ROOT),
                 options.target().value(), 100 * kept, a.measureName(), a.score()));

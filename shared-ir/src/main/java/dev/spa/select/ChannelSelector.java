@@ -49,13 +49,13 @@ public final class ChannelSelector {
         double lo = 0;
         double hi = 1;
         PruningPlan best = planForShare.apply(1);
-        if (measure(cost(best), original, target) > target.value()) {
+        if (target.keptShare(original, cost(best)) > target.value()) {
             return best; // the target cannot be reached; the most that may be removed
         }
         for (int i = 0; i < 30; i++) {
             double mid = (lo + hi) / 2;
             PruningPlan plan = planForShare.apply(mid);
-            if (measure(cost(plan), original, target) <= target.value()) {
+            if (target.keptShare(original, cost(plan)) <= target.value()) {
                 hi = mid;
                 best = plan;
             } else {
@@ -63,10 +63,6 @@ public final class ChannelSelector {
             }
         }
         return best;
-    }
-
-    private static double measure(Cost c, Cost original, Target t) {
-        return t.kind() == Target.Kind.MACS ? c.macsRatio(original) : c.paramsRatio(original);
     }
 
     private List<Group> candidates(Map<Integer, double[]> scores, SelectionOptions options) {

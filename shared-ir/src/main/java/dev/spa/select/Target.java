@@ -1,6 +1,7 @@
 package dev.spa.select;
 
 import dev.spa.SpaException;
+import dev.spa.cost.Cost;
 
 /**
  * How much to prune: a channel ratio to remove ({@code ratio=0.3}), or the fraction of the
@@ -38,6 +39,11 @@ public record Target(Kind kind, double value) {
             case "ratio": case "channels": return new Target(Kind.RATIO, v);
             default: throw new SpaException("target kind '" + kv[0] + "' is unknown: use macs, params or ratio");
         }
+    }
+
+    /** The share of the original's cost this target measures that a plan keeps: MACs for macs=, parameters otherwise. */
+    public double keptShare(Cost original, Cost after) {
+        return kind == Kind.MACS ? after.macsRatio(original) : after.paramsRatio(original);
     }
 
     @Override

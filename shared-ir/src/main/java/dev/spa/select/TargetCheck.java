@@ -14,7 +14,7 @@ public final class TargetCheck {
         if (target.kind() == Target.Kind.RATIO) {
             return null;
         }
-        double reached = target.kind() == Target.Kind.MACS ? after.macsRatio(before) : after.paramsRatio(before);
+        double reached = target.keptShare(before, after);
         if (reached <= target.value() + 1e-9) {
             return null;
         }
