@@ -22,6 +22,9 @@ import java.util.Random;
 public final class OnnxRunner implements AutoCloseable {
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final OrtSession session;
+    /** The inputs' shapes as the model declares them (-1 for a dynamic axis), read on first use: they never change. */
+    private Map<String, long[]> declared;
+    private int fixedBatch;
 
     public OnnxRunner(byte[] model, int threads) {
         this(model, threads, ExecutionProvider.CPU);
@@ -47,8 +50,8 @@ public final class OnnxRunner implements AutoCloseable {
      */
     public Map<String, long[]> inputShapes(int batch) {
         Map<String, long[]> out = new LinkedHashMap<>();
-        declaredInputShapes().forEach((name, declared) -> {
-            long[] shape = declared.clone();
+        declaredInputShapes().forEach((name, shapeDeclared) -> {
+            long[] shape = shapeDeclared.clone();
             for (int i = 0; i < shape.length; i++) {
                 if (shape[i] < 0 || i == 0) {
                     shape[i] = batch;
@@ -60,6 +63,9 @@ public final class OnnxRunner implements AutoCloseable {
     }
 
     private Map<String, long[]> declaredInputShapes() {
+        if (declared != null) {
+            return declared;
+        }
         Map<String, long[]> out = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, NodeInfo> e : session.getInputInfo().entrySet()) {
@@ -71,6 +77,8 @@ public final class OnnxRunner implements AutoCloseable {
         } catch (OrtException e) {
             throw new SpaException("cannot read the model's inputs: " + e.getMessage(), e);
         }
+        declared = out;
+        fixedBatch = fixedBatch(out);
         return out;
     }
 
@@ -79,8 +87,13 @@ public final class OnnxRunner implements AutoCloseable {
      * verification-benchmark exports), or 0 when the batch axis is free.
      */
     public int fixedBatch() {
+        declaredInputShapes();
+        return fixedBatch;
+    }
+
+    private static int fixedBatch(Map<String, long[]> declared) {
         int fixed = 0;
-        for (long[] shape : declaredInputShapes().values()) {
+        for (long[] shape : declared.values()) {
             if (shape.length == 0 || shape[0] < 0) {
                 return 0;
             }
