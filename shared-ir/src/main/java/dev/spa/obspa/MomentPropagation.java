@@ -71,16 +71,13 @@ final class MomentPropagation {
 
     /** Independent input channels with the stated means and variances (their averages when the counts differ). */
     private static Moments inputMoments(InputStatistics input, int channels) {
-        int given = Math.max(input.mean().length, input.std().length);
-        Moments m = Moments.constant(channels, 0, 1);
+        double[] mean = input.meansFor(channels);
+        double[] std = input.stdsFor(channels);
+        float[] cov = new float[channels * channels];
         for (int c = 0; c < channels; c++) {
-            boolean perChannel = given == channels;
-            double mean = perChannel ? input.meanOf(c) : java.util.Arrays.stream(input.mean()).average().orElse(0);
-            double std = perChannel ? input.stdOf(c) : java.util.Arrays.stream(input.std()).average().orElse(1);
-            m.mean()[c] = mean;
-            m.cov()[c * channels + c] = (float) (std * std);
+            cov[c * channels + c] = (float) (std[c] * std[c]);
         }
-        return m;
+        return new Moments(mean, cov);
     }
 
     /** The statistics of a kept value (mean 0, unit independent variance where nothing is known). */

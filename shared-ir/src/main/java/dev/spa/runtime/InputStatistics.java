@@ -169,13 +169,22 @@ public record InputStatistics(double[] mean, double[] std, String source) {
         }
     }
 
-    /** The mean of channel c (the one value when a single mean is given for all channels). */
-    public double meanOf(int c) {
-        return mean[mean.length == 1 ? 0 : c];
+    /** The mean of each of {@code channels} channels: one per channel when as many are given, else the average of those given. */
+    public double[] meansFor(int channels) {
+        return valuesFor(mean, channels);
     }
 
-    public double stdOf(int c) {
-        return std[std.length == 1 ? 0 : c];
+    public double[] stdsFor(int channels) {
+        return valuesFor(std, channels);
+    }
+
+    private static double[] valuesFor(double[] given, int channels) {
+        if (given.length == channels) {
+            return given.clone();
+        }
+        double[] out = new double[channels];
+        Arrays.fill(out, Arrays.stream(given).average().orElse(0));
+        return out;
     }
 
     /** Whether the statistics fit an input with this many channels on axis 1. */

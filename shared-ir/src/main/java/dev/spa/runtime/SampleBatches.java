@@ -107,13 +107,14 @@ public final class SampleBatches {
     public static SampleBatches gaussian(long[] sampleShape, int samples, InputStatistics stats, long seed) {
         int sampleSize = (int) product(sampleShape);
         int channels = sampleShape.length == 0 ? 1 : (int) sampleShape[0];
-        boolean perChannel = Math.max(stats.mean().length, stats.std().length) == channels;
+        double[] mean = stats.meansFor(channels);
+        double[] std = stats.stdsFor(channels);
         int plane = sampleSize / Math.max(1, channels);
         Random r = new Random(seed);
         float[] data = new float[samples * sampleSize];
         for (int i = 0; i < data.length; i++) {
-            int c = perChannel ? (i % sampleSize) / plane : 0;
-            data[i] = (float) (stats.meanOf(c) + stats.stdOf(c) * r.nextGaussian());
+            int c = (i % sampleSize) / plane;
+            data[i] = (float) (mean[c] + std[c] * r.nextGaussian());
         }
         return new SampleBatches(data, sampleSize);
     }

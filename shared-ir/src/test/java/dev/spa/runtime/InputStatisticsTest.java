@@ -38,8 +38,8 @@ class InputStatisticsTest {
                 .floats("m", new long[] {1}, new float[] {127f}).floats("s", new long[] {1}, new float[] {1 / 128f})
                 .op("Sub", "c", "x", "m").op("Mul", "n", "c", "s"), "n").model();
         InputStatistics a = InputStatistics.resolve(mul, null);
-        assertEquals(127, a.meanOf(2), 1e-4);
-        assertEquals(128, a.stdOf(0), 1e-3);
+        assertEquals(127, a.meansFor(3)[2], 1e-4);
+        assertEquals(128, a.stdsFor(3)[0], 1e-3);
         Model bn = conv(new GraphBuilder().input("x", -1, 3, 8, 8).output("y")
                 .floats("g", new long[] {3}, new float[] {1, 1, 1}).floats("b", new long[] {3}, new float[] {0, 0, 0})
                 .floats("mu", new long[] {3}, new float[] {1, 2, 3}).floats("var", new long[] {3}, new float[] {4, 9, 16})
