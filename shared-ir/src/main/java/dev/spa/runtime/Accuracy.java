@@ -23,13 +23,7 @@ public final class Accuracy {
                 float[] logits = out.values().values().iterator().next();
                 int classes = logits.length / count;
                 for (int b = 0; b < count; b++) {
-                    int best = 0;
-                    for (int c = 1; c < classes; c++) {
-                        if (logits[b * classes + c] > logits[b * classes + best]) {
-                            best = c;
-                        }
-                    }
-                    if (best == labels[seen[0] + b]) {
+                    if (argmax(logits, b * classes, classes) == labels[seen[0] + b]) {
                         correct[0]++;
                     }
                 }
@@ -37,5 +31,16 @@ public final class Accuracy {
             });
         }
         return (double) correct[0] / labels.length;
+    }
+
+    /** The top-1 class of one sample's {@code classes} logits starting at {@code from} (the first of equals). */
+    static int argmax(float[] logits, int from, int classes) {
+        int best = 0;
+        for (int c = 1; c < classes; c++) {
+            if (logits[from + c] > logits[from + best]) {
+                best = c;
+            }
+        }
+        return best;
     }
 }

@@ -78,9 +78,9 @@ public record Agreement(int samples, boolean classifier, double top1, double cos
                                        Map<Integer, Integer> predicted) {
         for (int s = 0; s < count; s++) {
             int base = s * classes;
-            int original = argmax(x, base, classes);
+            int original = Accuracy.argmax(x, base, classes);
             predicted.merge(original, 1, Integer::sum);
-            if (original == argmax(y, base, classes)) {
+            if (original == Accuracy.argmax(y, base, classes)) {
                 sums[0]++;
             }
             double dot = 0;
@@ -93,16 +93,6 @@ public record Agreement(int samples, boolean classifier, double top1, double cos
             }
             acc[0] += nx == 0 || ny == 0 ? 0 : dot / Math.sqrt(nx * ny);
         }
-    }
-
-    private static int argmax(float[] v, int from, int length) {
-        int best = 0;
-        for (int c = 1; c < length; c++) {
-            if (v[from + c] > v[from + best]) {
-                best = c;
-            }
-        }
-        return best;
     }
 
     public String describe() {
