@@ -1,7 +1,6 @@
 package dev.spa.quality;
 
 import dev.spa.deps.Analysis;
-import dev.spa.ir.Model;
 import dev.spa.runtime.Agreement;
 import dev.spa.runtime.ReferenceInputs;
 import dev.spa.select.SelectionOptions;
@@ -48,17 +47,17 @@ public final class AgreementSearch {
         Target cost = options.target();
         Target.Kind kind = cost.kind() == Target.Kind.PARAMS ? Target.Kind.PARAMS : Target.Kind.MACS;
         List<Step> steps = new ArrayList<>();
-        Model original = analysis.model();
+        Agreement.Baseline original = Agreement.Baseline.of(analysis.model(), reference); // the original runs once
         double lo = cost.value();
         Candidate best = null;
-        Candidate first = measure(modelName, analysis, scores, options.withTarget(new Target(kind, lo)), update, reference, original, steps);
+        Candidate first = measure(modelName, analysis, scores, options.withTarget(new Target(kind, lo)), update, original, steps);
         if (first.agreement.score() >= floor) {
             best = first;
         } else {
             double hi = 1;
             for (int i = 0; i < STEPS; i++) {
                 double mid = (lo + hi) / 2;
-                Candidate c = measure(modelName, analysis, scores, options.withTarget(new Target(kind, mid)), update, reference, original, steps);
+                Candidate c = measure(modelName, analysis, scores, options.withTarget(new Target(kind, mid)), update, original, steps);
                 if (c.agreement.score() >= floor) {
                     hi = mid;
                     best = c;
@@ -69,7 +68,7 @@ public final class AgreementSearch {
         }
         if (best == null) {
             progress.accept(String.format(Locale.ROOT, "no cut kept agreement at %.3f or above; the model is left whole", floor));
-            Candidate whole = measure(modelName, analysis, scores, SelectionOptions.local(0), update, reference, original, steps);
+            Candidate whole = measure(modelName, analysis, scores, SelectionOptions.local(0), update, original, steps);
             return new Outcome(whole.planned, whole.result, whole.agreement, steps, false);
         }
         return new Outcome(best.planned, best.result, best.agreement, steps, true);
@@ -79,10 +78,10 @@ public final class AgreementSearch {
     }
 
     private Candidate measure(String modelName, Analysis analysis, Pruner.Scores scores, SelectionOptions options, WeightUpdate update,
-                              ReferenceInputs reference, Model original, List<Step> steps) {
+                              Agreement.Baseline original, List<Step> steps) {
         Pruner.Planned planned = pruner.select(modelName, analysis, scores, options);
         Pruner.Result r = pruner.cut(analysis, planned, update);
-        Agreement a = Agreement.measure(original, r.pruned(), reference);
+        Agreement a = original.compare(r.pruned());
         double kept = options.target().keptShare(r.before(), r.after());
         steps.add(new Step(options.target().value(), kept, a));
         progress.accept(String.format(Locale.ROOT, "  asked %s=%.3f: kept %.1f%%, %s %.3f", options.target().kind().name().toLowerCase(Locale.ROOT),

@@ -2,6 +2,8 @@ package dev.spa.runtime;
 
 import dev.spa.ir.Model;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -40,38 +42,65 @@ public record Agreement(int samples, boolean classifier, double top1, double cos
     }
 
     public static Agreement measure(Model original, Model pruned, ReferenceInputs reference) {
-        String input = original.graph().inputs().get(0).getName();
-        long[] sums = new long[2]; // agreeing samples, samples
-        Map<Integer, Integer> predicted = new java.util.HashMap<>();
-        double[] acc = new double[3]; // cosine sum, squared difference, squared reference
-        boolean[] classifier = {false};
-        try (OnnxRunner a = new OnnxRunner(original.toBytes(), 2); OnnxRunner b = new OnnxRunner(pruned.toBytes(), 2)) {
-            reference.samples().forEachBatch(BATCH, (data, count) -> {
-                Outputs ya = a.run(Map.of(input, data), count);
-                Outputs yb = b.run(Map.of(input, data), count);
-                String first = ya.values().keySet().iterator().next();
-                long[] shape = ya.shapes().get(first);
-                classifier[0] = shape.length == 2 && shape[1] > 1;
-                if (classifier[0]) {
-                    compareClasses(ya.values().get(first), yb.values().get(first), count, (int) shape[1], sums, acc, predicted);
-                }
-                for (Map.Entry<String, float[]> e : ya.values().entrySet()) {
-                    float[] x = e.getValue();
-                    float[] y = yb.values().get(e.getKey());
-                    for (int i = 0; i < x.length; i++) {
-                        double d = y == null || y.length != x.length ? x[i] : y[i] - x[i];
-                        acc[1] += d * d;
-                        acc[2] += (double) x[i] * x[i];
-                    }
-                }
-                sums[1] += count;
-            });
+        return Baseline.of(original, reference).compare(pruned);
+    }
+
+    /**
+     * The original's outputs on the reference inputs, computed once, so that several pruned models
+     * (the steps of an agreement search) are each compared without running the original again.
+     */
+    public static final class Baseline {
+        private final String input;
+        private final ReferenceInputs reference;
+        private final List<Outputs> batches = new ArrayList<>();
+
+        private Baseline(String input, ReferenceInputs reference) {
+            this.input = input;
+            this.reference = reference;
         }
-        int n = (int) sums[1];
-        double relative = acc[2] == 0 ? Math.sqrt(acc[1]) : Math.sqrt(acc[1] / acc[2]);
-        double dominant = predicted.values().stream().mapToInt(Integer::intValue).max().orElse(0) / (double) Math.max(1, n);
-        return new Agreement(n, classifier[0], classifier[0] ? (double) sums[0] / n : Double.NaN,
-                classifier[0] ? acc[0] / n : Double.NaN, relative, dominant, reference.description());
+
+        public static Baseline of(Model original, ReferenceInputs reference) {
+            Baseline b = new Baseline(original.graph().inputs().get(0).getName(), reference);
+            try (OnnxRunner runner = new OnnxRunner(original.toBytes(), 2)) {
+                reference.samples().forEachBatch(BATCH, (data, count) -> b.batches.add(runner.run(Map.of(b.input, data), count)));
+            }
+            return b;
+        }
+
+        public Agreement compare(Model pruned) {
+            long[] sums = new long[2]; // agreeing samples, samples
+            Map<Integer, Integer> predicted = new java.util.HashMap<>();
+            double[] acc = new double[3]; // cosine sum, squared difference, squared reference
+            boolean[] classifier = {false};
+            int[] batch = {0};
+            try (OnnxRunner b = new OnnxRunner(pruned.toBytes(), 2)) {
+                reference.samples().forEachBatch(BATCH, (data, count) -> {
+                    Outputs ya = batches.get(batch[0]++);
+                    Outputs yb = b.run(Map.of(input, data), count);
+                    String first = ya.values().keySet().iterator().next();
+                    long[] shape = ya.shapes().get(first);
+                    classifier[0] = shape.length == 2 && shape[1] > 1;
+                    if (classifier[0]) {
+                        compareClasses(ya.values().get(first), yb.values().get(first), count, (int) shape[1], sums, acc, predicted);
+                    }
+                    for (Map.Entry<String, float[]> e : ya.values().entrySet()) {
+                        float[] x = e.getValue();
+                        float[] y = yb.values().get(e.getKey());
+                        for (int i = 0; i < x.length; i++) {
+                            double d = y == null || y.length != x.length ? x[i] : y[i] - x[i];
+                            acc[1] += d * d;
+                            acc[2] += (double) x[i] * x[i];
+                        }
+                    }
+                    sums[1] += count;
+                });
+            }
+            int n = (int) sums[1];
+            double relative = acc[2] == 0 ? Math.sqrt(acc[1]) : Math.sqrt(acc[1] / acc[2]);
+            double dominant = predicted.values().stream().mapToInt(Integer::intValue).max().orElse(0) / (double) Math.max(1, n);
+            return new Agreement(n, classifier[0], classifier[0] ? (double) sums[0] / n : Double.NaN,
+                    classifier[0] ? acc[0] / n : Double.NaN, relative, dominant, reference.description());
+        }
     }
 
     private static void compareClasses(float[] x, float[] y, int count, int classes, long[] sums, double[] acc,
