@@ -73,11 +73,7 @@ final class ConstantFolding {
             }
             case "Flatten": {
                 int axis = Shapes.axis(n.attrInt("axis", 1), dims.length);
-                long outer = 1;
-                for (int a = 0; a < axis; a++) {
-                    outer *= dims[a];
-                }
-                return x.reshaped(name, new long[] {outer, x.numel() / Math.max(1, outer)});
+                return x.reshaped(name, new long[] {Shapes.product(dims, 0, axis), Shapes.product(dims, axis, dims.length)});
             }
             case "Reshape": {
                 long[] target = n.hasInput(1) && constants.get(n.input(1)).longsOrNull() != null ? constants.get(n.input(1)).longs() : null;
@@ -111,11 +107,7 @@ final class ConstantFolding {
             }
         }
         if (unknown >= 0) {
-            long total = 1;
-            for (long d : in) {
-                total *= d;
-            }
-            out[unknown] = total / known;
+            out[unknown] = Shapes.product(in, 0, in.length) / known;
         }
         return out;
     }

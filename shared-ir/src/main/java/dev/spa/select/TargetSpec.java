@@ -12,6 +12,9 @@ import dev.spa.SpaException;
  * @param agreement the quality floor, or 0 for none
  */
 public record TargetSpec(Target cost, double agreement) {
+    /** The cost target of a quality target given alone: as far as the floors allow. */
+    private static final double AS_FAR_AS_FLOORS_ALLOW = 1e-6;
+
     public TargetSpec {
         if (!(agreement >= 0 && agreement <= 1)) {
             throw new SpaException("target agreement=" + agreement + " is out of range: a share in (0, 1]");
@@ -45,7 +48,7 @@ public record TargetSpec(Target cost, double agreement) {
             if (agreement == 0) {
                 throw new SpaException("target '" + text + "' names nothing to reach");
             }
-            cost = new Target(Target.Kind.MACS, 1e-6); // as far as the floors allow
+            cost = new Target(Target.Kind.MACS, AS_FAR_AS_FLOORS_ALLOW);
         }
         return new TargetSpec(cost, agreement);
     }
@@ -56,6 +59,6 @@ public record TargetSpec(Target cost, double agreement) {
 
     @Override
     public String toString() {
-        return hasAgreement() ? (cost.value() <= 1e-6 ? "" : cost + ",") + "agreement=" + agreement : cost.toString();
+        return hasAgreement() ? (cost.value() <= AS_FAR_AS_FLOORS_ALLOW ? "" : cost + ",") + "agreement=" + agreement : cost.toString();
     }
 }
