@@ -1,13 +1,12 @@
 package dev.spa.cli;
 
+import dev.spa.testing.SpaCli;
+import dev.spa.testing.SpaCli.Run;
 import dev.spa.testing.GraphBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -19,14 +18,8 @@ class CliTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
     private static Run spa(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return SpaCli.run(args);
     }
 
     private Path model() throws IOException {

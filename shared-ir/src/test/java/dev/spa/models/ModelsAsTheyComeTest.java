@@ -1,6 +1,6 @@
 package dev.spa.models;
 
-import dev.spa.cli.Main;
+import dev.spa.testing.SpaCli;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
 import dev.spa.runtime.Accuracy;
@@ -11,9 +11,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,11 +37,8 @@ class ModelsAsTheyComeTest {
     }
 
     private static String spa(String... argv) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int rc = Main.run(argv, new PrintStream(out), new PrintStream(err));
-        assertEquals(0, rc, err.toString());
-        return out + err.toString();
+        SpaCli.Run r = SpaCli.ok(argv);
+        return r.out() + r.err();
     }
 
     private static double mnistAccuracy(Path model) {

@@ -1,12 +1,10 @@
 package dev.spa.obspa;
 
-import dev.spa.cli.Main;
+import dev.spa.testing.SpaCli;
 import dev.spa.testing.SharedFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,11 +23,7 @@ class DigitsObspaTest {
     Path dir;
 
     private static String spa(String... argv) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int rc = Main.run(argv, new PrintStream(out), new PrintStream(err));
-        assertEquals(0, rc, err.toString());
-        return out.toString();
+        return SpaCli.ok(argv).out();
     }
 
     private double accuracy(Path model) {
