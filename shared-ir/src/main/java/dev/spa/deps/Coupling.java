@@ -12,6 +12,9 @@ public interface Coupling {
 
     Shapes shapes();
 
+    /** Whether the analysis already follows this axis (its own propagation has run or is queued). */
+    boolean tracked(Dim dim);
+
     /** Position i of a goes with position i of b (same size). */
     void identity(Dim a, Dim b);
 

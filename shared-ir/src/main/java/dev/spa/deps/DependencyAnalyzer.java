@@ -152,6 +152,11 @@ public final class DependencyAnalyzer {
         }
 
         @Override
+        public boolean tracked(Dim dim) {
+            return base.containsKey(dim);
+        }
+
+        @Override
         public void identity(Dim a, Dim b) {
             offset(a, b, 0);
         }

@@ -50,6 +50,10 @@ final class ConcatRule implements OperatorRule {
         Shapes shapes = c.shapes();
         int axis = Shapes.axis(node.attrInt("axis", 0), shapes.rank(node.output(0)));
         Dim out = new Dim(node.output(0), dim.axis());
+        if (!dim.value().equals(node.output(0)) && c.tracked(out)) {
+            // the output's own propagation couples every input, so a Concat of n inputs costs n, not n²
+            return;
+        }
         if (dim.axis() != axis) {
             for (String in : node.inputs()) {
                 c.identity(new Dim(in, dim.axis()), out);

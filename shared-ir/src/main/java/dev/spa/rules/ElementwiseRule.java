@@ -97,6 +97,13 @@ final class ElementwiseRule implements OperatorRule {
         int outRank = shapes.rank(node.output(0));
         int outAxis = dim.axis() + outRank - shapes.rank(dim.value());
         long size = shapes.get(dim.value())[dim.axis()];
+        long[] outShape = shapes.get(node.output(0));
+        if (!dim.value().equals(node.output(0)) && outShape != null && outAxis >= 0 && outShape[outAxis] == size) {
+            // From an input, coupling the output is enough: the output's own propagation reaches every
+            // other input. Coupling them all from each input would make a Sum of n inputs cost n².
+            c.identity(dim, dim.on(node.output(0), outAxis));
+            return;
+        }
         List<String> values = new ArrayList<>(node.inputs());
         values.add(node.output(0));
         for (String v : values) {

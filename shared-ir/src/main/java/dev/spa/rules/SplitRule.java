@@ -54,6 +54,10 @@ final class SplitRule implements OperatorRule {
     public void propagate(Node node, Dim dim, Coupling c) {
         int axis = Shapes.axis(node.attrInt("axis", 0), c.shapes().rank(node.input(0)));
         Dim in = new Dim(node.input(0), dim.axis());
+        if (!dim.value().equals(node.input(0)) && c.tracked(in)) {
+            // the input's own propagation couples every output, so a Split into n costs n, not n²
+            return;
+        }
         if (dim.axis() != axis) {
             for (String out : node.outputs()) {
                 c.identity(in, new Dim(out, dim.axis()));
