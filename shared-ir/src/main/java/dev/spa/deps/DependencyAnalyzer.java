@@ -1,5 +1,6 @@
 package dev.spa.deps;
 
+import dev.spa.Interruption;
 import dev.spa.SpaException;
 import dev.spa.ir.Graph;
 import dev.spa.ir.Node;
@@ -57,6 +58,7 @@ public final class DependencyAnalyzer {
         Set<String> visited = new HashSet<>();
         Coupling coupling = new Links();
         while (!worklist.isEmpty()) {
+            Interruption.check();
             Dim dim = worklist.poll();
             String value = dim.value();
             if (graph.isGraphInput(value)) {

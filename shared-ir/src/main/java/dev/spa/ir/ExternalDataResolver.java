@@ -43,12 +43,20 @@ public final class ExternalDataResolver {
                     + "' but the model was given without its folder");
         }
         Path file = resolveInside(name, location);
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            // a FIFO or a device would block or never end: only plain files are opened
+            throw new SpaException("external tensor '" + name + "': '" + location + "' is not a regular file");
+        }
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+            if (offset < 0 || offset > raf.length()) {
+                throw new SpaException("external tensor '" + name + "': offset " + offset + " lies outside '" + location + "' ("
+                        + raf.length() + " bytes)");
+            }
             long available = raf.length() - offset;
             if (length < 0) {
                 length = available;
             }
-            if (offset < 0 || length > available) {
+            if (length > available) {
                 throw new SpaException("external tensor '" + name + "': '" + location + "' holds " + raf.length()
                         + " bytes, offset " + offset + " + length " + length + " runs past its end");
             }

@@ -88,6 +88,7 @@ public final class ModelLoader {
     static Model fromProto(ModelProto proto, Path folder) {
         int opset = defaultOpset(proto);
         GraphProto g = proto.getGraph();
+        StructureCheck.check(g);
         ExternalDataResolver external = new ExternalDataResolver(folder);
         Map<String, Tensor> constants = new LinkedHashMap<>();
         for (TensorProto t : g.getInitializerList()) {

@@ -23,7 +23,7 @@ public final class Tensor {
         this.dataType = dataType;
         this.dims = dims.clone();
         this.raw = raw;
-        long expected = numel() * DataType.size(dataType);
+        long expected = Sizes.bytes("tensor '" + name + "'", dims, DataType.size(dataType));
         if (raw.length != expected) {
             throw new SpaException("tensor '" + name + "' has " + raw.length + " bytes of data, its shape "
                     + Arrays.toString(dims) + " needs " + expected);
@@ -215,44 +215,42 @@ public final class Tensor {
     }
 
     private static byte[] typedFieldsToRaw(TensorProto p, int type, long[] dims) {
-        long n = 1;
-        for (long d : dims) {
-            n *= d;
-        }
-        ByteBuffer buf = ByteBuffer.allocate((int) (n * DataType.size(type))).order(ByteOrder.LITTLE_ENDIAN);
-        int count;
-        switch (type) {
-            case DataType.FLOAT:
-                count = p.getFloatDataCount();
-                for (int i = 0; i < count && buf.remaining() >= 4; i++) buf.putFloat(p.getFloatData(i));
-                break;
-            case DataType.DOUBLE:
-                count = p.getDoubleDataCount();
-                for (int i = 0; i < count && buf.remaining() >= 8; i++) buf.putDouble(p.getDoubleData(i));
-                break;
-            case DataType.INT64:
-                count = p.getInt64DataCount();
-                for (int i = 0; i < count && buf.remaining() >= 8; i++) buf.putLong(p.getInt64Data(i));
-                break;
-            case DataType.UINT64: case DataType.UINT32:
-                count = p.getUint64DataCount();
-                for (int i = 0; i < count && buf.remaining() > 0; i++) {
-                    if (type == DataType.UINT64) buf.putLong(p.getUint64Data(i)); else buf.putInt((int) p.getUint64Data(i));
-                }
-                break;
-            default: // int32_data carries INT32, INT16, INT8, UINT16, UINT8, BOOL, FLOAT16, BFLOAT16
-                count = p.getInt32DataCount();
-                int size = DataType.size(type);
-                for (int i = 0; i < count && buf.remaining() >= size; i++) {
-                    int v = p.getInt32Data(i);
-                    if (size == 4) buf.putInt(v); else if (size == 2) buf.putShort((short) v); else buf.put((byte) v);
-                }
-        }
+        String what = "tensor '" + p.getName() + "'";
+        long n = Sizes.elements(what, dims);
+        int count = switch (type) {
+            case DataType.FLOAT -> p.getFloatDataCount();
+            case DataType.DOUBLE -> p.getDoubleDataCount();
+            case DataType.INT64 -> p.getInt64DataCount();
+            case DataType.UINT64, DataType.UINT32 -> p.getUint64DataCount();
+            default -> p.getInt32DataCount(); // int32_data carries INT32, INT16, INT8, UINT16, UINT8, BOOL, FLOAT16, BFLOAT16
+        };
+        // compared before allocating: a declared shape of 10^12 elements with no values must not allocate anything
         if (count != n) {
-            throw new SpaException("tensor '" + p.getName() + "' has " + count + " values, its shape "
-                    + Arrays.toString(dims) + " needs " + n);
+            throw new SpaException(what + " has " + count + " values, its shape " + Arrays.toString(dims) + " needs " + n);
+        }
+        int size = DataType.size(type);
+        ByteBuffer buf = ByteBuffer.allocate((int) Sizes.bytes(what, dims, size)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < count; i++) {
+            switch (type) {
+                case DataType.FLOAT -> buf.putFloat(p.getFloatData(i));
+                case DataType.DOUBLE -> buf.putDouble(p.getDoubleData(i));
+                case DataType.INT64 -> buf.putLong(p.getInt64Data(i));
+                case DataType.UINT64 -> buf.putLong(p.getUint64Data(i));
+                case DataType.UINT32 -> buf.putInt((int) p.getUint64Data(i));
+                default -> putInt(buf, p.getInt32Data(i), size);
+            }
         }
         return buf.array();
+    }
+
+    private static void putInt(ByteBuffer buf, int v, int size) {
+        if (size == 4) {
+            buf.putInt(v);
+        } else if (size == 2) {
+            buf.putShort((short) v);
+        } else {
+            buf.put((byte) v);
+        }
     }
 
     public TensorProto toProto() {

@@ -1,5 +1,6 @@
 package dev.spa.obspa;
 
+import dev.spa.Interruption;
 import dev.spa.ir.Model;
 import dev.spa.linalg.Linalg;
 import dev.spa.runtime.ExecutionProvider;
@@ -50,6 +51,7 @@ public final class CapturedHessians implements HessianSource {
         String inputName = model.graph().inputs().get(0).getName();
         try (OnnxRunner runner = new OnnxRunner(Observed.withOutputs(model, observed), 2, provider)) {
             samples.forEachBatch(BATCH, (data, count) -> {
+                Interruption.check();
                 Outputs result = runner.run(Map.of(inputName, data), count);
                 for (LinearLayer layer : layers) {
                     float[] x = model.graph().isGraphInput(layer.input()) ? data : result.values().get(layer.input());

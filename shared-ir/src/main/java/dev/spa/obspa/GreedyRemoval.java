@@ -1,5 +1,6 @@
 package dev.spa.obspa;
 
+import dev.spa.Interruption;
 import dev.spa.deps.Group;
 import dev.spa.deps.Member;
 
@@ -44,6 +45,7 @@ final class GreedyRemoval {
         double envelope = 0;
         int remaining = channels;
         while (remaining > 0) {
+            Interruption.check();
             int[] alive = new int[remaining];
             for (int c = 0, k = 0; c < channels; c++) {
                 if (!removed[c]) {

@@ -1,5 +1,6 @@
 package dev.spa.obspa;
 
+import dev.spa.Interruption;
 import dev.spa.runtime.InputStatistics;
 import dev.spa.ir.Graph;
 import dev.spa.ir.Node;
@@ -51,6 +52,7 @@ final class MomentPropagation {
         keep.forEach(v -> pendingReads.merge(v, 1, Integer::sum));
         graph.inputs().forEach(v -> moments.put(v.getName(), inputMoments(input, channels(v.getName()))));
         for (Node node : graph.nodes()) {
+            Interruption.check();
             Moments out = propagate(node);
             if (out == null) {
                 assumed++;

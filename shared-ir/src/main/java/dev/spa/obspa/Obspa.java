@@ -1,5 +1,6 @@
 package dev.spa.obspa;
 
+import dev.spa.Interruption;
 import dev.spa.deps.Analysis;
 import dev.spa.deps.Dim;
 import dev.spa.deps.Group;
@@ -124,6 +125,7 @@ public final class Obspa {
     public int compensate(Graph graph, Map<Dim, int[]> kept) {
         int updated = 0;
         for (LinearLayer layer : layers.values()) {
+            Interruption.check();
             int[] removed = layer.removedColumns(kept);
             if (removed.length == 0) {
                 continue;

@@ -1,5 +1,6 @@
 package dev.spa.obspa;
 
+import dev.spa.Interruption;
 import dev.spa.deps.Analysis;
 import dev.spa.deps.Dim;
 import dev.spa.ir.Graph;
@@ -92,6 +93,7 @@ public final class SequentialRefit implements WeightUpdate {
         String inputName = original.graph().inputs().get(0).getName();
         try (OnnxRunner reference = new OnnxRunner(Observed.withOutputs(original, inputs), 2, provider)) {
             for (LinearLayer layer : layers) {
+                Interruption.check();
                 refit(layer, model, reference, inputName, layer.removedColumns(kept));
             }
         }

@@ -1,5 +1,6 @@
 package dev.spa.quality;
 
+import dev.spa.Interruption;
 import dev.spa.deps.Analysis;
 import dev.spa.runtime.Agreement;
 import dev.spa.runtime.ReferenceInputs;
@@ -56,6 +57,7 @@ public final class AgreementSearch {
         } else {
             double hi = 1;
             for (int i = 0; i < STEPS; i++) {
+                Interruption.check();
                 double mid = (lo + hi) / 2;
                 Candidate c = measure(modelName, analysis, scores, options.withTarget(new Target(kind, mid)), update, original, steps);
                 if (c.agreement.score() >= floor) {

@@ -3,6 +3,7 @@ package dev.spa.rules;
 import dev.spa.deps.Coupling;
 import dev.spa.deps.Dim;
 import dev.spa.deps.Role;
+import dev.spa.ir.InvalidModelException;
 import dev.spa.ir.Node;
 import dev.spa.ir.Shapes;
 
@@ -33,6 +34,11 @@ final class ConvRule implements OperatorRule {
             y[1] = w[0];
             shapes.put(node.output(0), y);
             return;
+        }
+        long group = node.attrInt("group", 1);
+        if (x.length > 1 && x[1] >= 0 && w.length > 1 && w[1] >= 0 && x[1] != w[1] * group) {
+            throw new InvalidModelException(node + ": its input has " + x[1] + " channels, its weight expects " + w[1] + " per group x "
+                    + group + " groups");
         }
         long[] kernel = Arrays.copyOfRange(w, 2, w.length);
         shapes.put(node.output(0), Spatial.windowOutput(node, x, w[0], kernel, false));

@@ -39,7 +39,7 @@ public final class OnnxRunner implements AutoCloseable {
             options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             session = env.createSession(model, options);
         } catch (OrtException e) {
-            throw new SpaException("ONNX Runtime rejects the model: " + e.getMessage(), e);
+            throw new SpaException("ONNX Runtime rejects the model: " + OrtMessages.reason(e), e);
         }
     }
 
@@ -75,7 +75,7 @@ public final class OnnxRunner implements AutoCloseable {
                 out.put(e.getKey(), info.getShape());
             }
         } catch (OrtException e) {
-            throw new SpaException("cannot read the model's inputs: " + e.getMessage(), e);
+            throw new SpaException("cannot read the model's inputs: " + OrtMessages.reason(e), e);
         }
         declared = out;
         fixedBatch = fixedBatch(out);
@@ -157,7 +157,7 @@ public final class OnnxRunner implements AutoCloseable {
                 return new Outputs(values, outShapes);
             }
         } catch (OrtException e) {
-            throw new SpaException("ONNX Runtime failed to run the model: " + e.getMessage(), e);
+            throw new SpaException("ONNX Runtime failed to run the model: " + OrtMessages.reason(e), e);
         } finally {
             tensors.values().forEach(OnnxTensor::close);
         }
