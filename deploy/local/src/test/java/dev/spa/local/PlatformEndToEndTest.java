@@ -5,6 +5,7 @@ import dev.spa.deps.Analysis;
 import dev.spa.deps.PruningPlan;
 import dev.spa.events.BatchCompleted;
 import dev.spa.events.BatchRequested;
+import dev.spa.events.JobAccepted;
 import dev.spa.events.JobFailed;
 import dev.spa.events.JobStatus;
 import dev.spa.events.ModelPruned;
@@ -18,6 +19,7 @@ import dev.spa.runtime.OnnxRunner;
 import dev.spa.select.ChannelSelector;
 import dev.spa.testkit.IngestClient;
 import dev.spa.testkit.TopicReader;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +37,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,8 +100,12 @@ class PlatformEndToEndTest {
     }
 
     private static ModelPruned pruned(String jobId) throws Exception {
-        return ModelPruned.parseFrom(TopicReader.awaitAll(Topics.MODELS_PRUNED, r -> TopicReader.keyIs(r, jobId), 1,
-                Duration.ofMinutes(4)).get(0).value());
+        return pruned(jobId, Duration.ofMinutes(4));
+    }
+
+    private static ModelPruned pruned(String jobId, Duration timeout) throws Exception {
+        return ModelPruned.parseFrom(TopicReader.awaitAll(Topics.MODELS_PRUNED, r -> TopicReader.keyIs(r, jobId), 1, timeout)
+                .get(0).value());
     }
 
     private static long macs(byte[] model) {
@@ -184,11 +191,40 @@ class PlatformEndToEndTest {
         awaitMetric("ingest", "spa_duplicates_total{stage=\"ingest\"}");
 
         Set<String> keys = store.list(new S3Uri("spa", "jobs/dup-1/")).stream().map(S3Uri::key).collect(Collectors.toSet());
-        assertEquals(Set.of("jobs/dup-1/model.onnx", "jobs/dup-1/manifest.pb", "jobs/dup-1/pruned.onnx", "jobs/dup-1/plan.json",
+        assertEquals(Set.of("jobs/dup-1/accepted.pb", "jobs/dup-1/model.onnx", "jobs/dup-1/manifest.pb", "jobs/dup-1/pruned.onnx", "jobs/dup-1/plan.json",
                 "jobs/dup-1/report.json"), keys);
         assertThrows(AssertionError.class, () -> TopicReader.awaitAll(Topics.MODELS_PRUNED, r -> TopicReader.keyIs(r, "dup-1"), 2,
                 Duration.ofSeconds(8)), "one ModelPruned for the job, not two");
         assertEquals(JobStatus.State.DONE, status("dup-1").getState(), "no failure after the duplicate");
+    }
+
+    /**
+     * Whoever can write to a topic cannot touch a finished job: a JobAccepted that reuses its id with another
+     * model and target is dead-lettered, and a replay of the genuine one is acknowledged without rewriting a thing.
+     */
+    @Test
+    void aForgedOrReplayedJobAcceptedForAFinishedJobChangesNothing() throws Exception {
+        String job = upload(Files.readAllBytes(model("digits_mobilenet.onnx")), "?name=finished.onnx&criterion=l2");
+        ModelPruned done = pruned(job);
+        awaitState(job, JobStatus.State.DONE, Duration.ofSeconds(30));
+        byte[] prunedModel = store.get(S3Uri.parse(done.getPrunedModelUri()));
+        byte[] report = store.get(S3Uri.parse(done.getReportUri()));
+        JobAccepted genuine = JobAccepted.parseFrom(store.get(new S3Uri("spa", "jobs/" + job + "/accepted.pb")));
+
+        store.ensureBucket("registry");
+        store.put(new S3Uri("registry", "forged/squeezenet.onnx"), Files.readAllBytes(model("squeezenet1_1.onnx")), "application/octet-stream");
+        JobAccepted forged = genuine.toBuilder().setModelUri("s3://registry/forged/squeezenet.onnx")
+                .setRequest(genuine.getRequest().toBuilder().setTarget("macs=0.2")).build();
+        TopicReader.send(Topics.JOBS_ACCEPTED, job, forged.toByteArray());
+        ConsumerRecord<byte[], byte[]> dead = TopicReader.await(Topics.deadLetter(Topics.JOBS_ACCEPTED), r -> TopicReader.keyIs(r, job));
+        assertTrue(TopicReader.header(dead, "dead-letter-reason").contains("differs from the one ingest accepted"),
+                TopicReader.header(dead, "dead-letter-reason"));
+        TopicReader.send(Topics.JOBS_ACCEPTED, job, genuine.toByteArray());
+        awaitMetric("grouping", "spa_duplicates_total{stage=\"grouping\"}");
+
+        assertArrayEquals(prunedModel, store.get(S3Uri.parse(done.getPrunedModelUri())));
+        assertArrayEquals(report, store.get(S3Uri.parse(done.getReportUri())));
+        assertEquals(JobStatus.State.DONE, status(job).getState());
     }
 
     @Test
@@ -214,12 +250,36 @@ class PlatformEndToEndTest {
         awaitState(job, JobStatus.State.DONE, Duration.ofSeconds(30));
     }
 
+    /**
+     * OBSPA on ResNet-18 holds the scorer for minutes on this machine, past the 60 s for which SmallRye used to
+     * tolerate an unacknowledged record before closing the consumer for good (the next job then waited for
+     * ever). Now the long job completes, the scorer stays healthy, and a job that arrived behind it completes too.
+     */
+    @Test
+    void aJobLongerThanAMinuteCompletesAndTheJobBehindItToo() throws Exception {
+        Path resnet = model("resnet18.onnx");
+        Path digits = model("digits_mobilenet.onnx");
+        String slow = upload(Files.readAllBytes(resnet), "?name=resnet18.onnx&criterion=obspa&target=macs%3D0.5");
+        awaitState(slow, JobStatus.State.GROUPED, Duration.ofMinutes(2));
+        String behind = upload(Files.readAllBytes(digits), "?name=behind.onnx&criterion=l2&target=macs%3D0.5");
+        ModelPruned done = pruned(slow, Duration.ofMinutes(10));
+        assertTrue(done.getTimings().getScoringMs() > 60_000, "the job held the scorer for more than a minute: "
+                + done.getTimings().getScoringMs() + " ms");
+        assertPrunedTo(done, resnet, 0.5);
+        assertPrunedTo(pruned(behind), digits, 0.5);
+        assertHealthy("scorer");
+    }
+
+    private static void assertHealthy(String service) throws Exception {
+        HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url(service) + "/q/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, health.statusCode(), service + ": " + health.body());
+    }
+
     @Test
     void everyServiceIsHealthyAndExportsItsMetricsAndKafkaClientMetrics() throws Exception {
         for (String service : LocalStack.SERVICES) {
-            HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url(service) + "/q/health")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, health.statusCode(), service + ": " + health.body());
+            assertHealthy(service);
             String metrics = metrics(service);
             assertTrue(metrics.contains("kafka_consumer_"), service + " exports the Kafka consumer's metrics");
         }

@@ -5,10 +5,17 @@ package dev.spa.platform;
  * stage that redoes its work after a redelivery overwrites the same objects.
  */
 public record JobKeys(String bucket, String jobId) {
+    /** What a job id may be, in words. */
+    public static final String ID_RULE = "1-128 letters, digits, '.', '_' or '-'";
+
     public JobKeys {
-        if (jobId == null || !jobId.matches("[A-Za-z0-9._-]{1,128}")) {
-            throw new dev.spa.SpaException("job id '" + jobId + "' must be 1-128 letters, digits, '.', '_' or '-'");
+        if (!isValidId(jobId)) {
+            throw new dev.spa.SpaException("job id '" + jobId + "' must be " + ID_RULE);
         }
+    }
+
+    public static boolean isValidId(String jobId) {
+        return jobId != null && jobId.matches("[A-Za-z0-9._-]{1,128}") && !jobId.equals(".") && !jobId.equals("..");
     }
 
     private S3Uri at(String name) {
@@ -17,6 +24,11 @@ public record JobKeys(String bucket, String jobId) {
 
     public S3Uri model() {
         return at("model.onnx");
+    }
+
+    /** The JobAccepted as ingest minted it: what later stages check their input against. */
+    public S3Uri accepted() {
+        return at("accepted.pb");
     }
 
     public S3Uri manifest() {

@@ -1,6 +1,7 @@
 package dev.spa.platform;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.spa.events.JobAccepted;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -23,6 +24,7 @@ public abstract class JobStage<I> implements Stage<I> {
     private final String inputName;
     private final Parser<I> parser;
     private final Function<I, JobRef> jobOf;
+    private final Function<I, JobAccepted> acceptedOf;
 
     @Inject
     StageRunner runner;
@@ -37,11 +39,18 @@ public abstract class JobStage<I> implements Stage<I> {
     @Inject
     protected JobEvents events;
 
-    protected JobStage(String name, String inputName, Parser<I> parser, Function<I, JobRef> jobOf) {
+    /** A stage after ingest: its input continues an accepted job, which names the job. */
+    protected JobStage(String name, String inputName, Parser<I> parser, Function<I, JobAccepted> acceptedOf) {
+        this(name, inputName, parser, acceptedOf.andThen(JobRef::of), acceptedOf);
+    }
+
+    /** Ingest: its input is a registration, not yet an accepted job. */
+    protected JobStage(String name, String inputName, Parser<I> parser, Function<I, JobRef> jobOf, Function<I, JobAccepted> acceptedOf) {
         this.name = name;
         this.inputName = inputName;
         this.parser = parser;
         this.jobOf = jobOf;
+        this.acceptedOf = acceptedOf;
     }
 
     protected CompletionStage<Void> run(Message<byte[]> message) {
@@ -66,5 +75,10 @@ public abstract class JobStage<I> implements Stage<I> {
     @Override
     public final JobRef job(I input) {
         return jobOf.apply(input);
+    }
+
+    @Override
+    public final JobAccepted accepted(I input) {
+        return acceptedOf.apply(input);
     }
 }

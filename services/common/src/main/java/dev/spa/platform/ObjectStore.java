@@ -6,6 +6,7 @@ import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
@@ -26,6 +27,8 @@ import java.util.Set;
  */
 public final class ObjectStore {
     private static final Set<String> MISSING = Set.of("NoSuchKey", "NoSuchBucket", "NoSuchObject");
+    /** The part size of streamed writes: what one upload holds in memory at a time. */
+    private static final long STREAM_PART_BYTES = 16L * 1024 * 1024;
 
     private final MinioClient client;
     private final Retry retry;
@@ -62,6 +65,38 @@ public final class ObjectStore {
     public void put(S3Uri uri, byte[] data, String contentType) {
         retry.run("writing " + uri, () -> client.putObject(PutObjectArgs.builder().bucket(uri.bucket()).object(uri.key())
                 .stream(new ByteArrayInputStream(data), data.length, -1).contentType(contentType).build()), ObjectStore::isTransient);
+    }
+
+    /**
+     * Streams {@code in} into the object in parts (a multipart upload of unknown length), so a large body is
+     * never whole in memory. Not retried: a stream cannot be read twice.
+     */
+    public void putStream(S3Uri uri, InputStream in, String contentType) {
+        try {
+            client.putObject(PutObjectArgs.builder().bucket(uri.bucket()).object(uri.key()).stream(in, -1, STREAM_PART_BYTES)
+                    .contentType(contentType).build());
+        } catch (Exception e) {
+            throw new dev.spa.SpaException("writing " + uri + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The object's size in bytes, looked up without reading it. */
+    public long size(S3Uri uri) {
+        return retry.run("looking up " + uri, () -> {
+            try {
+                return client.statObject(StatObjectArgs.builder().bucket(uri.bucket()).object(uri.key()).build()).size();
+            } catch (ErrorResponseException e) {
+                throw missingOr(e, uri);
+            }
+        }, ObjectStore::isTransient);
+    }
+
+    /** Removes the object; removing one that is not there is not an error. */
+    public void delete(S3Uri uri) {
+        retry.run("deleting " + uri, () -> {
+            client.removeObject(RemoveObjectArgs.builder().bucket(uri.bucket()).object(uri.key()).build());
+            return null;
+        }, ObjectStore::isTransient);
     }
 
     public byte[] get(S3Uri uri) {

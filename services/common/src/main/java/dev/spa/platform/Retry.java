@@ -27,6 +27,11 @@ public record Retry(int attempts, Duration firstBackoff, Duration maxBackoff) {
                     throw e;
                 }
             } catch (Exception e) {
+                if (e instanceof java.io.InterruptedIOException && !(e instanceof java.net.SocketTimeoutException)) {
+                    // the I/O library cleared the thread's interrupt flag to throw this: set it again and stop
+                    Thread.currentThread().interrupt();
+                    throw new dev.spa.SpaException(what + " interrupted", e);
+                }
                 if (attempt >= attempts || !transientFailure.test(e)) {
                     throw new dev.spa.SpaException(what + " failed after " + attempt + " attempt(s): " + e.getMessage(), e);
                 }

@@ -1,5 +1,6 @@
 package dev.spa.platform;
 
+import dev.spa.events.JobAccepted;
 import com.google.protobuf.InvalidProtocolBufferException;
 
 import java.util.concurrent.CompletionStage;
@@ -18,6 +19,17 @@ public interface Stage<I> {
     I parse(byte[] payload) throws InvalidProtocolBufferException;
 
     JobRef job(I input);
+
+    /** The accepted job the input claims to continue, checked against ingest's record; null for ingest itself. */
+    JobAccepted accepted(I input);
+
+    /**
+     * The input continues a job that has already finished (its report is written): a redelivery or a replay.
+     * Nothing may be written again; by default nothing is done.
+     */
+    default CompletionStage<Void> alreadyFinished(I input) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
 
     /** Does the work and returns when its outputs (events and objects) are written. */
     CompletionStage<Void> process(I input);

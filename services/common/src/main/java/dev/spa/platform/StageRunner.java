@@ -1,5 +1,6 @@
 package dev.spa.platform;
 
+import dev.spa.events.JobAccepted;
 import dev.spa.events.JobFailed;
 import dev.spa.events.JobStatus;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,11 +9,19 @@ import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs a stage on one Kafka message with the platform's delivery rules: the input is acknowledged
@@ -20,6 +29,17 @@ import java.util.concurrent.CompletionStage;
  * JobFailed with the reason and a FAILED status; a message that cannot be processed at all goes to
  * the stage's dead-letter topic with the reason; a message in hand when the service is stopping is
  * neither acknowledged nor failed, so it is delivered again after the restart.
+ *
+ * <p>An input that continues a job ingest never accepted (or another version of one) is refused: it goes to
+ * the dead-letter topic and the job it names is left as it was. An input for a job that has finished is
+ * acknowledged without writing anything: a finished job's artefacts are written once.
+ *
+ * <p>No job holds a stage for ever: the work runs on its own thread under a deadline (the
+ * configured {@code spa.stage.deadline}, or less where the request asks), and a job past it fails
+ * with DEADLINE_EXCEEDED while its thread is interrupted (the engine's loops stop at the next
+ * check). A job the stage has started {@code spa.stage.max-attempts} times without finishing (it
+ * killed or hung the service each time) fails with ATTEMPTS_EXHAUSTED and goes to the dead-letter
+ * topic instead of being processed again.
  */
 @ApplicationScoped
 public class StageRunner {
@@ -30,6 +50,21 @@ public class StageRunner {
 
     @Inject
     MeterRegistry metrics;
+
+    @Inject
+    StageAttempts attempts;
+
+    @Inject
+    AcceptedJobs acceptedJobs;
+
+    @ConfigProperty(name = "spa.stage.deadline", defaultValue = "30m")
+    Duration deadline;
+
+    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "spa-job");
+        t.setDaemon(true);
+        return t;
+    });
 
     private volatile boolean stopping;
 
@@ -46,33 +81,96 @@ public class StageRunner {
             return message.nack(new IllegalArgumentException("not a " + stage.inputName() + " protobuf: " + e.getMessage()));
         }
         JobRef job = stage.job(input);
-        if (job.jobId().isEmpty()) {
-            count(stage, "dead-lettered", "NO_JOB_ID");
-            return message.nack(new IllegalArgumentException(stage.inputName() + " for '" + job.modelUri() + "' has no job id"));
+        if (!JobKeys.isValidId(job.jobId())) {
+            count(stage, "dead-lettered", "BAD_JOB_ID");
+            return message.nack(new IllegalArgumentException(stage.inputName() + " for '" + job.modelUri() + "' has no valid job id ('"
+                    + job.jobId() + "': " + JobKeys.ID_RULE + ")"));
+        }
+        JobAccepted claimed = stage.accepted(input);
+        if (claimed != null) {
+            try {
+                acceptedJobs.verify(claimed);
+                if (acceptedJobs.finished(claimed)) {
+                    LOG.infof("job %s has finished already: the %s at %s writes nothing", job.jobId(), stage.inputName(), stage.name());
+                    metrics.counter("spa_duplicates_total", "stage", stage.name()).increment();
+                    return stage.alreadyFinished(input).thenCompose(v -> message.ack());
+                }
+            } catch (MessageRefused e) {
+                LOG.warnf("refused a %s for job %s at %s: %s", stage.inputName(), job.jobId(), stage.name(), e.getMessage());
+                count(stage, "dead-lettered", "REFUSED");
+                return message.nack(e);
+            }
+        }
+        int attempt = attempts.start(stage.name(), job.jobId());
+        if (attempt > attempts.max()) {
+            String reason = "the " + stage.name() + " started this job " + (attempt - 1) + " times and never finished it (the service"
+                    + " stopped or died each time); it is not tried again";
+            LOG.warnf("job %s: %s", job.jobId(), reason);
+            return fail(stage, job, "ATTEMPTS_EXHAUSTED", reason, message, new IllegalStateException(reason));
         }
         count(stage, "in", "");
+        Duration limit = limit(job);
         Timer.Sample started = Timer.start(metrics);
-        try {
-            return stage.process(input).thenCompose(v -> {
-                started.stop(Timer.builder("spa_stage_duration").description("time a stage spends on one job")
-                        .tag("stage", stage.name()).publishPercentileHistogram().register(metrics));
-                count(stage, "done", "");
-                return message.ack();
-            });
-        } catch (JobRejected e) {
-            LOG.infof("job %s failed at %s: %s %s", job.jobId(), stage.name(), e.code(), e.getMessage());
-            return fail(stage, job, e.code(), e.getMessage(), message, e.badMessage() ? e : null);
-        } catch (RuntimeException | OutOfMemoryError e) {
-            if (stopping) {
-                LOG.infof("stopping: job %s is left unacknowledged at %s and will be delivered again", job.jobId(), stage.name());
-                return CompletableFuture.completedFuture(null);
+        Future<CompletionStage<Void>> work = workers.submit(() -> {
+            long start = System.nanoTime();
+            try {
+                return stage.process(input);
+            } finally {
+                if (Thread.interrupted()) {
+                    LOG.infof("job %s: the %s's abandoned work stopped after %d s", job.jobId(), stage.name(),
+                            (System.nanoTime() - start) / 1_000_000_000L);
+                }
             }
-            LOG.errorf(e, "job %s failed at %s", job.jobId(), stage.name());
-            String code = e instanceof OutOfMemoryError ? "OUT_OF_MEMORY" : "INTERNAL";
-            String reason = e instanceof OutOfMemoryError ? "the " + stage.name() + " ran out of memory (" + e.getMessage()
-                    + "): give it a larger heap" : e.getClass().getSimpleName() + ": " + e.getMessage();
-            return fail(stage, job, code, reason, message, e);
+        });
+        CompletionStage<Void> written;
+        try {
+            written = work.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            work.cancel(true);
+            LOG.warnf("job %s passed its deadline of %d s at %s; its work is interrupted", job.jobId(), limit.toSeconds(), stage.name());
+            return fail(stage, job, "DEADLINE_EXCEEDED", "the " + stage.name() + " did not finish within the job's deadline of "
+                    + limit.toSeconds() + " s (spa.stage.deadline, or the request's deadline_seconds)", message, null);
+        } catch (InterruptedException e) {
+            work.cancel(true);
+            Thread.currentThread().interrupt();
+            return leftForRedelivery(stage, job);
+        } catch (ExecutionException e) {
+            return failed(stage, job, e.getCause(), message);
         }
+        return written.thenCompose(v -> {
+            started.stop(Timer.builder("spa_stage_duration").description("time a stage spends on one job")
+                    .tag("stage", stage.name()).publishPercentileHistogram().register(metrics));
+            count(stage, "done", "");
+            attempts.finished(stage.name(), job.jobId());
+            return message.ack();
+        });
+    }
+
+    /** The configured deadline, or the request's own where it is shorter. */
+    private Duration limit(JobRef job) {
+        Duration asked = Duration.ofSeconds(job.deadlineSeconds());
+        return job.deadlineSeconds() > 0 && asked.compareTo(deadline) < 0 ? asked : deadline;
+    }
+
+    private <I> CompletionStage<Void> failed(Stage<I> stage, JobRef job, Throwable e, Message<byte[]> message) {
+        if (e instanceof JobRejected r) {
+            LOG.infof("job %s failed at %s: %s %s", job.jobId(), stage.name(), r.code(), r.getMessage());
+            return fail(stage, job, r.code(), r.getMessage(), message, r.badMessage() ? r : null);
+        }
+        if (stopping) {
+            return leftForRedelivery(stage, job);
+        }
+        LOG.errorf(e, "job %s failed at %s", job.jobId(), stage.name());
+        boolean memory = e instanceof OutOfMemoryError;
+        String code = memory ? "OUT_OF_MEMORY" : "INTERNAL";
+        String reason = memory ? "the " + stage.name() + " ran out of memory (" + e.getMessage() + "): give it a larger heap"
+                : "unexpected failure in the " + stage.name() + " (" + e.getMessage() + "): a bug, the service's log has the details";
+        return fail(stage, job, code, reason, message, e);
+    }
+
+    private CompletionStage<Void> leftForRedelivery(Stage<?> stage, JobRef job) {
+        LOG.infof("stopping: job %s is left unacknowledged at %s and will be delivered again", job.jobId(), stage.name());
+        return CompletableFuture.completedFuture(null);
     }
 
     private <I> CompletionStage<Void> fail(Stage<I> stage, JobRef job, String code, String reason, Message<byte[]> message,
@@ -82,7 +180,10 @@ public class StageRunner {
                 .setMessage(reason).setBatchId(job.batchId()).setModelUri(job.modelUri()).build();
         return events.failed(failed)
                 .thenCompose(v -> events.status(job, JobStatus.State.FAILED, stage.name(), code + ": " + reason))
-                .thenCompose(v -> deadLetter == null ? message.ack() : message.nack(deadLetter));
+                .thenCompose(v -> {
+                    attempts.finished(stage.name(), job.jobId());
+                    return deadLetter == null ? message.ack() : message.nack(deadLetter);
+                });
     }
 
     private void count(Stage<?> stage, String outcome, String reason) {

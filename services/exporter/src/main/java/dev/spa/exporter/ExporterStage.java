@@ -1,5 +1,6 @@
 package dev.spa.exporter;
 
+import com.google.protobuf.util.JsonFormat;
 import dev.spa.SpaException;
 import dev.spa.deps.Analysis;
 import dev.spa.deps.ManifestWriter;
@@ -20,6 +21,7 @@ import dev.spa.platform.JobRejected;
 import dev.spa.platform.ObjectNotFoundException;
 import dev.spa.platform.S3Uri;
 import dev.spa.platform.JobStage;
+import dev.spa.platform.MessageRefused;
 import dev.spa.select.ChannelSelector;
 import dev.spa.surgery.Surgery;
 import dev.spa.surgery.UpdatedTensors;
@@ -44,7 +46,7 @@ import java.util.concurrent.CompletionStage;
 @ApplicationScoped
 public class ExporterStage extends JobStage<PlanReady> {
     public ExporterStage() {
-        super("exporter", "PlanReady", PlanReady::parseFrom, p -> JobRef.of(p.getJob()));
+        super("exporter", "PlanReady", PlanReady::parseFrom, PlanReady::getJob);
     }
 
     @Inject
@@ -107,6 +109,25 @@ public class ExporterStage extends JobStage<PlanReady> {
                 quality.agreement().score(), quality.floor(), keys.prunedModel());
         return EventSender.send(pruned, job.getJobId(), result).thenCompose(v -> events.status(JobRef.of(job),
                 JobStatus.State.DONE, name(), detail, keys.prunedModel().toString()));
+    }
+
+    /**
+     * The job's report is written but this plan came again: the exporter may have stopped before it announced the
+     * result, so the stored result is announced (again), and nothing is written.
+     */
+    @Override
+    public CompletionStage<Void> alreadyFinished(PlanReady planned) {
+        JobAccepted job = planned.getJob();
+        JobKeys keys = setup.keys(job.getJobId());
+        JobReport.Builder report = JobReport.newBuilder();
+        try {
+            JsonFormat.parser().ignoringUnknownFields().merge(new String(store.get(keys.report()), StandardCharsets.UTF_8), report);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new MessageRefused("the finished job's report " + keys.report() + " cannot be read: " + e.getMessage());
+        }
+        ModelPruned result = report.getResult();
+        return EventSender.send(pruned, job.getJobId(), result).thenCompose(v -> events.status(JobRef.of(job),
+                JobStatus.State.DONE, name(), "finished earlier; pruned model at " + result.getPrunedModelUri(), result.getPrunedModelUri()));
     }
 
     /** The scorer's plan, checked against the model; one for another model fails the surgery. */

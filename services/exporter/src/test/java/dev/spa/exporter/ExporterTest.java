@@ -12,6 +12,7 @@ import dev.spa.manifest.GroupPlan;
 import dev.spa.manifest.PlanRecord;
 import dev.spa.plan.PolicyParts;
 import dev.spa.plan.PruningPolicy;
+import dev.spa.platform.AcceptedJobs;
 import dev.spa.platform.ObjectStore;
 import dev.spa.platform.S3Uri;
 import dev.spa.platform.Topics;
@@ -30,10 +31,13 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The exporter stage on a real Kafka broker and a real S3 server, with the plan made by the engine in the test. */
@@ -58,8 +62,8 @@ class ExporterTest {
         byte[] bytes = Files.readAllBytes(digits());
         S3Uri uri = new S3Uri("spa", "jobs/" + jobId + "/model.onnx");
         store().put(uri, bytes, "application/octet-stream");
-        return JobAccepted.newBuilder().setJobId(jobId).setModelUri(uri.toString()).setModelBytes(bytes.length)
-                .setRequest(request).setRegisteredAtMs(System.currentTimeMillis()).build();
+        return AcceptedJobs.record(store(), "spa", JobAccepted.newBuilder().setJobId(jobId).setModelUri(uri.toString())
+                .setModelBytes(bytes.length).setRequest(request).setRegisteredAtMs(System.currentTimeMillis()).build());
     }
 
     @Test
@@ -113,6 +117,53 @@ class ExporterTest {
         for (String key : new String[] {"pruned.onnx", "plan.json", "report.json"}) {
             assertFalse(store().exists(new S3Uri("spa", "jobs/e-3/" + key)), key + " was published");
         }
+    }
+
+    /** An L2 plan of the digits model to the MACs target, as the scorer would send it. */
+    private static PlanReady l2Plan(JobAccepted job, String target) {
+        Analysis analysis = Analysis.of(new ModelLoader().load(digits()));
+        SelectionOptions selection = new SelectionOptions(Target.parse(target), true, 1, 1, Set.of());
+        PolicyParts parts = PolicyParts.build(PruningPolicy.of("l2", selection), analysis, Compute.cpu(), s -> { });
+        return PlanReady.newBuilder().setJob(job).setPlan(new Pruner(s -> { }).plan("digits", analysis, parts.scorer(), selection).record())
+                .build();
+    }
+
+    /** A finished job's artefacts are written once: another plan for it (a replay, or forged) announces the stored result again. */
+    @Test
+    void aPlanForAFinishedJobWritesNothing() throws Exception {
+        JobAccepted job = storedJob("e-4", PruningRequest.newBuilder().setTarget("macs=0.6").setCriterion("l2").setQualityFloor(0).build());
+        TopicReader.send(Topics.PLANS, "e-4", l2Plan(job, "macs=0.6").toByteArray());
+        ModelPruned first = ModelPruned.parseFrom(TopicReader.await(Topics.MODELS_PRUNED, r -> TopicReader.keyIs(r, "e-4")).value());
+        byte[] model = store().get(S3Uri.parse(first.getPrunedModelUri()));
+        byte[] report = store().get(S3Uri.parse(first.getReportUri()));
+
+        TopicReader.send(Topics.PLANS, "e-4", l2Plan(job, "macs=0.3").toByteArray());
+        List<ConsumerRecord<byte[], byte[]>> both = TopicReader.awaitAll(Topics.MODELS_PRUNED, r -> TopicReader.keyIs(r, "e-4"), 2,
+                java.time.Duration.ofMinutes(1));
+        assertEquals(first, ModelPruned.parseFrom(both.get(1).value()), "the stored result, announced again");
+        assertArrayEquals(model, store().get(S3Uri.parse(first.getPrunedModelUri())), "the pruned model is not rewritten");
+        assertArrayEquals(report, store().get(S3Uri.parse(first.getReportUri())), "the report is not rewritten");
+    }
+
+    /** Only jobs ingest accepted are exported: a plan for another job, or for an altered one, is refused and changes nothing. */
+    @Test
+    void plansForJobsIngestNeverAcceptedAreRefused() throws Exception {
+        JobAccepted job = storedJob("e-5");
+        JobAccepted altered = job.toBuilder().setModelUri("s3://another-bucket/secret.onnx").build();
+        TopicReader.send(Topics.PLANS, "e-5", l2Plan(altered, "macs=0.5").toByteArray());
+        ConsumerRecord<byte[], byte[]> dead = TopicReader.await(Topics.deadLetter(Topics.PLANS), r -> TopicReader.keyIs(r, "e-5"));
+        assertTrue(TopicReader.header(dead, "dead-letter-reason").contains("differs from the one ingest accepted"),
+                TopicReader.header(dead, "dead-letter-reason"));
+
+        JobAccepted never = job.toBuilder().setJobId("e-never").build();
+        TopicReader.send(Topics.PLANS, "e-never", l2Plan(never, "macs=0.5").toByteArray());
+        ConsumerRecord<byte[], byte[]> deadNever = TopicReader.await(Topics.deadLetter(Topics.PLANS), r -> TopicReader.keyIs(r, "e-never"));
+        assertTrue(TopicReader.header(deadNever, "dead-letter-reason").contains("ingest never accepted a job 'e-never'"));
+        for (String id : new String[] {"e-5", "e-never"}) {
+            assertFalse(store().exists(new S3Uri("spa", "jobs/" + id + "/pruned.onnx")), id);
+        }
+        assertThrows(AssertionError.class, () -> TopicReader.awaitAll(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, "e-5")
+                || TopicReader.keyIs(r, "e-never"), 1, java.time.Duration.ofSeconds(5)), "a refused event fails no job");
     }
 
     @Test

@@ -36,7 +36,7 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class GroupingStage extends JobStage<JobAccepted> {
     public GroupingStage() {
-        super("grouping", "JobAccepted", JobAccepted::parseFrom, JobRef::of);
+        super("grouping", "JobAccepted", JobAccepted::parseFrom, job -> job);
     }
 
     @Inject

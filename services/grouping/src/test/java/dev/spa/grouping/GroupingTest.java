@@ -5,6 +5,7 @@ import dev.spa.events.JobAccepted;
 import dev.spa.events.JobFailed;
 import dev.spa.manifest.GroupManifest;
 import dev.spa.onnx.Onnx;
+import dev.spa.platform.AcceptedJobs;
 import dev.spa.platform.ObjectStore;
 import dev.spa.platform.S3Uri;
 import dev.spa.platform.Topics;
@@ -31,8 +32,9 @@ class GroupingTest {
         return ObjectStore.connect(RealServersResource.s3.endpoint(), RealServersResource.s3.accessKey(), RealServersResource.s3.secretKey());
     }
 
+    /** A job as ingest accepts it: recorded as accepted, so the stage takes it. */
     private static JobAccepted accepted(String jobId, String modelUri) {
-        return JobAccepted.newBuilder().setJobId(jobId).setModelUri(modelUri).build();
+        return AcceptedJobs.record(store(), "spa", JobAccepted.newBuilder().setJobId(jobId).setModelUri(modelUri).build());
     }
 
     @Test

@@ -3,7 +3,10 @@ package dev.spa.ingest;
 import dev.spa.events.JobAccepted;
 import dev.spa.events.JobStatus;
 import dev.spa.events.ModelRegistered;
+import dev.spa.platform.AcceptedJobs;
 import dev.spa.platform.JobRef;
+import dev.spa.platform.JobRejected;
+import dev.spa.platform.S3Uri;
 import dev.spa.platform.JobStage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
@@ -22,7 +25,8 @@ import java.util.concurrent.CompletionStage;
 @ApplicationScoped
 public class RegisteredConsumer extends JobStage<ModelRegistered> {
     public RegisteredConsumer() {
-        super("ingest", "ModelRegistered", ModelRegistered::parseFrom, r -> new JobRef(r.getJobId(), r.getBatchId(), r.getModelUri()));
+        super("ingest", "ModelRegistered", ModelRegistered::parseFrom, r -> JobRef.of(r.getJobId(), r.getBatchId(), r.getModelUri(), r.getRequest()),
+                r -> null);
     }
 
     @Inject
@@ -30,6 +34,9 @@ public class RegisteredConsumer extends JobStage<ModelRegistered> {
 
     @Inject
     Publisher publisher;
+
+    @Inject
+    AcceptedJobs acceptedJobs;
 
     @Inject
     StatusView statuses;
@@ -49,10 +56,27 @@ public class RegisteredConsumer extends JobStage<ModelRegistered> {
             metrics.counter("spa_duplicates_total", "stage", name()).increment();
             return CompletableFuture.completedFuture(null);
         }
-        JobAccepted accepted = validator.validate(event);
+        JobAccepted accepted;
+        try {
+            accepted = validator.validate(event);
+        } catch (JobRejected e) {
+            removeUpload(event);
+            throw e;
+        }
+        acceptedJobs.record(accepted);
         metrics.summary("spa_model_bytes", "stage", name(), "model", "original").record(accepted.getModelBytes());
         return publisher.accepted(accepted).thenCompose(v -> events.status(JobRef.of(accepted), JobStatus.State.ACCEPTED, name(),
                 "accepted: " + accepted.getNodes() + " nodes, " + accepted.getRequest().getCriterion() + " to "
-                        + accepted.getRequest().getTarget()));
+                        + accepted.getRequest().getTarget())).thenRun(() -> removeUpload(event));
+    }
+
+    /**
+     * An uploaded model is needed only until ingest has copied it to the job (or refused it): then it goes,
+     * so uploads do not pile up. Models a registry or producer names are theirs and stay.
+     */
+    private void removeUpload(ModelRegistered event) {
+        if (event.getModelUri().startsWith("s3://" + setup.bucket() + "/uploads/" + event.getJobId() + "/")) {
+            store.delete(S3Uri.parse(event.getModelUri()));
+        }
     }
 }

@@ -46,7 +46,7 @@ public class ScorerStage extends JobStage<GroupsReady> {
     private static final Logger LOG = Logger.getLogger(ScorerStage.class);
 
     public ScorerStage() {
-        super("scorer", "GroupsReady", GroupsReady::parseFrom, g -> JobRef.of(g.getJob()));
+        super("scorer", "GroupsReady", GroupsReady::parseFrom, GroupsReady::getJob);
     }
 
     @Inject

@@ -5,6 +5,7 @@ import dev.spa.events.JobAccepted;
 import dev.spa.events.JobFailed;
 import dev.spa.events.PlanReady;
 import dev.spa.events.PruningRequest;
+import dev.spa.platform.AcceptedJobs;
 import dev.spa.platform.ObjectStore;
 import dev.spa.platform.S3Uri;
 import dev.spa.platform.Topics;
@@ -40,13 +41,19 @@ class ScorerTest {
 
     /** The digits model stored as job {@code jobId}'s copy, and its grouping result with {@code request}. */
     private static GroupsReady digitsJob(String jobId, PruningRequest request) throws Exception {
-        Path file = Path.of(System.getProperty("spa.shared.dir", "../../../shared"), "models", "digits_mobilenet.onnx");
+        return job(jobId, "digits_mobilenet.onnx", request);
+    }
+
+    /** A shared model stored as job {@code jobId}'s copy, and its grouping result with {@code request}. */
+    private static GroupsReady job(String jobId, String model, PruningRequest request) throws Exception {
+        Path file = Path.of(System.getProperty("spa.shared.dir", "../../../shared"), "models", model);
         Assumptions.assumeTrue(Files.isRegularFile(file), "skipped: " + file + " is absent (the shared test models live beside the repository)");
         S3Uri uri = new S3Uri("spa", "jobs/" + jobId + "/model.onnx");
         store().put(uri, Files.readAllBytes(file), "application/octet-stream");
         int groups = dev.spa.deps.Analysis.of(new dev.spa.ir.ModelLoader().load(file)).groups().size();
-        return GroupsReady.newBuilder().setJob(JobAccepted.newBuilder().setJobId(jobId).setModelUri(uri.toString()).setRequest(request))
-                .setGroups(groups).build();
+        JobAccepted job = AcceptedJobs.record(store(), "spa", JobAccepted.newBuilder().setJobId(jobId).setModelUri(uri.toString())
+                .setRequest(request).build());
+        return GroupsReady.newBuilder().setJob(job).setGroups(groups).build();
     }
 
     @TestHTTPResource("/q/metrics")
@@ -106,14 +113,46 @@ class ScorerTest {
         assertTrue(failed.getMessage().contains("criterion 'magic' is unknown"), failed.getMessage());
     }
 
+    /**
+     * OBSPA on ResNet-18 takes minutes here; with a deadline of 2 s it fails with DEADLINE_EXCEEDED, its work is
+     * interrupted, and the next job is planned.
+     */
+    @Test
+    void aJobPastItsDeadlineFailsWithTheReasonAndTheNextJobIsPlanned() throws Exception {
+        PruningRequest slow = PruningRequest.newBuilder().setCriterion("obspa").setTarget("macs=0.5").setHessianSource("data-free")
+                .setDeadlineSeconds(2).build();
+        TopicReader.send(Topics.GROUPS, "s-slow", job("s-slow", "resnet18.onnx", slow).toByteArray());
+        TopicReader.send(Topics.GROUPS, "s-next", digitsJob("s-next", PruningRequest.newBuilder().setCriterion("l2")
+                .setTarget("macs=0.5").build()).toByteArray());
+        JobFailed failed = JobFailed.parseFrom(TopicReader.await(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, "s-slow")).value());
+        assertEquals("DEADLINE_EXCEEDED", failed.getErrorCode());
+        assertTrue(failed.getMessage().contains("deadline of 2 s"), failed.getMessage());
+        PlanReady next = PlanReady.parseFrom(TopicReader.await(Topics.PLANS, r -> TopicReader.keyIs(r, "s-next")).value());
+        assertTrue(next.getPlan().getGroupsCount() > 0);
+    }
+
+    /** A job the scorer already started three times without finishing (it died each time) is not tried a fourth time. */
+    @Test
+    void aJobStartedTooOftenWithoutFinishingGoesToTheDeadLetterTopic() throws Exception {
+        S3Uri attempts = new S3Uri("spa", "attempts/scorer/s-poison");
+        store().put(attempts, "3".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "text/plain");
+        TopicReader.send(Topics.GROUPS, "s-poison", digitsJob("s-poison", PruningRequest.newBuilder().setCriterion("l2").build()).toByteArray());
+        JobFailed failed = JobFailed.parseFrom(TopicReader.await(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, "s-poison")).value());
+        assertEquals("ATTEMPTS_EXHAUSTED", failed.getErrorCode());
+        assertTrue(failed.getMessage().contains("started this job 3 times"), failed.getMessage());
+        ConsumerRecord<byte[], byte[]> dead = TopicReader.await(Topics.deadLetter(Topics.GROUPS), r -> TopicReader.keyIs(r, "s-poison"));
+        assertTrue(TopicReader.header(dead, "dead-letter-reason").contains("never finished it"));
+        assertFalse(store().exists(attempts), "the count is cleared once the job has left the stage");
+    }
+
     @Test
     void unparseableAndMissingModelMessagesGoToTheDeadLetterTopicWithTheReason() throws Exception {
         TopicReader.send(Topics.GROUPS, "s-garbage", new byte[] {(byte) 0xff, 0x01});
         ConsumerRecord<byte[], byte[]> dead = TopicReader.await(Topics.deadLetter(Topics.GROUPS), r -> TopicReader.keyIs(r, "s-garbage"));
         assertTrue(TopicReader.header(dead, "dead-letter-reason").contains("not a GroupsReady protobuf"));
 
-        GroupsReady missing = GroupsReady.newBuilder().setJob(JobAccepted.newBuilder().setJobId("s-missing")
-                .setModelUri("s3://spa/jobs/s-missing/model.onnx")).build();
+        GroupsReady missing = GroupsReady.newBuilder().setJob(AcceptedJobs.record(store(), "spa", JobAccepted.newBuilder()
+                .setJobId("s-missing").setModelUri("s3://spa/jobs/s-missing/model.onnx").build())).build();
         TopicReader.send(Topics.GROUPS, "s-missing", missing.toByteArray());
         JobFailed failed = JobFailed.parseFrom(TopicReader.await(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, "s-missing")).value());
         assertEquals("MODEL_NOT_FOUND", failed.getErrorCode());
