@@ -37,6 +37,9 @@ public class BatchFanOut {
     Publisher publisher;
 
     @Inject
+    SourcePolicy sources;
+
+    @Inject
     MeterRegistry metrics;
 
     @Incoming("batches")
@@ -72,6 +75,7 @@ public class BatchFanOut {
         }
         List<String> models = new ArrayList<>(request.getModelUrisList());
         if (!request.getModelPrefix().isEmpty()) {
+            sources.check("the batch's model prefix", request.getModelPrefix());
             for (S3Uri uri : store.list(S3Uri.parse(request.getModelPrefix()))) {
                 if (uri.key().endsWith(".onnx")) {
                     models.add(uri.toString());

@@ -8,7 +8,9 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Builds ingest's validator from configuration: the size limit and the per-job policy defaults. */
+import java.util.List;
+
+/** Builds ingest's validator from configuration: the size limit, the addresses it may read and the per-job policy defaults. */
 @ApplicationScoped
 public class IngestSetup {
     @ConfigProperty(name = "spa.model.max-bytes", defaultValue = "2147483647")
@@ -29,11 +31,28 @@ public class IngestSetup {
     @ConfigProperty(name = "spa.policy.round-to", defaultValue = "1")
     int roundTo;
 
+    /**
+     * The largest model ingest takes: the configured spa.model.max-bytes, but never more than a quarter of the
+     * heap, since validating a model holds it (and its parse) in memory; past it an upload gets 413.
+     */
+    public long modelLimit() {
+        return Math.min(maxBytes, Runtime.getRuntime().maxMemory() / 4);
+    }
+
+    @ConfigProperty(name = "spa.sources.allowed")
+    List<String> allowedSources;
+
     @Produces
     @Singleton
-    ModelValidator validator(ObjectStore store, StoreSetup setup) {
+    SourcePolicy sources() {
+        return new SourcePolicy(allowedSources);
+    }
+
+    @Produces
+    @Singleton
+    ModelValidator validator(ObjectStore store, StoreSetup setup, SourcePolicy sources) {
         PruningRequest defaults = PruningRequest.newBuilder().setCriterion(criterion).setTarget(target).setGlobal(global)
                 .setHessianSource(hessianSource).setRoundTo(roundTo).setMinChannels(1).build();
-        return new ModelValidator(store, setup.bucket(), maxBytes, defaults);
+        return new ModelValidator(store, setup.bucket(), modelLimit(), defaults, sources);
     }
 }

@@ -16,7 +16,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Checks a registered model before any work is spent on it: the address, that the object exists,
+ * Checks a registered model before any work is spent on it: the addresses (model, calibration and
+ * evaluation data) against the allow-list, that the object exists,
  * its size and checksum, and that the engine's loader accepts it; then copies it under the job's
  * own key. Every refusal is a {@link JobRejected} with a code and the engine's reason.
  */
@@ -25,12 +26,14 @@ public final class ModelValidator {
     private final String bucket;
     private final long sizeLimit;
     private final PruningRequest defaults;
+    private final SourcePolicy sources;
 
-    public ModelValidator(ObjectStore store, String bucket, long sizeLimit, PruningRequest defaults) {
+    public ModelValidator(ObjectStore store, String bucket, long sizeLimit, PruningRequest defaults, SourcePolicy sources) {
         this.store = store;
         this.bucket = bucket;
         this.sizeLimit = sizeLimit;
         this.defaults = defaults;
+        this.sources = sources;
     }
 
     public JobAccepted validate(ModelRegistered event) {
@@ -38,15 +41,18 @@ public final class ModelValidator {
         PruningRequest request = Policies.withDefaults(event.getRequest(), defaults);
         Requests.check(request);
         String uri = event.getModelUri();
-        byte[] bytes = JobModels.read(store, uri);
-        if (bytes.length > sizeLimit) {
-            throw new JobRejected("MODEL_TOO_LARGE", uri + " is " + bytes.length + " bytes, over the limit of " + sizeLimit, false);
+        sources.checkAll(uri, request);
+        long size = JobModels.size(store, uri);
+        if (size > sizeLimit) {
+            throw new JobRejected("MODEL_TOO_LARGE", uri + " is " + size + " bytes, over the limit of " + sizeLimit, false);
         }
+        byte[] bytes = JobModels.read(store, uri);
         String sha256 = sha256(bytes);
         if (!event.getSha256().isEmpty() && !event.getSha256().equalsIgnoreCase(sha256)) {
             throw new JobRejected("CHECKSUM_MISMATCH", uri + " has SHA-256 " + sha256 + ", the event says " + event.getSha256(), false);
         }
         Model model = JobModels.parse(bytes, uri, sizeLimit);
+        JobModels.checkShapes(model, uri);
         JobKeys keys = new JobKeys(bucket, event.getJobId());
         store.put(keys.model(), bytes, "application/octet-stream");
         return JobAccepted.newBuilder().setJobId(event.getJobId()).setModelUri(keys.model().toString()).setSha256(sha256)

@@ -3,6 +3,7 @@ package dev.spa.ingest;
 import dev.spa.events.JobAccepted;
 import dev.spa.events.JobFailed;
 import dev.spa.events.ModelRegistered;
+import dev.spa.events.PruningRequest;
 import dev.spa.platform.ObjectStore;
 import dev.spa.platform.S3Uri;
 import dev.spa.platform.Topics;
@@ -25,8 +26,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ingest on a real Kafka broker and a real S3 server. */
@@ -37,6 +40,9 @@ class IngestTest {
     URL base;
 
     private final HttpClient http = HttpClient.newHttpClient();
+
+    @jakarta.inject.Inject
+    IngestSetup setup;
 
     private static byte[] digitsModel() throws Exception {
         Path model = Path.of(System.getProperty("spa.shared.dir", "../../../shared"), "models", "digits_mobilenet.onnx");
@@ -106,6 +112,58 @@ class IngestTest {
         assertEquals("BAD_MODEL_URI", badUri.getErrorCode());
         ConsumerRecord<byte[], byte[]> deadUri = TopicReader.await(Topics.deadLetter(Topics.MODELS_REGISTERED), r -> TopicReader.keyIs(r, "bad-uri-1"));
         assertTrue(TopicReader.header(deadUri, "dead-letter-reason").contains("ftp://elsewhere/model.onnx"), TopicReader.header(deadUri, "dead-letter-reason"));
+    }
+
+    /** Another bucket, another job's objects, or calibration data elsewhere: refused before anything is read or copied. */
+    @Test
+    void addressesOutsideTheAllowListAreRefused() throws Exception {
+        ObjectStore store = ObjectStore.connect(RealServersResource.s3.endpoint(), RealServersResource.s3.accessKey(), RealServersResource.s3.secretKey());
+        store.ensureBucket("another-bucket");
+        store.ensureBucket("registry");
+        store.put(new S3Uri("another-bucket", "secret.onnx"), digitsModel(), "application/octet-stream");
+        store.put(new S3Uri("registry", "ok/digits.onnx"), digitsModel(), "application/octet-stream");
+        ModelRegistered elsewhere = ModelRegistered.newBuilder().setJobId("src-1").setModelUri("s3://another-bucket/secret.onnx").build();
+        ModelRegistered otherJob = ModelRegistered.newBuilder().setJobId("src-2").setModelUri("s3://spa/jobs/src-0/model.onnx").build();
+        ModelRegistered calibration = ModelRegistered.newBuilder().setJobId("src-3").setModelUri("s3://registry/ok/digits.onnx")
+                .setRequest(PruningRequest.newBuilder().setHessianSource("calibration").setCalibrationUri("s3://another-bucket/secret.onnx"))
+                .build();
+        for (ModelRegistered event : List.of(elsewhere, otherJob, calibration)) {
+            TopicReader.send(Topics.MODELS_REGISTERED, event.getJobId(), event.toByteArray());
+            JobFailed failed = JobFailed.parseFrom(TopicReader.await(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, event.getJobId())).value());
+            assertEquals("SOURCE_NOT_ALLOWED", failed.getErrorCode(), failed.getMessage());
+            assertTrue(failed.getMessage().contains("outside the addresses this platform may read"), failed.getMessage());
+            assertFalse(store.exists(new S3Uri("spa", "jobs/" + event.getJobId() + "/model.onnx")), "nothing copied for " + event.getJobId());
+        }
+    }
+
+    /** The accepted job is kept for the later stages to check their input against; the upload, copied to the job, goes. */
+    @Test
+    void anAcceptedJobIsRecordedAndItsUploadRemoved() throws Exception {
+        String jobId = upload(digitsModel(), "?name=..&criterion=l1");
+        JobAccepted accepted = JobAccepted.parseFrom(TopicReader.await(Topics.JOBS_ACCEPTED, r -> TopicReader.keyIs(r, jobId)).value());
+        ObjectStore store = ObjectStore.connect(RealServersResource.s3.endpoint(), RealServersResource.s3.accessKey(), RealServersResource.s3.secretKey());
+        assertEquals(accepted, JobAccepted.parseFrom(store.get(new S3Uri("spa", "jobs/" + jobId + "/accepted.pb"))));
+        awaitStatus(jobId, "ACCEPTED");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!store.list(new S3Uri("spa", "uploads/" + jobId + "/")).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertEquals(List.of(), store.list(new S3Uri("spa", "uploads/" + jobId + "/")));
+        assertEquals("model.onnx", Uploads.fileName(".."), "a name of dots alone is not a file name");
+    }
+
+    @Test
+    void uploadsOverTheLimitOrEmptyAreRefusedWithTheReason() throws Exception {
+        HttpResponse<String> empty = http.send(HttpRequest.newBuilder(URI.create(base + "models?name=e.onnx"))
+                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, empty.statusCode(), empty.body());
+        byte[] big = new byte[(int) setup.modelLimit() + 1];
+        HttpResponse<String> tooBig = http.send(HttpRequest.newBuilder(URI.create(base + "models?name=big.onnx"))
+                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(big)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, tooBig.statusCode(), tooBig.body());
+        assertTrue(tooBig.body().contains("over the limit"), tooBig.body());
     }
 
     @Test
