@@ -64,12 +64,7 @@ final class ConstantFolding {
             case "Cast":
                 return n.attrInt("to", -1) == x.dataType() ? x.renamed(name) : null;
             case "Transpose": {
-                long[] perm = n.attrInts("perm");
-                int[] p = new int[dims.length];
-                for (int a = 0; a < p.length; a++) {
-                    p[a] = perm == null ? p.length - 1 - a : (int) perm[a];
-                }
-                return x.transposed(name, p);
+                return x.transposed(name, Shapes.permutation(n, dims.length));
             }
             case "Flatten": {
                 int axis = Shapes.axis(n.attrInt("axis", 1), dims.length);

@@ -161,4 +161,24 @@ public final class Shapes {
         }
         return out;
     }
+
+    /** A Transpose's perm as int axes (reversed when absent), checked to be a permutation of {@code rank} axes. */
+    public static int[] permutation(Node node, int rank) {
+        if (rank < 0) {
+            throw new SpaException(node + " transposes a value of unknown rank");
+        }
+        long[] perm = node.attrInts("perm");
+        int[] p = new int[rank];
+        boolean[] seen = new boolean[rank];
+        for (int a = 0; a < rank; a++) {
+            long axis = perm == null ? rank - 1 - a : a < perm.length ? perm[a] : -1;
+            if (axis < 0 || axis >= rank || seen[(int) axis] || (perm != null && perm.length != rank)) {
+                throw new InvalidModelException(node + " has perm " + java.util.Arrays.toString(perm) + ", not a permutation of "
+                        + rank + " axes");
+            }
+            seen[(int) axis] = true;
+            p[a] = (int) axis;
+        }
+        return p;
+    }
 }

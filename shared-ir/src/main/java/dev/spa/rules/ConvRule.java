@@ -28,12 +28,19 @@ final class ConvRule implements OperatorRule {
         if (w == null) {
             return;
         }
+        if (w.length < 3) {
+            throw new InvalidModelException(node + " has a weight of rank " + w.length + "; a convolution's weight has rank 3 or more");
+        }
         if (x == null) {
             // input shape unknown (after an operator with no rule): the output channels are still the weight's rows
             long[] y = Axes.filled(w.length, Shapes.DYNAMIC);
             y[1] = w[0];
             shapes.put(node.output(0), y);
             return;
+        }
+        if (w.length < 3 || x.length != w.length) {
+            throw new InvalidModelException(node + " has an input of rank " + x.length + " and a weight of rank " + w.length
+                    + "; a convolution needs both of the same rank, 3 or more");
         }
         long group = node.attrInt("group", 1);
         if (x.length > 1 && x[1] >= 0 && w.length > 1 && w[1] >= 0 && x[1] != w[1] * group) {

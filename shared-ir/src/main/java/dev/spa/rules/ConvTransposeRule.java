@@ -3,6 +3,7 @@ package dev.spa.rules;
 import dev.spa.deps.Coupling;
 import dev.spa.deps.Dim;
 import dev.spa.deps.Role;
+import dev.spa.ir.InvalidModelException;
 import dev.spa.ir.Node;
 import dev.spa.ir.Shapes;
 
@@ -21,6 +22,10 @@ final class ConvTransposeRule implements OperatorRule {
         long[] w = shapes.get(node.input(1));
         if (x == null || w == null) {
             return;
+        }
+        if (x.length < 3 || w.length != x.length) {
+            throw new InvalidModelException(node + " has an input of rank " + x.length + " and a weight of rank " + w.length
+                    + "; a transposed convolution needs both of the same rank, 3 or more");
         }
         int spatial = x.length - 2;
         long groups = node.attrInt("group", 1);

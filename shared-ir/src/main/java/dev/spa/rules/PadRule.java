@@ -27,6 +27,9 @@ final class PadRule implements OperatorRule {
         if (axes == null) {
             return pads.length == 2 * rank ? pads : null;
         }
+        if (pads.length != 2 * axes.length) {
+            return null;
+        }
         long[] full = new long[2 * rank];
         for (int i = 0; i < axes.length; i++) {
             int a = Shapes.axis(axes[i], rank);

@@ -67,6 +67,10 @@ final class ReduceRule implements OperatorRule {
             outAxis[i] = r[i] && !keep ? -1 : next++;
         }
         int inAxis = dim.axis();
+        if (!dim.value().equals(node.input(0)) && !dim.value().equals(node.output(0)) || inAxis >= rank) {
+            c.block(dim, node.opType() + " '" + node.name() + "' reads this value as its axes, not as data");
+            return;
+        }
         if (dim.value().equals(node.output(0))) {
             inAxis = -1;
             for (int i = 0; i < rank; i++) {

@@ -35,6 +35,9 @@ final class SliceRule implements OperatorRule {
             }
         }
         int n = starts.length;
+        if (ends.length != n || (axes != null && axes.length != n) || (steps != null && steps.length != n)) {
+            return null;
+        }
         if (axes == null) {
             axes = new long[n];
             for (int i = 0; i < n; i++) {

@@ -1,6 +1,7 @@
 package dev.spa.rules;
 
 import dev.spa.SpaException;
+import dev.spa.ir.InvalidModelException;
 import dev.spa.ir.Node;
 import dev.spa.ir.Shapes;
 
@@ -11,6 +12,12 @@ final class Spatial {
 
     /** Output shape [N, channels, spatial...] for input x and the given kernel. */
     static long[] windowOutput(Node node, long[] x, long channels, long[] kernel, boolean ceilMode) {
+        if (kernel == null) {
+            throw new InvalidModelException(node + " has no kernel_shape");
+        }
+        if (x.length < 3) {
+            throw new InvalidModelException(node + " reads a value of rank " + x.length + "; a sliding window needs rank 3 or more");
+        }
         int spatial = x.length - 2;
         if (kernel.length != spatial) {
             throw new SpaException(node + " has a kernel of rank " + kernel.length + " for " + spatial + " spatial axes");

@@ -32,6 +32,9 @@ final class SplitRule implements OperatorRule {
             }
             split = Axes.filled(n, x[axis] / n);
         }
+        if (split.length != node.outputs().size()) {
+            throw new SpaException("Split '" + node.name() + "' has " + split.length + " sizes for " + node.outputs().size() + " outputs");
+        }
         return split;
     }
 

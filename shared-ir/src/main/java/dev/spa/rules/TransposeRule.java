@@ -14,15 +14,8 @@ final class TransposeRule implements OperatorRule {
         return List.of("Transpose");
     }
 
-    private static long[] perm(Node node, int rank) {
-        long[] perm = node.attrInts("perm");
-        if (perm == null) {
-            perm = new long[rank];
-            for (int i = 0; i < rank; i++) {
-                perm[i] = rank - 1 - i;
-            }
-        }
-        return perm;
+    private static int[] perm(Node node, int rank) {
+        return Shapes.permutation(node, rank);
     }
 
     @Override
@@ -31,10 +24,10 @@ final class TransposeRule implements OperatorRule {
         if (x == null) {
             return;
         }
-        long[] perm = perm(node, x.length);
+        int[] perm = perm(node, x.length);
         long[] y = new long[x.length];
         for (int i = 0; i < y.length; i++) {
-            y[i] = x[(int) perm[i]];
+            y[i] = x[perm[i]];
         }
         shapes.put(node.output(0), y);
     }
@@ -46,11 +39,11 @@ final class TransposeRule implements OperatorRule {
 
     @Override
     public void propagate(Node node, Dim dim, Coupling c) {
-        long[] perm = perm(node, c.shapes().rank(node.input(0)));
+        int[] perm = perm(node, c.shapes().rank(node.input(0)));
         for (int i = 0; i < perm.length; i++) {
             boolean match = dim.value().equals(node.input(0)) ? perm[i] == dim.axis() : i == dim.axis();
             if (match) {
-                c.identity(dim.on(node.input(0), (int) perm[i]), dim.on(node.output(0), i));
+                c.identity(dim.on(node.input(0), perm[i]), dim.on(node.output(0), i));
             }
         }
     }
