@@ -109,7 +109,7 @@ class KustomizeOverlaysTest {
             assertNotNull(c.getResources().getLimits().get("memory"), service + " memory limit");
             assertTrue(c.getImage().matches(".*spa/" + service + "(-gpu)?:[\\w.]+"), service + " image " + c.getImage());
             for (EnvVar env : c.getEnv()) {
-                boolean sensitive = env.getName().matches(".*(KEY|SECRET|PASSWORD|JAAS|BOOTSTRAP).*");
+                boolean sensitive = env.getName().matches(".*(KEY|SECRET|PASSWORD|JAAS|BOOTSTRAP|TOKEN).*");
                 assertTrue(!sensitive || (env.getValue() == null && env.getValueFrom().getSecretKeyRef() != null),
                         service + ": " + env.getName() + " must come from a Secret");
             }
@@ -139,6 +139,23 @@ class KustomizeOverlaysTest {
             scaled.add(service);
         }
         assertEquals(Set.copyOf(SERVICES), scaled);
+    }
+
+    /** No overlay carries a secret value: the object store's credentials are made in the namespace, never in git. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void noOverlayCarriesTheObjectStoresSecret(String overlay) throws Exception {
+        for (io.fabric8.kubernetes.api.model.Secret secret : of(render(overlay), io.fabric8.kubernetes.api.model.Secret.class)) {
+            Set<String> keys = new HashSet<>();
+            if (secret.getData() != null) {
+                keys.addAll(secret.getData().keySet());
+            }
+            if (secret.getStringData() != null) {
+                keys.addAll(secret.getStringData().keySet());
+            }
+            assertTrue(keys.stream().noneMatch(k -> k.contains("secret") || k.contains("password") || k.contains("jaas")),
+                    overlay + ": Secret " + secret.getMetadata().getName() + " carries " + keys);
+        }
     }
 
     @ParameterizedTest

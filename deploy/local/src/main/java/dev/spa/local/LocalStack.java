@@ -2,6 +2,7 @@ package dev.spa.local;
 
 import dev.spa.platform.ObjectStore;
 import dev.spa.platform.TopicSetup;
+import dev.spa.testkit.IngestClient;
 import dev.spa.testkit.KafkaBroker;
 import dev.spa.testkit.S3Server;
 import dev.spa.testkit.ServerProcess;
@@ -31,6 +32,7 @@ public final class LocalStack implements AutoCloseable {
     private final S3Server s3;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final String apiToken = newToken();
 
     private LocalStack(Path dir, Path servicesDir, KafkaBroker kafka, S3Server s3) {
         this.dir = dir;
@@ -71,8 +73,20 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> settings = Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(), "spa.s3.endpoint", s3.endpoint(),
                 // a restarted worker takes over its partitions within seconds, not the default 45 s
                 "kafka.session.timeout.ms", "10000", "kafka.heartbeat.interval.ms", "2000");
-        Map<String, String> secrets = Map.of("SPA_S3_ACCESS_KEY", s3.accessKey(), "SPA_S3_SECRET_KEY", s3.secretKey());
+        Map<String, String> secrets = Map.of("SPA_S3_ACCESS_KEY", s3.accessKey(), "SPA_S3_SECRET_KEY", s3.secretKey(),
+                "SPA_AUTH_TOKENS", IngestClient.tokenHash(apiToken) + " local submit,read");
         services.put(name, ServiceProcess.start(name, servicesDir, HEAPS.get(name), port, settings, secrets, dir.resolve("logs")));
+    }
+
+    private static String newToken() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** The bearer token of this stack's one tenant ("local"), made fresh for each stack: what its clients send to ingest. */
+    public String apiToken() {
+        return apiToken;
     }
 
     /** Kills one service as a crash would (nothing finished, nothing acknowledged). */

@@ -9,9 +9,7 @@ import dev.spa.events.ModelPruned;
 import dev.spa.platform.S3Uri;
 import dev.spa.testkit.IngestClient;
 
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +27,6 @@ import java.time.Duration;
  * CNN and evaluates it on the first 1000 MNIST test images, with MNIST's pixel statistics stated.
  */
 public final class RunLocal {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private RunLocal() {
     }
@@ -76,7 +73,7 @@ public final class RunLocal {
             query += "&evaluation-inputs=" + URLEncoder.encode(x.toString(), StandardCharsets.UTF_8)
                     + "&evaluation-labels=" + URLEncoder.encode(y.toString(), StandardCharsets.UTF_8);
         }
-        String jobId = IngestClient.upload(stack.url("ingest"), HttpRequest.BodyPublishers.ofFile(model), "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + query);
+        String jobId = IngestClient.upload(stack.url("ingest"), stack.apiToken(), HttpRequest.BodyPublishers.ofFile(model), "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + query);
         System.out.println("job " + jobId + ": follow it at " + stack.url("ingest") + "/jobs/" + jobId);
         JobStatus status = follow(stack, jobId);
         int rc = 0;
@@ -114,8 +111,7 @@ public final class RunLocal {
         String last = "";
         long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url("ingest") + "/jobs/" + jobId)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = IngestClient.status(stack.url("ingest"), stack.apiToken(), jobId);
             if (r.statusCode() == 200) {
                 JobStatus.Builder status = JobStatus.newBuilder();
                 JsonFormat.parser().merge(r.body(), status);

@@ -44,8 +44,8 @@ class DashboardQueriesTest {
         prometheus = PrometheusServer.start(dir.resolve("prometheus"), scrapeConfigFor(stack));
         TopicReader.use(stack.bootstrapServers());
         byte[] model = Files.readAllBytes(digits);
-        String pruned = IngestClient.upload(stack.url("ingest"), HttpRequest.BodyPublishers.ofByteArray(model), "?name=digits.onnx");
-        String failed = IngestClient.upload(stack.url("ingest"), HttpRequest.BodyPublishers.ofByteArray(Arrays.copyOf(model, model.length / 2)),
+        String pruned = IngestClient.upload(stack.url("ingest"), stack.apiToken(), HttpRequest.BodyPublishers.ofByteArray(model), "?name=digits.onnx");
+        String failed = IngestClient.upload(stack.url("ingest"), stack.apiToken(), HttpRequest.BodyPublishers.ofByteArray(Arrays.copyOf(model, model.length / 2)),
                 "?name=corrupt.onnx");
         TopicReader.await(Topics.MODELS_PRUNED, r -> TopicReader.keyIs(r, pruned));
         TopicReader.await(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, failed));

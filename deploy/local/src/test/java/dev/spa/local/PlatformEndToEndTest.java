@@ -73,12 +73,11 @@ class PlatformEndToEndTest {
     }
 
     private static String upload(byte[] body, String query) {
-        return IngestClient.upload(stack.url("ingest"), HttpRequest.BodyPublishers.ofByteArray(body), query);
+        return IngestClient.upload(stack.url("ingest"), stack.apiToken(), HttpRequest.BodyPublishers.ofByteArray(body), query);
     }
 
     private static JobStatus status(String jobId) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url("ingest") + "/jobs/" + jobId)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = IngestClient.status(stack.url("ingest"), stack.apiToken(), jobId);
         JobStatus.Builder s = JobStatus.newBuilder();
         if (r.statusCode() == 200) {
             JsonFormat.parser().merge(r.body(), s);

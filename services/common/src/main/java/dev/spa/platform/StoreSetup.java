@@ -33,7 +33,18 @@ public class StoreSetup {
      * by stopping the service with the reason, not by failing its first job.
      */
     void onStart(@Observes StartupEvent event, ObjectStore store) {
+        requireRealSecret(secretKey);
         store.ensureBucket(bucket);
+    }
+
+    /** A missing secret, or one of the placeholders that samples ship with, stops the service before it serves anything. */
+    static void requireRealSecret(String secret) {
+        String s = secret == null ? "" : secret.trim().toLowerCase(java.util.Locale.ROOT);
+        if (s.length() < 12 || s.contains("change-me") || s.contains("changeme") || s.contains("not-for-production")
+                || java.util.Set.of("minioadmin", "password123", "secretsecret").contains(s)) {
+            throw new IllegalStateException("spa.s3.secret-key (SPA_S3_SECRET_KEY) is " + (s.isEmpty() ? "not set" : "a placeholder or shorter"
+                    + " than 12 characters") + ": set the object store's real secret; the service does not start with a default one");
+        }
     }
 
     /** The platform's bucket: jobs/, uploads/ and batches/ live there. */

@@ -29,6 +29,10 @@ public final class S3Server extends ServerProcess {
         Path config = dir.resolve("s3proxy.conf");
         try {
             Files.createDirectories(dir.resolve("data"));
+            // the file holds the secret: created readable and writable by its owner only, before anything is written to it
+            Files.deleteIfExists(config);
+            Files.createFile(config, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
             Files.writeString(config, String.join("\n",
                     "s3proxy.endpoint=http://127.0.0.1:" + port,
                     "s3proxy.authorization=aws-v2-or-v4",
