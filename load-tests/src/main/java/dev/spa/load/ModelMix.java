@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * The models a load run uploads, in a repeating cycle of ten: five small generated CNNs (each with its
  * own widths), real architectures from {@code ../shared/models} of every size, and one corrupt file
- * (a real model cut in half), which must end in JobFailed, not vanish.
+ * (a real model cut in half; with {@code hostile}, in turn one of {@link HostileModels}), which must end
+ * in JobFailed, not vanish.
  */
 final class ModelMix {
     /** One upload: what it is called, its bytes, its size class, and whether it is meant to fail. */
@@ -26,11 +27,16 @@ final class ModelMix {
     private static final List<String> CYCLE = List.of("generated", "digits_mobilenet.onnx", "generated", "tiny_encoder.onnx", "generated",
             "squeezenet1_1.onnx", "generated", "corrupt", "generated", "mobilenet_v2.onnx");
 
+    /** The hostile files a {@code --hostile} run puts in the corrupt slot, in turn. */
+    private static final List<String> HOSTILE = List.of("corrupt", "wide-sum", "conv-group-0", "declared-huge", "duplicate-names");
+
     private final Path models;
+    private final boolean hostile;
     private int next;
 
-    ModelMix(Path models) {
+    ModelMix(Path models, boolean hostile) {
         this.models = models;
+        this.hostile = hostile;
         for (String name : CYCLE) {
             if (name.endsWith(".onnx") && !Files.isRegularFile(models.resolve(name))) {
                 throw new IllegalArgumentException("the model mix needs " + models.resolve(name) + " (the shared models beside the repository)");
@@ -51,11 +57,17 @@ final class ModelMix {
             return new Upload("generated-" + i + ".onnx", bytes, sizeClass(bytes.length), false);
         }
         if (kind.equals("corrupt")) {
-            byte[] whole = Files.readAllBytes(models.resolve("squeezenet1_1.onnx"));
-            return new Upload("corrupt-" + i + ".onnx", Arrays.copyOf(whole, whole.length / 2), CORRUPT, true);
+            String bad = hostile ? HOSTILE.get((i / CYCLE.size()) % HOSTILE.size()) : "corrupt";
+            return new Upload(bad + "-" + i + ".onnx", bad.equals("corrupt") ? halfOf("squeezenet1_1.onnx") : HostileModels.build(bad), CORRUPT,
+                    true);
         }
         byte[] bytes = Files.readAllBytes(models.resolve(kind));
         return new Upload(kind.replace(".onnx", "-" + i + ".onnx"), bytes, sizeClass(bytes.length), false);
+    }
+
+    private byte[] halfOf(String model) throws IOException {
+        byte[] whole = Files.readAllBytes(models.resolve(model));
+        return Arrays.copyOf(whole, whole.length / 2);
     }
 
     static List<String> sizeClasses() {

@@ -24,7 +24,7 @@ import java.util.UUID;
  * POST /models: upload an ONNX model (the request body, streamed to the object store) and register it;
  * the query parameters override the configured pruning policy. Answers 202 with the job id and where
  * to follow it; 400 for a bad parameter or an empty body, 413 for a model over the size limit, 429
- * while too many uploads are in progress.
+ * while too many uploads are in progress. The job belongs to the caller's tenant.
  */
 @Path("/models")
 public class ModelsResource {
@@ -36,6 +36,12 @@ public class ModelsResource {
 
     @Inject
     Uploads uploads;
+
+    @Inject
+    JobOwners owners;
+
+    @Inject
+    CurrentCaller caller;
 
     @POST
     @Consumes(MediaType.APPLICATION_OCTET_STREAM)
@@ -64,6 +70,7 @@ public class ModelsResource {
             Response.ResponseBuilder refused = Response.status(e.status()).entity(Map.of("error", e.getMessage()));
             return (e.status() == 429 ? refused.header("Retry-After", "5") : refused).build();
         }
+        owners.record(jobId, caller.get().tenant());
         String uri = stored.uri().toString();
         ModelRegistered event = ModelRegistered.newBuilder().setJobId(jobId).setModelUri(uri).setRequest(request)
                 .setSha256(stored.sha256()).setRegisteredAtMs(System.currentTimeMillis()).build();

@@ -11,47 +11,33 @@ final class UploadPolicy {
     private final PruningRequest.Builder request = PruningRequest.newBuilder();
 
     UploadPolicy criterion(String criterion) {
-        if (criterion != null) {
-            request.setCriterion(criterion);
-        }
+        ifGiven(criterion, request::setCriterion);
         return this;
     }
 
     UploadPolicy target(String target) {
-        if (target != null) {
-            request.setTarget(target);
-        }
+        ifGiven(target, request::setTarget);
         return this;
     }
 
     UploadPolicy global(Boolean global) {
-        if (global != null) {
-            request.setGlobal(global);
-        }
+        ifGiven(global, request::setGlobal);
         return this;
     }
 
     UploadPolicy hessian(String hessian) {
-        if (hessian != null) {
-            request.setHessianSource(hessian);
-        }
+        ifGiven(hessian, request::setHessianSource);
         return this;
     }
 
     UploadPolicy roundTo(Integer roundTo) {
-        if (roundTo != null) {
-            request.setRoundTo(roundTo);
-        }
+        ifGiven(roundTo, request::setRoundTo);
         return this;
     }
 
     UploadPolicy floors(Double floor, Double qualityFloor) {
-        if (floor != null) {
-            request.setFloor(floor);
-        }
-        if (qualityFloor != null) {
-            request.setQualityFloor(qualityFloor);
-        }
+        ifGiven(floor, request::setFloor);
+        ifGiven(qualityFloor, request::setQualityFloor);
         return this;
     }
 
@@ -80,6 +66,12 @@ final class UploadPolicy {
             Arrays.stream(stated.std()).forEach(request::addInputChannelStd);
         }
         return this;
+    }
+
+    private static <T> void ifGiven(T value, java.util.function.Consumer<T> setter) {
+        if (value != null) {
+            setter.accept(value);
+        }
     }
 
     PruningRequest build() {

@@ -50,17 +50,24 @@ class IngestTest {
         return Files.readAllBytes(model);
     }
 
+    private static final String TEAM_A = "team-a-test-token-0001";
+    private static final String TEAM_B = "team-b-test-token-0002";
+    private static final String TEAM_A_READER = "team-a-reader-token-0003";
+
+    private String ingest() {
+        return base.toString().replaceAll("/$", "");
+    }
+
     private String upload(byte[] body, String query) {
-        String ingest = base.toString().replaceAll("/$", "");
-        return IngestClient.upload(ingest, HttpRequest.BodyPublishers.ofByteArray(body), query);
+        String ingest = ingest();
+        return IngestClient.upload(ingest, TEAM_A, HttpRequest.BodyPublishers.ofByteArray(body), query);
     }
 
     private String awaitStatus(String jobId, String state) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "jobs/" + jobId)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = IngestClient.status(ingest(), TEAM_A, jobId);
             last = r.statusCode() + " " + r.body();
             if (r.statusCode() == 200 && r.body().contains("\"state\": \"" + state + "\"")) {
                 return r.body();
@@ -80,6 +87,28 @@ class IngestTest {
         assertEquals("data-free", accepted.getRequest().getHessianSource(), "the configured default");
         assertTrue(accepted.getNodes() > 10);
         awaitStatus(jobId, "ACCEPTED");
+    }
+
+    /** No token is 401, a token without the role 403, another tenant's job 404, as if it did not exist. */
+    @Test
+    void theApiAnswersOnlyItsTenantsWithTheirRoles() throws Exception {
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(base + "models?name=a.onnx"))
+                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(digitsModel())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, anonymous.statusCode(), anonymous.body());
+        assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+        assertEquals(401, IngestClient.status(ingest(), "not-a-token", "whatever").statusCode());
+        IllegalStateException readOnly = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> IngestClient.upload(ingest(), TEAM_A_READER, HttpRequest.BodyPublishers.ofByteArray(digitsModel()), "?name=r.onnx"));
+        assertTrue(readOnly.getMessage().contains("403"), readOnly.getMessage());
+
+        String jobId = upload(digitsModel(), "?name=mine.onnx&criterion=l1");
+        awaitStatus(jobId, "ACCEPTED");
+        assertEquals(200, IngestClient.status(ingest(), TEAM_A_READER, jobId).statusCode(), "the tenant's read-only token sees it");
+        HttpResponse<String> other = IngestClient.status(ingest(), TEAM_B, jobId);
+        assertEquals(404, other.statusCode(), other.body());
+        assertEquals(IngestClient.status(ingest(), TEAM_B, "no-such-job").body().replace("no-such-job", jobId), other.body(),
+                "another tenant's job answers exactly as a job that does not exist");
     }
 
     @Test
@@ -155,12 +184,12 @@ class IngestTest {
     @Test
     void uploadsOverTheLimitOrEmptyAreRefusedWithTheReason() throws Exception {
         HttpResponse<String> empty = http.send(HttpRequest.newBuilder(URI.create(base + "models?name=e.onnx"))
-                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                .header("Authorization", "Bearer " + TEAM_A).header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(400, empty.statusCode(), empty.body());
         byte[] big = new byte[(int) setup.modelLimit() + 1];
         HttpResponse<String> tooBig = http.send(HttpRequest.newBuilder(URI.create(base + "models?name=big.onnx"))
-                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(big)).build(),
+                .header("Authorization", "Bearer " + TEAM_A).header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(big)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(413, tooBig.statusCode(), tooBig.body());
         assertTrue(tooBig.body().contains("over the limit"), tooBig.body());
