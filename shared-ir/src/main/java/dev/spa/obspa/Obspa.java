@@ -60,6 +60,19 @@ public final class Obspa {
         return out;
     }
 
+    /**
+     * What OBSPA will hold for this model before it computes anything: every layer's Hessian and its
+     * inverse (n x n floats each, n the layer's Hessian columns), both kept for the whole prune.
+     */
+    public static long estimatedBytes(Analysis analysis) {
+        long bytes = 0;
+        for (LinearLayer layer : consumerLayers(analysis).values()) {
+            long n = layer.hessianColumns();
+            bytes += 2L * n * n * Float.BYTES;
+        }
+        return bytes;
+    }
+
     public Collection<LinearLayer> layers() {
         return layers.values();
     }

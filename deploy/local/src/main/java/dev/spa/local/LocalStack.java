@@ -74,7 +74,7 @@ public final class LocalStack implements AutoCloseable {
                 // a restarted worker takes over its partitions within seconds, not the default 45 s
                 "kafka.session.timeout.ms", "10000", "kafka.heartbeat.interval.ms", "2000");
         Map<String, String> secrets = Map.of("SPA_S3_ACCESS_KEY", s3.accessKey(), "SPA_S3_SECRET_KEY", s3.secretKey(),
-                "SPA_AUTH_TOKENS", IngestClient.tokenHash(apiToken) + " local submit,read");
+                "SPA_AUTH_TOKENS", IngestClient.tokenHash(apiToken) + " local submit,read,admin");
         services.put(name, ServiceProcess.start(name, servicesDir, HEAPS.get(name), port, settings, secrets, dir.resolve("logs")));
     }
 
@@ -84,7 +84,10 @@ public final class LocalStack implements AutoCloseable {
         return HexFormat.of().formatHex(bytes);
     }
 
-    /** The bearer token of this stack's one tenant ("local"), made fresh for each stack: what its clients send to ingest. */
+    /**
+     * The bearer token of this stack's one user, made fresh for each stack: what its clients send to ingest. It is the
+     * stack's operator (admin), so it also sees the jobs that came through Kafka, a bucket notification or a batch.
+     */
     public String apiToken() {
         return apiToken;
     }

@@ -6,6 +6,7 @@ import dev.spa.ir.InvalidModelException;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
 import dev.spa.rules.OperatorRules;
+import dev.spa.runtime.OnnxRunner;
 import dev.spa.rules.ShapeInference;
 
 /**
@@ -62,6 +63,15 @@ public final class JobModels {
         try {
             ShapeInference.infer(model.graph(), OperatorRules.standard());
         } catch (InvalidModelException e) {
+            throw new JobRejected("INVALID_MODEL", "model '" + uri + "': " + e.getMessage(), false, e);
+        }
+    }
+
+    /** ONNX Runtime loads the model (a session is made and closed): what no runtime would take is INVALID_MODEL here, not later. */
+    public static void checkLoads(byte[] bytes, String uri) {
+        try (OnnxRunner session = new OnnxRunner(bytes, 1)) {
+            session.inputShapes(1);
+        } catch (SpaException e) {
             throw new JobRejected("INVALID_MODEL", "model '" + uri + "': " + e.getMessage(), false, e);
         }
     }

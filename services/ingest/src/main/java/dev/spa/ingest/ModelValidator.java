@@ -18,7 +18,7 @@ import java.util.HexFormat;
 /**
  * Checks a registered model before any work is spent on it: the addresses (model, calibration and
  * evaluation data) against the allow-list, that the object exists,
- * its size and checksum, and that the engine's loader accepts it; then copies it under the job's
+ * its size and checksum, that the engine's loader and ONNX Runtime accept it; then copies it under the job's
  * own key. Every refusal is a {@link JobRejected} with a code and the engine's reason.
  */
 public final class ModelValidator {
@@ -53,6 +53,7 @@ public final class ModelValidator {
         }
         Model model = JobModels.parse(bytes, uri, sizeLimit);
         JobModels.checkShapes(model, uri);
+        JobModels.checkLoads(bytes, uri);
         JobKeys keys = new JobKeys(bucket, event.getJobId());
         store.put(keys.model(), bytes, "application/octet-stream");
         return JobAccepted.newBuilder().setJobId(event.getJobId()).setModelUri(keys.model().toString()).setSha256(sha256)

@@ -111,6 +111,26 @@ class IngestTest {
                 "another tenant's job answers exactly as a job that does not exist");
     }
 
+    /** A model the engine reads but no runtime would run (an operator ONNX does not have) is refused at ingest, not later. */
+    @Test
+    void aModelOnnxRuntimeRejectsIsInvalidAtIngest() throws Exception {
+        dev.spa.onnx.Onnx.ValueInfoProto.Builder x = dev.spa.onnx.Onnx.ValueInfoProto.newBuilder().setName("x");
+        x.getTypeBuilder().getTensorTypeBuilder().setElemType(1).getShapeBuilder()
+                .addDim(dev.spa.onnx.Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(1))
+                .addDim(dev.spa.onnx.Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(4));
+        byte[] fancy = dev.spa.onnx.Onnx.ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(dev.spa.onnx.Onnx.OperatorSetIdProto.newBuilder().setVersion(17))
+                .setGraph(dev.spa.onnx.Onnx.GraphProto.newBuilder().setName("fancy")
+                        .addNode(dev.spa.onnx.Onnx.NodeProto.newBuilder().setOpType("FancyOp").setName("f").addInput("x").addOutput("y"))
+                        .addInput(x).addOutput(x.clone().setName("y"))).build().toByteArray();
+        String jobId = upload(fancy, "?name=fancy.onnx");
+        JobFailed failed = JobFailed.parseFrom(TopicReader.await(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, jobId)).value());
+        assertEquals("INVALID_MODEL", failed.getErrorCode());
+        assertTrue(failed.getMessage().contains("ONNX Runtime rejects the model") && failed.getMessage().contains("FancyOp"),
+                failed.getMessage());
+        assertFalse(failed.getMessage().contains("onnxruntime_src"), "no source paths of the runtime's build: " + failed.getMessage());
+    }
+
     @Test
     void aCorruptModelFailsWithTheLoadersReason() throws Exception {
         String jobId = upload("definitely not a protobuf model".getBytes(StandardCharsets.UTF_8), "?name=broken.onnx");

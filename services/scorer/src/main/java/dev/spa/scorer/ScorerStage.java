@@ -11,6 +11,7 @@ import dev.spa.events.JobStatus;
 import dev.spa.events.PlanReady;
 import dev.spa.events.PruningRequest;
 import dev.spa.ir.Tensor;
+import dev.spa.obspa.Obspa;
 import dev.spa.plan.PolicyParts;
 import dev.spa.plan.PruningPolicy;
 import dev.spa.platform.EventSender;
@@ -26,6 +27,7 @@ import dev.spa.surgery.UpdatedTensors;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -56,6 +58,10 @@ public class ScorerStage extends JobStage<GroupsReady> {
     @Channel("plans")
     Emitter<byte[]> plans;
 
+    /** The share of the heap one job's OBSPA state may take (MEMORY_BUDGET_EXCEEDED past it). */
+    @ConfigProperty(name = "spa.scorer.memory-budget-share", defaultValue = "0.6")
+    double memoryBudgetShare;
+
     @Incoming("groups")
     @Blocking
     public CompletionStage<Void> consume(Message<byte[]> message) {
@@ -78,6 +84,24 @@ public class ScorerStage extends JobStage<GroupsReady> {
                 .search(job.getModelUri(), analysis, scores, policy.selection(), parts.update(), reference, spec.agreement()).planned();
     }
 
+    /**
+     * A job whose OBSPA state alone (Hessians and their inverses) would not fit the scorer's memory budget fails
+     * at once with the numbers, instead of taking the service down with it.
+     */
+    private void checkMemory(PruningPolicy policy, Analysis analysis) {
+        if (!policy.usesObspa()) {
+            return;
+        }
+        long need = Obspa.estimatedBytes(analysis);
+        long budget = (long) (memoryBudgetShare * Runtime.getRuntime().maxMemory());
+        if (need > budget) {
+            throw new JobRejected("MEMORY_BUDGET_EXCEEDED", String.format(java.util.Locale.ROOT,
+                    "OBSPA on this model holds %.0f MB of Hessians and inverses, over the scorer's budget of %.0f MB "
+                            + "(spa.scorer.memory-budget-share %.2f of a %.0f MB heap): use criterion l1 or l2, or a larger scorer",
+                    need / 1e6, budget / 1e6, memoryBudgetShare, Runtime.getRuntime().maxMemory() / 1e6), false);
+        }
+    }
+
     @Override
     public CompletionStage<Void> process(GroupsReady groups) {
         long started = System.currentTimeMillis();
@@ -92,6 +116,7 @@ public class ScorerStage extends JobStage<GroupsReady> {
                 ? StoredFiles.fetch(store, request.getCalibrationUri(), "calibration data", "CALIBRATION_NOT_FOUND") : null;
         try {
             PruningPolicy policy = Requests.policy(request, calibration);
+            checkMemory(policy, analysis);
             PolicyParts parts;
             Pruner.Planned planned;
             List<Tensor> updated;

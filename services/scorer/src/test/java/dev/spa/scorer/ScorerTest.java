@@ -48,9 +48,14 @@ class ScorerTest {
     private static GroupsReady job(String jobId, String model, PruningRequest request) throws Exception {
         Path file = Path.of(System.getProperty("spa.shared.dir", "../../../shared"), "models", model);
         Assumptions.assumeTrue(Files.isRegularFile(file), "skipped: " + file + " is absent (the shared test models live beside the repository)");
+        return job(jobId, Files.readAllBytes(file), request);
+    }
+
+    /** The model stored as job {@code jobId}'s copy and recorded as accepted, and its grouping result with {@code request}. */
+    private static GroupsReady job(String jobId, byte[] model, PruningRequest request) {
         S3Uri uri = new S3Uri("spa", "jobs/" + jobId + "/model.onnx");
-        store().put(uri, Files.readAllBytes(file), "application/octet-stream");
-        int groups = dev.spa.deps.Analysis.of(new dev.spa.ir.ModelLoader().load(file)).groups().size();
+        store().put(uri, model, "application/octet-stream");
+        int groups = dev.spa.deps.Analysis.of(new dev.spa.ir.ModelLoader().load(model, null, jobId)).groups().size();
         JobAccepted job = AcceptedJobs.record(store(), "spa", JobAccepted.newBuilder().setJobId(jobId).setModelUri(uri.toString())
                 .setRequest(request).build());
         return GroupsReady.newBuilder().setJob(job).setGroups(groups).build();
@@ -129,6 +134,47 @@ class ScorerTest {
         assertTrue(failed.getMessage().contains("deadline of 2 s"), failed.getMessage());
         PlanReady next = PlanReady.parseFrom(TopicReader.await(Topics.PLANS, r -> TopicReader.keyIs(r, "s-next")).value());
         assertTrue(next.getPlan().getGroupsCount() > 0);
+    }
+
+    /** x[1,2] -> MatMul(W1 [2, n]) -> Relu -> MatMul(W2 [n, 2]) -> y: one prunable group of n channels, OBSPA state 8 n² bytes. */
+    private static byte[] wideMlp(int n) {
+        java.util.function.BiFunction<String, long[], dev.spa.onnx.Onnx.TensorProto> weight = (name, dims) -> {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) (dims[0] * dims[1] * 4)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            java.util.Random random = new java.util.Random(name.hashCode());
+            while (b.hasRemaining()) {
+                b.putFloat((float) random.nextGaussian());
+            }
+            return dev.spa.onnx.Onnx.TensorProto.newBuilder().setName(name).setDataType(1).addDims(dims[0]).addDims(dims[1])
+                    .setRawData(com.google.protobuf.ByteString.copyFrom(b.array())).build();
+        };
+        java.util.function.Function<String, dev.spa.onnx.Onnx.ValueInfoProto> value = name -> {
+            dev.spa.onnx.Onnx.ValueInfoProto.Builder v = dev.spa.onnx.Onnx.ValueInfoProto.newBuilder().setName(name);
+            v.getTypeBuilder().getTensorTypeBuilder().setElemType(1).getShapeBuilder()
+                    .addDim(dev.spa.onnx.Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(1))
+                    .addDim(dev.spa.onnx.Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(2));
+            return v.build();
+        };
+        dev.spa.onnx.Onnx.GraphProto graph = dev.spa.onnx.Onnx.GraphProto.newBuilder().setName("wide")
+                .addInput(value.apply("x")).addOutput(value.apply("y"))
+                .addInitializer(weight.apply("W1", new long[] {2, n})).addInitializer(weight.apply("W2", new long[] {n, 2}))
+                .addNode(dev.spa.onnx.Onnx.NodeProto.newBuilder().setOpType("MatMul").setName("m1").addInput("x").addInput("W1").addOutput("h"))
+                .addNode(dev.spa.onnx.Onnx.NodeProto.newBuilder().setOpType("Relu").setName("r").addInput("h").addOutput("a"))
+                .addNode(dev.spa.onnx.Onnx.NodeProto.newBuilder().setOpType("MatMul").setName("m2").addInput("a").addInput("W2").addOutput("y"))
+                .build();
+        return dev.spa.onnx.Onnx.ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(dev.spa.onnx.Onnx.OperatorSetIdProto.newBuilder().setVersion(17)).setGraph(graph).build().toByteArray();
+    }
+
+    /** A layer of n inputs takes 8 n² bytes of OBSPA state: past the scorer's share of its heap the job fails with the numbers, at once. */
+    @Test
+    void aJobWhoseObspaStateWouldNotFitFailsWithTheNumbers() throws Exception {
+        int n = (int) Math.sqrt(0.6 * Runtime.getRuntime().maxMemory() / 8) + 2000;
+        PruningRequest obspa = PruningRequest.newBuilder().setCriterion("obspa").setTarget("macs=0.5").build();
+        TopicReader.send(Topics.GROUPS, "s-huge", job("s-huge", wideMlp(n), obspa).toByteArray());
+        JobFailed failed = JobFailed.parseFrom(TopicReader.await(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, "s-huge")).value());
+        assertEquals("MEMORY_BUDGET_EXCEEDED", failed.getErrorCode());
+        assertTrue(failed.getMessage().contains("MB of Hessians and inverses") && failed.getMessage().contains("over the scorer's budget"),
+                failed.getMessage());
     }
 
     /** A job the scorer already started three times without finishing (it died each time) is not tried a fourth time. */
