@@ -86,20 +86,9 @@ public class StageRunner {
             return message.nack(new IllegalArgumentException(stage.inputName() + " for '" + job.modelUri() + "' has no valid job id ('"
                     + job.jobId() + "': " + JobKeys.ID_RULE + ")"));
         }
-        JobAccepted claimed = stage.accepted(input);
-        if (claimed != null) {
-            try {
-                acceptedJobs.verify(claimed);
-                if (acceptedJobs.finished(claimed)) {
-                    LOG.infof("job %s has finished already: the %s at %s writes nothing", job.jobId(), stage.inputName(), stage.name());
-                    metrics.counter("spa_duplicates_total", "stage", stage.name()).increment();
-                    return stage.alreadyFinished(input).thenCompose(v -> message.ack());
-                }
-            } catch (MessageRefused e) {
-                LOG.warnf("refused a %s for job %s at %s: %s", stage.inputName(), job.jobId(), stage.name(), e.getMessage());
-                count(stage, "dead-lettered", "REFUSED");
-                return message.nack(e);
-            }
+        CompletionStage<Void> refusedOrFinished = refuseOrSkip(stage, input, job, message);
+        if (refusedOrFinished != null) {
+            return refusedOrFinished;
         }
         int attempt = attempts.start(stage.name(), job.jobId());
         if (attempt > attempts.max()) {
@@ -109,6 +98,35 @@ public class StageRunner {
             return fail(stage, job, "ATTEMPTS_EXHAUSTED", reason, message, new IllegalStateException(reason));
         }
         count(stage, "in", "");
+        return underDeadline(stage, input, job, message);
+    }
+
+    /**
+     * An input for a job ingest never accepted (or another version of one) is dead-lettered; one for a finished job is
+     * acknowledged after the stage's {@link Stage#alreadyFinished}; null when the job may go on.
+     */
+    private <I> CompletionStage<Void> refuseOrSkip(Stage<I> stage, I input, JobRef job, Message<byte[]> message) {
+        JobAccepted claimed = stage.accepted(input);
+        if (claimed == null) {
+            return null;
+        }
+        try {
+            acceptedJobs.verify(claimed);
+            if (acceptedJobs.finished(claimed)) {
+                LOG.infof("job %s has finished already: the %s at %s writes nothing", job.jobId(), stage.inputName(), stage.name());
+                metrics.counter("spa_duplicates_total", "stage", stage.name()).increment();
+                return stage.alreadyFinished(input).thenCompose(v -> message.ack());
+            }
+            return null;
+        } catch (MessageRefused e) {
+            LOG.warnf("refused a %s for job %s at %s: %s", stage.inputName(), job.jobId(), stage.name(), e.getMessage());
+            count(stage, "dead-lettered", "REFUSED");
+            return message.nack(e);
+        }
+    }
+
+    /** The stage's work on a thread of its own, given up (and interrupted) at the job's deadline. */
+    private <I> CompletionStage<Void> underDeadline(Stage<I> stage, I input, JobRef job, Message<byte[]> message) {
         Duration limit = limit(job);
         Timer.Sample started = Timer.start(metrics);
         Future<CompletionStage<Void>> work = workers.submit(() -> {
