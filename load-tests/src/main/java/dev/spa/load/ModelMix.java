@@ -27,12 +27,13 @@ final class ModelMix {
     private static final List<String> CYCLE = List.of("generated", "digits_mobilenet.onnx", "generated", "tiny_encoder.onnx", "generated",
             "squeezenet1_1.onnx", "generated", "corrupt", "generated", "mobilenet_v2.onnx");
 
-    /** The hostile files a {@code --hostile} run puts in the corrupt slot, in turn. */
+    /** The hostile files a {@code --hostile} run puts in the corrupt slot and the one after it, in turn. */
     private static final List<String> HOSTILE = List.of("corrupt", "wide-sum", "conv-group-0", "declared-huge", "duplicate-names");
 
     private final Path models;
     private final boolean hostile;
     private int next;
+    private int hostileSent;
 
     ModelMix(Path models, boolean hostile) {
         this.models = models;
@@ -52,12 +53,15 @@ final class ModelMix {
     synchronized Upload next() throws IOException {
         int i = next++;
         String kind = CYCLE.get(i % CYCLE.size());
+        if (hostile && i % CYCLE.size() == CYCLE.indexOf("corrupt") + 1) {
+            kind = "corrupt"; // a hostile run sends two bad files per cycle, so a short run meets every kind
+        }
         if (kind.equals("generated")) {
             byte[] bytes = generated(i);
             return new Upload("generated-" + i + ".onnx", bytes, sizeClass(bytes.length), false);
         }
         if (kind.equals("corrupt")) {
-            String bad = hostile ? HOSTILE.get((i / CYCLE.size()) % HOSTILE.size()) : "corrupt";
+            String bad = hostile ? HOSTILE.get(hostileSent++ % HOSTILE.size()) : "corrupt";
             return new Upload(bad + "-" + i + ".onnx", bad.equals("corrupt") ? halfOf("squeezenet1_1.onnx") : HostileModels.build(bad), CORRUPT,
                     true);
         }
