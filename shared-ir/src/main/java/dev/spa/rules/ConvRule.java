@@ -38,12 +38,12 @@ final class ConvRule implements OperatorRule {
             shapes.put(node.output(0), y);
             return;
         }
-        if (w.length < 3 || x.length != w.length) {
+        if (x.length != w.length) {
             throw new InvalidModelException(node + " has an input of rank " + x.length + " and a weight of rank " + w.length
                     + "; a convolution needs both of the same rank, 3 or more");
         }
         long group = node.attrInt("group", 1);
-        if (x.length > 1 && x[1] >= 0 && w.length > 1 && w[1] >= 0 && x[1] != w[1] * group) {
+        if (x[1] >= 0 && w[1] >= 0 && x[1] != w[1] * group) {
             throw new InvalidModelException(node + ": its input has " + x[1] + " channels, its weight expects " + w[1] + " per group x "
                     + group + " groups");
         }

@@ -67,8 +67,12 @@ final class ReduceRule implements OperatorRule {
             outAxis[i] = r[i] && !keep ? -1 : next++;
         }
         int inAxis = dim.axis();
-        if (!dim.value().equals(node.input(0)) && !dim.value().equals(node.output(0)) || inAxis >= rank) {
+        if (!dim.value().equals(node.input(0)) && !dim.value().equals(node.output(0))) {
             c.block(dim, node.opType() + " '" + node.name() + "' reads this value as its axes, not as data");
+            return;
+        }
+        if (inAxis >= rank) {
+            c.block(dim, node.opType() + " '" + node.name() + "' has axis " + inAxis + " on a value of rank " + rank);
             return;
         }
         if (dim.value().equals(node.output(0))) {

@@ -14,17 +14,13 @@ final class TransposeRule implements OperatorRule {
         return List.of("Transpose");
     }
 
-    private static int[] perm(Node node, int rank) {
-        return Shapes.permutation(node, rank);
-    }
-
     @Override
     public void inferShapes(Node node, Shapes shapes, Constants constants) {
         long[] x = shapes.get(node.input(0));
         if (x == null) {
             return;
         }
-        int[] perm = perm(node, x.length);
+        int[] perm = Shapes.permutation(node, x.length);
         long[] y = new long[x.length];
         for (int i = 0; i < y.length; i++) {
             y[i] = x[perm[i]];
@@ -39,7 +35,7 @@ final class TransposeRule implements OperatorRule {
 
     @Override
     public void propagate(Node node, Dim dim, Coupling c) {
-        int[] perm = perm(node, c.shapes().rank(node.input(0)));
+        int[] perm = Shapes.permutation(node, c.shapes().rank(node.input(0)));
         for (int i = 0; i < perm.length; i++) {
             boolean match = dim.value().equals(node.input(0)) ? perm[i] == dim.axis() : i == dim.axis();
             if (match) {

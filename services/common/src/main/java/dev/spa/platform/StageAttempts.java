@@ -30,13 +30,13 @@ public class StageAttempts {
     /** Records one more start and returns how many there have been, this one included. */
     public int start(String stage, String jobId) {
         S3Uri key = key(stage, jobId);
-        int before = 0;
-        if (store.exists(key)) {
-            try {
-                before = Integer.parseInt(new String(store.get(key), StandardCharsets.US_ASCII).trim());
-            } catch (NumberFormatException e) {
-                before = maxAttempts;
-            }
+        int before;
+        try {
+            before = Integer.parseInt(new String(store.get(key), StandardCharsets.US_ASCII).trim());
+        } catch (ObjectNotFoundException e) {
+            before = 0;
+        } catch (NumberFormatException e) {
+            before = maxAttempts;
         }
         int now = before + 1;
         store.put(key, Integer.toString(now).getBytes(StandardCharsets.US_ASCII), "text/plain");
