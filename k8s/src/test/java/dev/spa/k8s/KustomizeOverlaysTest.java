@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -156,6 +157,30 @@ class KustomizeOverlaysTest {
             assertTrue(keys.stream().noneMatch(k -> k.contains("secret") || k.contains("password") || k.contains("jaas")),
                     overlay + ": Secret " + secret.getMetadata().getName() + " carries " + keys);
         }
+    }
+
+    /**
+     * In prod each service is its own Kafka user: its Deployment reads the SASL settings from the Secret Strimzi makes
+     * for a KafkaUser of the same name (SCRAM-SHA-512, simple ACLs) and trusts the cluster CA it mounts.
+     * deploy/local's SecuredKafkaTest runs the platform on a real broker under these users' ACLs.
+     */
+    @org.junit.jupiter.api.Test
+    void inProdEachServiceConnectsToKafkaAsItsOwnUserOverTls() throws Exception {
+        List<Object> objects = render("prod");
+        Map<String, KafkaUser> users = of(objects, KafkaUser.class).stream().collect(Collectors.toMap(u -> u.getMetadata().getName(), u -> u));
+        for (String service : SERVICES) {
+            KafkaUser user = users.get("spa-" + service);
+            assertNotNull(user, "no KafkaUser spa-" + service);
+            assertEquals("scram-sha-512", user.getSpec().getAuthentication().getType(), service);
+            assertEquals("simple", user.getSpec().getAuthorization().getType(), service);
+            Container c = deployment(objects, service).getSpec().getTemplate().getSpec().getContainers().get(0);
+            Map<String, EnvVar> env = c.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
+            assertEquals("spa-" + service, env.get("KAFKA_SASL_JAAS_CONFIG").getValueFrom().getSecretKeyRef().getName(), service);
+            assertEquals("sasl.jaas.config", env.get("KAFKA_SASL_JAAS_CONFIG").getValueFrom().getSecretKeyRef().getKey(), service);
+            String truststore = env.get("KAFKA_SSL_TRUSTSTORE_LOCATION").getValue();
+            assertTrue(c.getVolumeMounts().stream().anyMatch(m -> truststore.startsWith(m.getMountPath() + "/")), service + ": " + truststore + " is not mounted");
+        }
+        assertNotNull(users.get("spa-keda"), "KEDA reads lag as its own user");
     }
 
     @ParameterizedTest

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -30,6 +31,7 @@ final class StrictModels {
             "v1/ConfigMap", ConfigMap.class, "v1/Secret", Secret.class, "v1/Service", Service.class,
             "apps/v1/Deployment", Deployment.class, "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
             "monitoring.coreos.com/v1/ServiceMonitor", ServiceMonitor.class, "kafka.strimzi.io/v1beta2/KafkaTopic", KafkaTopic.class,
+            "kafka.strimzi.io/v1beta2/KafkaUser", KafkaUser.class,
             "keda.sh/v1alpha1/ScaledObject", Keda.ScaledObject.class, "keda.sh/v1alpha1/TriggerAuthentication", Keda.TriggerAuthentication.class);
 
     private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

@@ -6,6 +6,7 @@ import dev.spa.testkit.IngestClient;
 import dev.spa.testkit.KafkaBroker;
 import dev.spa.testkit.S3Server;
 import dev.spa.testkit.ServerProcess;
+import org.apache.kafka.common.acl.AclBinding;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -33,6 +34,7 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final String apiToken = newToken();
+    private final Map<String, KafkaUsers.User> kafkaUsers = new LinkedHashMap<>();
 
     private LocalStack(Path dir, Path servicesDir, KafkaBroker kafka, S3Server s3) {
         this.dir = dir;
@@ -43,13 +45,27 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts the servers, creates the topics, then the services; on any failure stops what was started. */
     public static LocalStack start(Path dir, Path servicesDir) {
-        KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"));
+        return start(dir, servicesDir, KafkaBroker.start(dir.resolve("kafka")), null);
+    }
+
+    /**
+     * The same on a broker secured as production is (SASL_SSL, SCRAM, ACLs enforced): each service connects as its
+     * own user {@code spa-<service>}, given only the ACLs {@code acls} names for that user.
+     */
+    public static LocalStack startSecured(Path dir, Path servicesDir, Map<String, List<AclBinding>> acls) {
+        return start(dir, servicesDir, KafkaBroker.startSecured(dir.resolve("kafka")), acls);
+    }
+
+    private static LocalStack start(Path dir, Path servicesDir, KafkaBroker kafka, Map<String, List<AclBinding>> acls) {
         S3Server s3 = null;
         LocalStack stack = null;
         try {
             s3 = S3Server.start(dir.resolve("s3"), ACCESS_KEY, HexFormat.of().formatHex(SecureRandom.getSeed(16)));
-            TopicSetup.create(kafka.bootstrapServers(), 3, (short) 1);
+            TopicSetup.create(kafka.adminProperties(), 3, (short) 1);
             stack = new LocalStack(dir, servicesDir, kafka, s3);
+            if (acls != null) {
+                stack.kafkaUsers.putAll(KafkaUsers.create(kafka, SERVICES, acls));
+            }
             for (String name : SERVICES) {
                 stack.startService(name);
             }
@@ -73,8 +89,11 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> settings = Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(), "spa.s3.endpoint", s3.endpoint(),
                 // a restarted worker takes over its partitions within seconds, not the default 45 s
                 "kafka.session.timeout.ms", "10000", "kafka.heartbeat.interval.ms", "2000");
-        Map<String, String> secrets = Map.of("SPA_S3_ACCESS_KEY", s3.accessKey(), "SPA_S3_SECRET_KEY", s3.secretKey(),
-                "SPA_AUTH_TOKENS", IngestClient.tokenHash(apiToken) + " local submit,read,admin");
+        Map<String, String> secrets = new java.util.HashMap<>(Map.of("SPA_S3_ACCESS_KEY", s3.accessKey(), "SPA_S3_SECRET_KEY", s3.secretKey(),
+                "SPA_AUTH_TOKENS", IngestClient.tokenHash(apiToken) + " local submit,read,admin"));
+        if (kafkaUsers.containsKey(name)) {
+            secrets.putAll(kafkaUsers.get(name).environment(kafka));
+        }
         services.put(name, ServiceProcess.start(name, servicesDir, HEAPS.get(name), port, settings, secrets, dir.resolve("logs")));
     }
 
@@ -114,6 +133,20 @@ public final class LocalStack implements AutoCloseable {
 
     public String bootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /** Client settings of the broker's super user (only the address on an open broker). */
+    public Map<String, Object> kafkaAdmin() {
+        return kafka.adminProperties();
+    }
+
+    /** Client settings that connect as one service's own Kafka user, on a stack from {@link #startSecured}. */
+    public Map<String, Object> kafkaClientAs(String service) {
+        KafkaUsers.User user = kafkaUsers.get(service);
+        if (user == null) {
+            throw new IllegalStateException("no Kafka user for " + service + ": the stack's broker is not secured");
+        }
+        return kafka.security().orElseThrow().clientProperties(kafka.bootstrapServers(), user.name(), user.password());
     }
 
     public ObjectStore store() {

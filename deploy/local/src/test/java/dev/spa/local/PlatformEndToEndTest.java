@@ -1,6 +1,5 @@
 package dev.spa.local;
 
-import com.google.protobuf.util.JsonFormat;
 import dev.spa.deps.Analysis;
 import dev.spa.deps.PruningPlan;
 import dev.spa.events.BatchCompleted;
@@ -77,25 +76,11 @@ class PlatformEndToEndTest {
     }
 
     private static JobStatus status(String jobId) throws Exception {
-        HttpResponse<String> r = IngestClient.status(stack.url("ingest"), stack.apiToken(), jobId);
-        JobStatus.Builder s = JobStatus.newBuilder();
-        if (r.statusCode() == 200) {
-            JsonFormat.parser().merge(r.body(), s);
-        }
-        return s.build();
+        return JobStatuses.status(stack, jobId);
     }
 
     private static JobStatus awaitState(String jobId, JobStatus.State state, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JobStatus last = JobStatus.getDefaultInstance();
-        while (System.nanoTime() < deadline) {
-            last = status(jobId);
-            if (last.getState() == state) {
-                return last;
-            }
-            Thread.sleep(300);
-        }
-        throw new AssertionError("job " + jobId + " never reached " + state + "; last: " + last);
+        return JobStatuses.awaitState(stack, jobId, state, timeout);
     }
 
     private static ModelPruned pruned(String jobId) throws Exception {

@@ -18,7 +18,12 @@ public final class TopicSetup {
     }
 
     public static void create(String bootstrapServers, int partitions, short replication) {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+        create(Map.of("bootstrap.servers", bootstrapServers), partitions, replication);
+    }
+
+    /** @param adminClient the Admin client's settings: the address, and credentials where the broker wants them */
+    public static void create(Map<String, Object> adminClient, int partitions, short replication) {
+        try (Admin admin = Admin.create(adminClient)) {
             List<NewTopic> topics = new ArrayList<>();
             for (String name : Topics.all()) {
                 NewTopic t = new NewTopic(name, partitions, replication);

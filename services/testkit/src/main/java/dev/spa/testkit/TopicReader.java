@@ -16,22 +16,29 @@ import java.util.function.Predicate;
 
 /** Test-side Kafka: sends raw records and waits for the first record on a topic that matches. */
 public final class TopicReader {
-    private static volatile String servers;
+    private static volatile Map<String, Object> client;
 
     private TopicReader() {
     }
 
     /** Points the reader at a broker other than {@link RealServersResource}'s (the local stack's). */
     public static void use(String bootstrapServers) {
-        servers = bootstrapServers;
+        use(Map.of("bootstrap.servers", bootstrapServers));
     }
 
-    private static String servers() {
-        return servers != null ? servers : RealServersResource.kafka.bootstrapServers();
+    /** The same for a broker that wants credentials: the client settings to connect with. */
+    public static void use(Map<String, Object> clientSettings) {
+        client = Map.copyOf(clientSettings);
+    }
+
+    private static Map<String, Object> client(Map<String, Object> extra) {
+        Map<String, Object> settings = new java.util.HashMap<>(client != null ? client : RealServersResource.kafka.adminProperties());
+        settings.putAll(extra);
+        return settings;
     }
 
     public static void send(String topic, String key, byte[] value) throws Exception {
-        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers", servers()),
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(client(Map.of()),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             p.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value)).get();
         }
@@ -45,8 +52,7 @@ public final class TopicReader {
     public static List<ConsumerRecord<byte[], byte[]>> awaitAll(String topic, Predicate<ConsumerRecord<byte[], byte[]>> match,
                                                               int count, Duration timeout) {
         List<ConsumerRecord<byte[], byte[]>> found = new java.util.ArrayList<>();
-        Map<String, Object> config = Map.of("bootstrap.servers", servers(),
-                "group.id", "test-" + UUID.randomUUID(), "auto.offset.reset", "earliest");
+        Map<String, Object> config = client(Map.of("group.id", "test-" + UUID.randomUUID(), "auto.offset.reset", "earliest"));
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(topic));
             long deadline = System.nanoTime() + timeout.toNanos();
