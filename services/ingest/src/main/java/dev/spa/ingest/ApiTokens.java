@@ -18,7 +18,8 @@ import java.util.Set;
 /**
  * The REST API's bearer tokens, kept as SHA-256 hashes only: one entry per line (file) or per ';'
  * (inline), {@code <sha256-hex-of-token> <tenant> <role>[,<role>]}, from {@code spa.auth.tokens-file}
- * and {@code spa.auth.tokens} (SPA_AUTH_TOKENS). Ingest does not start without any: there is no open mode.
+ * and {@code spa.auth.tokens} (SPA_AUTH_TOKENS). Ingest does not start with neither these nor an OpenID Connect
+ * provider ({@link OidcTokens}): there is no open mode.
  */
 @ApplicationScoped
 public class ApiTokens {
@@ -30,6 +31,9 @@ public class ApiTokens {
     @ConfigProperty(name = "spa.auth.tokens-file")
     Optional<String> file;
 
+    @jakarta.inject.Inject
+    OidcTokens oidc;
+
     private final Map<String, ApiCaller> byHash = new HashMap<>();
 
     void onStart(@Observes StartupEvent event) throws IOException {
@@ -37,9 +41,10 @@ public class ApiTokens {
         if (file.isPresent() && !file.get().isBlank()) {
             parse(Files.readString(Path.of(file.get()), StandardCharsets.UTF_8), file.get());
         }
-        if (byHash.isEmpty()) {
-            throw new IllegalStateException("no API tokens: set spa.auth.tokens-file (SPA_AUTH_TOKENS_FILE) or spa.auth.tokens "
-                    + "(SPA_AUTH_TOKENS) to lines of '<sha256 of the token> <tenant> <roles>'; ingest has no open mode");
+        if (byHash.isEmpty() && !oidc.enabled()) {
+            throw new IllegalStateException("no API tokens: set spa.auth.oidc.issuer (SPA_OIDC_ISSUER) to an OpenID Connect provider, "
+                    + "or spa.auth.tokens-file (SPA_AUTH_TOKENS_FILE) or spa.auth.tokens (SPA_AUTH_TOKENS) to lines of "
+                    + "'<sha256 of the token> <tenant> <roles>'; ingest has no open mode");
         }
     }
 

@@ -35,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Ingest on a real Kafka broker and a real S3 server. */
 @QuarkusTest
 @QuarkusTestResource(value = RealServersResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = OidcIssuer.class, restrictToAnnotatedClass = true)
 class IngestTest {
     @TestHTTPResource("/")
     URL base;
@@ -109,6 +110,50 @@ class IngestTest {
         assertEquals(404, other.statusCode(), other.body());
         assertEquals(IngestClient.status(ingest(), TEAM_B, "no-such-job").body().replace("no-such-job", jobId), other.body(),
                 "another tenant's job answers exactly as a job that does not exist");
+    }
+
+    /** An access token from the OpenID Connect provider is a caller of its tenant with its roles, as a static token is. */
+    @Test
+    void aProviderTokenActsForItsTenantWithItsRoles() throws Exception {
+        OidcIssuer idp = OidcIssuer.running;
+        String teamC = idp.sign(idp.claims("team-c", java.util.List.of("submit", "read", "offline_access")));
+        String jobId = IngestClient.upload(ingest(), teamC, HttpRequest.BodyPublishers.ofByteArray(digitsModel()), "?name=c.onnx&criterion=l1");
+        assertEquals(200, IngestClient.status(ingest(), teamC, jobId).statusCode(), "its own tenant's job");
+        assertEquals(404, IngestClient.status(ingest(), TEAM_A, jobId).statusCode(), "team-a does not see team-c's job");
+        String reader = idp.sign(idp.claims("team-c", java.util.List.of("read")));
+        assertEquals(200, IngestClient.status(ingest(), reader, jobId).statusCode());
+        IllegalStateException readOnly = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> IngestClient.upload(ingest(), reader, HttpRequest.BodyPublishers.ofByteArray(new byte[]{1}), "?name=r.onnx"));
+        assertTrue(readOnly.getMessage().contains("403"), readOnly.getMessage());
+    }
+
+    /** Expired, forged, another issuer's, another audience's, tenantless or unsigned tokens: 401 with the reason. */
+    @Test
+    void aProviderTokenThatDoesNotCheckOutIs401WithTheReason() throws Exception {
+        OidcIssuer idp = OidcIssuer.running;
+        org.jose4j.jwt.JwtClaims expired = idp.claims("team-c", java.util.List.of("read"));
+        expired.setExpirationTimeMinutesInTheFuture(-10);
+        org.jose4j.jwt.JwtClaims otherIssuer = idp.claims("team-c", java.util.List.of("read"));
+        otherIssuer.setIssuer("https://idp.example.com/realms/spa");
+        org.jose4j.jwt.JwtClaims otherAudience = idp.claims("team-c", java.util.List.of("read"));
+        otherAudience.setAudience("billing");
+        org.jose4j.jwt.JwtClaims tenantless = idp.claims("team-c", java.util.List.of("read"));
+        tenantless.unsetClaim("tenant");
+        String unsigned = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes())
+                + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(idp.claims("team-a", java.util.List.of("admin")).toJson().getBytes()) + ".";
+        java.util.Map<String, String> cases = java.util.Map.of(
+                idp.sign(expired), "expired",
+                idp.signWithAnotherKey(idp.claims("team-a", java.util.List.of("admin"))), "signature does not verify",
+                idp.sign(otherIssuer), "identity provider this service trusts",
+                idp.sign(otherAudience), "audience",
+                idp.sign(tenantless), "'tenant' claim",
+                unsigned, "signature does not verify",
+                "not.a.jwt", "not a valid signed JWT");
+        for (var c : cases.entrySet()) {
+            HttpResponse<String> r = IngestClient.status(ingest(), c.getKey(), "any-job");
+            assertEquals(401, r.statusCode(), c.getValue() + ": " + r.body());
+            assertTrue(r.body().contains(c.getValue()), c.getValue() + ": " + r.body());
+        }
     }
 
     /** A model the engine reads but no runtime would run (an operator ONNX does not have) is refused at ingest, not later. */
