@@ -16,6 +16,7 @@ import io.minio.messages.Item;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -125,12 +126,23 @@ public final class ObjectStore {
 
     /** Every object whose key starts with the prefix's key, in key order. */
     public List<S3Uri> list(S3Uri prefix) {
+        return listModified(prefix).stream().map(Listed::uri).toList();
+    }
+
+    /** An object found by a listing, and when it was last written. */
+    public record Listed(S3Uri uri, Instant modified) {
+    }
+
+    /** The same with each object's last-modified time, for deciding what is old enough to remove. */
+    public List<Listed> listModified(S3Uri prefix) {
         return retry.run("listing " + prefix, () -> {
-            List<S3Uri> out = new ArrayList<>();
+            List<Listed> out = new ArrayList<>();
             for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(prefix.bucket()).prefix(prefix.key())
                     .recursive(true).build())) {
                 try {
-                    out.add(new S3Uri(prefix.bucket(), r.get().objectName()));
+                    Item item = r.get();
+                    out.add(new Listed(new S3Uri(prefix.bucket(), item.objectName()),
+                            item.lastModified() == null ? Instant.EPOCH : item.lastModified().toInstant()));
                 } catch (ErrorResponseException e) {
                     throw missingOr(e, prefix);
                 }

@@ -32,6 +32,11 @@ public class StatusView {
         return s != null && s.getState().getNumber() > JobStatus.State.REGISTERED_VALUE;
     }
 
+    /** Every job's latest status (a snapshot, safe to iterate while statuses arrive). */
+    public java.util.Collection<JobStatus> all() {
+        return java.util.List.copyOf(latest.values());
+    }
+
     public Optional<JobStatus> get(String jobId) {
         return Optional.ofNullable(latest.get(jobId));
     }
