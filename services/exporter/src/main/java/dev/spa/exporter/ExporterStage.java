@@ -16,6 +16,7 @@ import dev.spa.ir.Model;
 import dev.spa.platform.EventSender;
 import dev.spa.platform.JobKeys;
 import dev.spa.platform.JobModels;
+import dev.spa.platform.MemoryBudget;
 import dev.spa.platform.JobRef;
 import dev.spa.platform.JobRejected;
 import dev.spa.platform.ObjectNotFoundException;
@@ -50,6 +51,9 @@ public class ExporterStage extends JobStage<PlanReady> {
     }
 
     @Inject
+    MemoryBudget memory;
+
+    @Inject
     MeterRegistry metrics;
 
     @Inject
@@ -69,6 +73,8 @@ public class ExporterStage extends JobStage<PlanReady> {
     public CompletionStage<Void> process(PlanReady planned) {
         long started = System.currentTimeMillis();
         JobAccepted job = planned.getJob();
+        // the engine's copies, and the original's and the pruned model's bytes for ONNX Runtime beside them
+        memory.requireModel(store, job.getModelUri(), MemoryBudget.MODEL_COPIES + 2);
         byte[] originalBytes = JobModels.read(store, job.getModelUri());
         Model original = JobModels.parse(originalBytes, job.getModelUri(), Long.MAX_VALUE);
         Analysis analysis = JobModels.analyse(original);

@@ -11,6 +11,7 @@ import dev.spa.manifest.GroupManifest;
 import dev.spa.platform.EventSender;
 import dev.spa.platform.JobKeys;
 import dev.spa.platform.JobModels;
+import dev.spa.platform.MemoryBudget;
 import dev.spa.platform.JobRef;
 import dev.spa.platform.JobRejected;
 import dev.spa.platform.JobStage;
@@ -40,6 +41,9 @@ public class GroupingStage extends JobStage<JobAccepted> {
     }
 
     @Inject
+    MemoryBudget memory;
+
+    @Inject
     @Channel("groups")
     Emitter<byte[]> groups;
 
@@ -55,6 +59,7 @@ public class GroupingStage extends JobStage<JobAccepted> {
     @Override
     public CompletionStage<Void> process(JobAccepted job) {
         long started = System.currentTimeMillis();
+        memory.requireModel(store, job.getModelUri(), MemoryBudget.MODEL_COPIES);
         Model model = JobModels.load(store, job.getModelUri());
         Analysis analysis = JobModels.analyse(model);
         if (analysis.prunableGroups().isEmpty()) {

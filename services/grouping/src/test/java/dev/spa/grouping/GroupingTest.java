@@ -39,18 +39,38 @@ class GroupingTest {
 
     @Test
     void anAcceptedModelGetsItsManifestInlineAndInTheStore() throws Exception {
+        digitsIsGrouped("g-1");
+    }
+
+    private static void digitsIsGrouped(String job) throws Exception {
         Path file = Path.of(System.getProperty("spa.shared.dir", "../../../shared"), "models", "digits_mobilenet.onnx");
         Assumptions.assumeTrue(Files.isRegularFile(file), "skipped: " + file + " is absent (the shared test models live beside the repository)");
-        S3Uri uri = new S3Uri("spa", "jobs/g-1/model.onnx");
+        S3Uri uri = new S3Uri("spa", "jobs/" + job + "/model.onnx");
         store().put(uri, Files.readAllBytes(file), "application/octet-stream");
-        TopicReader.send(Topics.JOBS_ACCEPTED, "g-1", accepted("g-1", uri.toString()).toByteArray());
+        TopicReader.send(Topics.JOBS_ACCEPTED, job, accepted(job, uri.toString()).toByteArray());
 
-        GroupsReady ready = GroupsReady.parseFrom(TopicReader.await(Topics.GROUPS, r -> TopicReader.keyIs(r, "g-1")).value());
-        assertEquals("g-1", ready.getJob().getJobId());
+        GroupsReady ready = GroupsReady.parseFrom(TopicReader.await(Topics.GROUPS, r -> TopicReader.keyIs(r, job)).value());
+        assertEquals(job, ready.getJob().getJobId());
         assertTrue(ready.getPrunableGroups() > 3, "digits has several prunable groups: " + ready.getPrunableGroups());
         assertEquals(ready.getGroups(), ready.getInline().getGroupsCount());
-        GroupManifest stored = GroupManifest.parseFrom(store().get(new S3Uri("spa", "jobs/g-1/manifest.pb")));
+        GroupManifest stored = GroupManifest.parseFrom(store().get(new S3Uri("spa", "jobs/" + job + "/manifest.pb")));
         assertArrayEquals(ready.getInline().toByteArray(), stored.toByteArray());
+    }
+
+    @jakarta.inject.Inject
+    dev.spa.platform.MemoryBudget memory;
+
+    /** A model that would not fit the stage's share of its heap fails at once, from its size alone, and the next job goes on. */
+    @Test
+    void aModelOverTheMemoryBudgetFailsWithTheNumbersBeforeItIsRead() throws Exception {
+        int size = (int) ((memory.bytes() - (16L << 20)) / dev.spa.platform.MemoryBudget.MODEL_COPIES + (1 << 20));
+        S3Uri uri = new S3Uri("spa", "jobs/g-fat/model.onnx");
+        store().put(uri, new byte[size], "application/octet-stream");
+        TopicReader.send(Topics.JOBS_ACCEPTED, "g-fat", accepted("g-fat", uri.toString()).toByteArray());
+        JobFailed failed = JobFailed.parseFrom(TopicReader.await(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, "g-fat")).value());
+        assertEquals("MEMORY_BUDGET_EXCEEDED", failed.getErrorCode());
+        assertTrue(failed.getMessage().contains("over this stage's budget") && failed.getMessage().contains("model (4x its size)"), failed.getMessage());
+        digitsIsGrouped("g-after-fat");
     }
 
     @Test

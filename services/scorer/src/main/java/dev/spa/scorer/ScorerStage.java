@@ -17,6 +17,7 @@ import dev.spa.plan.PruningPolicy;
 import dev.spa.platform.EventSender;
 import dev.spa.platform.JobKeys;
 import dev.spa.platform.JobModels;
+import dev.spa.platform.MemoryBudget;
 import dev.spa.platform.JobRef;
 import dev.spa.platform.JobRejected;
 import dev.spa.platform.Requests;
@@ -27,7 +28,6 @@ import dev.spa.surgery.UpdatedTensors;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -58,9 +58,8 @@ public class ScorerStage extends JobStage<GroupsReady> {
     @Channel("plans")
     Emitter<byte[]> plans;
 
-    /** The share of the heap one job's OBSPA state may take (MEMORY_BUDGET_EXCEEDED past it). */
-    @ConfigProperty(name = "spa.scorer.memory-budget-share", defaultValue = "0.6")
-    double memoryBudgetShare;
+    @Inject
+    MemoryBudget memory;
 
     @Incoming("groups")
     @Blocking
@@ -89,16 +88,9 @@ public class ScorerStage extends JobStage<GroupsReady> {
      * at once with the numbers, instead of taking the service down with it.
      */
     private void checkMemory(PruningPolicy policy, Analysis analysis) {
-        if (!policy.usesObspa()) {
-            return;
-        }
-        long need = Obspa.estimatedBytes(analysis);
-        long budget = (long) (memoryBudgetShare * Runtime.getRuntime().maxMemory());
-        if (need > budget) {
-            throw new JobRejected("MEMORY_BUDGET_EXCEEDED", String.format(java.util.Locale.ROOT,
-                    "OBSPA on this model holds %.0f MB of Hessians and inverses, over the scorer's budget of %.0f MB "
-                            + "(spa.scorer.memory-budget-share %.2f of a %.0f MB heap): use criterion l1 or l2, or a larger scorer",
-                    need / 1e6, budget / 1e6, memoryBudgetShare, Runtime.getRuntime().maxMemory() / 1e6), false);
+        if (policy.usesObspa()) {
+            memory.require(Obspa.estimatedBytes(analysis), "OBSPA on this model (its Hessians and inverses)",
+                    "use criterion l1 or l2, or a larger scorer");
         }
     }
 
@@ -107,6 +99,7 @@ public class ScorerStage extends JobStage<GroupsReady> {
         long started = System.currentTimeMillis();
         JobAccepted job = groups.getJob();
         PruningRequest request = job.getRequest();
+        memory.requireModel(store, job.getModelUri(), MemoryBudget.MODEL_COPIES);
         Analysis analysis = JobModels.analyse(JobModels.load(store, job.getModelUri()));
         if (analysis.groups().size() != groups.getGroups()) {
             throw new JobRejected("MANIFEST_MISMATCH", "the model has " + analysis.groups().size() + " groups, the manifest "

@@ -1,0 +1,45 @@
+package dev.spa.platform;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.Locale;
+
+/**
+ * One job's share of a stage's heap ({@code spa.stage.memory-budget-share}, 0.6 by default, the rest left to
+ * the Kafka clients, the HTTP server and the job behind). A job that would need more fails at once with
+ * MEMORY_BUDGET_EXCEEDED and the numbers, before anything large is read, instead of taking the service down.
+ */
+@ApplicationScoped
+public class MemoryBudget {
+    /**
+     * The engine holds a model at most this many times its stored size while loading, analysing, pruning and
+     * writing it: bench/min-heap measured 3.1-4.0x for a whole CLI prune of the shared models (BENCHMARKS.md).
+     */
+    public static final int MODEL_COPIES = 4;
+    private static final long FIXED_BYTES = 16L << 20;
+
+    @ConfigProperty(name = "spa.stage.memory-budget-share", defaultValue = "0.6")
+    double share;
+
+    public long bytes() {
+        return (long) (share * Runtime.getRuntime().maxMemory());
+    }
+
+    /** Refuses the job if {@code need} bytes exceed the budget; {@code what} says what needs them, {@code remedy} what to do. */
+    public void require(long need, String what, String remedy) {
+        long budget = bytes();
+        if (need > budget) {
+            throw new JobRejected("MEMORY_BUDGET_EXCEEDED", String.format(Locale.ROOT,
+                    "%s needs about %.0f MB, over this stage's budget of %.0f MB (spa.stage.memory-budget-share %.2f of a %.0f MB heap): %s",
+                    what, need / 1e6, budget / 1e6, share, Runtime.getRuntime().maxMemory() / 1e6, remedy), false);
+        }
+    }
+
+    /** Checks, from the object's size alone, that the job's model fits when held {@code copies} times over. */
+    public void requireModel(ObjectStore store, String uri, int copies) {
+        long size = JobModels.size(store, uri);
+        require(size * copies + FIXED_BYTES, String.format(Locale.ROOT, "holding this %.0f MB model (%dx its size)", size / 1e6, copies),
+                "give this stage a larger heap");
+    }
+}
