@@ -6,6 +6,10 @@ import dev.spa.onnx.Onnx.ModelProto;
 import dev.spa.onnx.Onnx.StringStringEntryProto;
 import dev.spa.onnx.Onnx.TensorProto;
 import dev.spa.testing.GraphBuilder;
+import dev.spa.testing.HostileModels;
+import dev.spa.testing.SpaCli;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -133,71 +137,32 @@ class LoaderErrorsTest {
         assertTrue(errorFor(write("gone.onnx", externalModel("gone.bin").toByteArray())).contains("not found"));
     }
 
-    /** small() with its weight's declared shape replaced (raw data left as it is). */
-    private static byte[] withWeightDims(long... dims) {
-        ModelProto base = small().proto();
-        TensorProto w = base.getGraph().getInitializer(0).toBuilder().clearDims().addAllDims(Arrays.stream(dims).boxed().toList()).build();
-        return base.toBuilder().setGraph(base.getGraph().toBuilder().setInitializer(0, w)).build().toByteArray();
+    /** Each ill-formed class refused by the loader with its own one-line reason (channel mismatches need shapes: below). */
+    @ParameterizedTest
+    @EnumSource(value = HostileModels.class, mode = EnumSource.Mode.EXCLUDE, names = "CHANNELS_DISAGREE")
+    void everyHostileModelIsRefusedWithItsReason(HostileModels hostile) throws IOException {
+        String msg = errorFor(write(hostile.name() + ".onnx", hostile.bytes()));
+        assertTrue(msg.contains(hostile.reason()), hostile + ": " + msg);
+    }
+
+    /** The same through the CLI a user runs: one "spa: error:" line with the reason, a non-zero exit, no model written. */
+    @ParameterizedTest
+    @EnumSource(HostileModels.class)
+    void theCliRefusesEveryHostileModelInOneLine(HostileModels hostile) throws IOException {
+        Path model = write(hostile.name() + ".onnx", hostile.bytes());
+        SpaCli.Run r = SpaCli.run("prune", model.toString(), "-o", dir.resolve("out.onnx").toString(), "--criterion", "l2");
+        assertTrue(r.code() != 0, hostile + " exited 0");
+        java.util.List<String> errors = r.err().lines().filter(l -> l.startsWith("spa: error:")).toList();
+        assertEquals(1, errors.size(), hostile + ": " + r.err());
+        assertTrue(errors.get(0).contains(hostile.reason()) && !r.err().contains("Exception") && !r.err().contains("\tat "), hostile + ": " + r.err());
+        assertFalse(Files.exists(dir.resolve("out.onnx")), hostile + ": a model was written");
     }
 
     @Test
-    void sizesThatOverflowOrAreNegativeAreRefused() throws IOException {
-        String wraps = errorFor(write("wrap.onnx", withWeightDims((1L << 62) + 1, 4)));
-        assertTrue(wraps.contains("more elements than any model can hold") || wraps.contains("one tensor may hold"), wraps);
-        // -4 x -3 = 12 elements, as many as the data holds
-        assertTrue(errorFor(write("negative.onnx", withWeightDims(-4, -3))).contains("negative dimension"));
-    }
-
-    /** A 10^12-element tensor declared with no values is refused before anything is allocated for it. */
-    @Test
-    void aHugeDeclaredTensorWithoutItsValuesAllocatesNothing() throws IOException {
-        ModelProto base = small().proto();
-        TensorProto huge = TensorProto.newBuilder().setName("W").setDataType(1).addDims(1_000_000).addDims(1_000_000).build();
-        byte[] bytes = base.toBuilder().setGraph(base.getGraph().toBuilder().setInitializer(0, huge)).build().toByteArray();
-        String msg = errorFor(write("huge.onnx", bytes));
-        assertTrue(msg.contains("has 0 values") && msg.contains("needs 1000000000000"), msg);
-    }
-
-    @Test
-    void graphsThatBreakTheFormatAreRefusedWithTheNodeNamed() throws IOException {
-        GraphBuilder conv = new GraphBuilder().input("x", 1, 4, 8, 8).output("y").weight("W", 8, 4, 3, 3);
-        assertTrue(errorFor(write("group0.onnx", conv.opAttrs("Conv", "y", new String[] {"x", "W"}, "group", 0L).bytes()))
-                .contains("group 0"));
-        conv = new GraphBuilder().input("x", 1, 4, 8, 8).output("y").weight("W", 8, 4, 3, 3);
-        assertTrue(errorFor(write("stride0.onnx", conv.opAttrs("Conv", "y", new String[] {"x", "W"}, "strides", new long[] {0, 1}).bytes()))
-                .contains("strides [0, 1]"));
-        conv = new GraphBuilder().input("x", 1, 4, 8, 8).output("y").weight("W", 8, 4, 3, 3);
-        assertTrue(errorFor(write("pads.onnx", conv.opAttrs("Conv", "y", new String[] {"x", "W"}, "pads", new long[] {-1, 0, 0, 0}).bytes()))
-                .contains("pads"));
-        conv = new GraphBuilder().input("x", 1, 4, 8, 8).output("y").weight("W", 8, 4, 3, 3);
-        assertTrue(errorFor(write("kernel.onnx", conv.opAttrs("Conv", "y", new String[] {"x", "W"}, "kernel_shape", new long[] {5, 5}).bytes()))
-                .contains("kernel_shape [5, 5]"));
-        ModelProto dup = new GraphBuilder().input("x", -1, 4).output("y").weight("W", 4, 4)
-                .op("MatMul", "a", "x", "W").op("Relu", "y", "a").proto();
-        dup = dup.toBuilder().setGraph(dup.getGraph().toBuilder().setNode(1, dup.getGraph().getNode(1).toBuilder()
-                .setName(dup.getGraph().getNode(0).getName()))).build();
-        assertTrue(errorFor(write("dupname.onnx", dup.toByteArray())).contains("used by more than one node"));
-        ModelProto dupInit = small().proto();
-        dupInit = dupInit.toBuilder().setGraph(dupInit.getGraph().toBuilder().addInitializer(dupInit.getGraph().getInitializer(0))).build();
-        assertTrue(errorFor(write("dupinit.onnx", dupInit.toByteArray())).contains("defined twice"));
-        ModelProto noOutputs = small().proto();
-        noOutputs = noOutputs.toBuilder().setGraph(noOutputs.getGraph().toBuilder().addNode(
-                dev.spa.onnx.Onnx.NodeProto.newBuilder().setOpType("Relu").setName("silent").addInput("x"))).build();
-        assertTrue(errorFor(write("nooutput.onnx", noOutputs.toByteArray())).contains("'silent' has no outputs"));
-    }
-
-    @Test
-    void aGraphInputOfAbsurdSizeIsRefused() throws IOException {
-        byte[] bytes = new GraphBuilder().input("x", 1, 1L << 40).output("y").op("Relu", "y", "x").bytes();
-        String msg = errorFor(write("absurd.onnx", bytes));
-        assertTrue(msg.contains("graph input 'x'") && msg.contains("one tensor may hold"), msg);
-    }
-
-    @Test
-    void aConvWhoseInputChannelsDisagreeWithItsWeightIsRefused() {
-        Model m = new GraphBuilder().input("x", 1, 3, 8, 8).output("y").weight("W", 8, 4, 3, 3).op("Conv", "y", "x", "W").model();
+    void aConvWhoseInputChannelsDisagreeWithItsWeightIsRefused() throws IOException {
+        Model m = new ModelLoader().load(write("channels.onnx", HostileModels.CHANNELS_DISAGREE.bytes()));
         SpaException e = assertThrows(SpaException.class, () -> Analysis.of(m));
-        assertTrue(e.getMessage().contains("input has 3 channels, its weight expects 4"), e.getMessage());
+        assertTrue(e.getMessage().contains(HostileModels.CHANNELS_DISAGREE.reason()), e.getMessage());
     }
 
     @Test
