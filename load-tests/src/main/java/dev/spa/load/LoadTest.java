@@ -17,7 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code load-tests/run [--rate JOBS_PER_MIN] [--duration SECONDS] [--fault] [--hostile] [--long-job MODEL] [--drain SECONDS]
+ * {@code load-tests/run [--rate JOBS_PER_MIN] [--duration SECONDS] [--fault] [--hostile] [--long-job MODEL] [--heap SERVICE=SIZE] [--drain SECONDS]
  * [--name NAME] [--ingest URL --kafka BOOTSTRAP]}: uploads models from {@link ModelMix} through ingest's
  * {@code POST /models} at a fixed rate for the duration, against the local stack it starts (or a running
  * stack named by --ingest and --kafka), waits for every job to end (ModelPruned or JobFailed) or the
@@ -52,6 +52,11 @@ public final class LoadTest {
                 case "--name" -> name = args[++i];
                 case "--ingest" -> ingest = args[++i];
                 case "--kafka" -> kafka = args[++i];
+                // a service's heap in the local stack, e.g. --heap scorer=12g for a job larger than 6 GB of OBSPA allows
+                case "--heap" -> {
+                    String[] serviceHeap = args[++i].split("=", 2);
+                    System.setProperty("spa.local.heap." + serviceHeap[0], serviceHeap[1]);
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see load-tests/README.md)");
             }
         }

@@ -23,7 +23,10 @@ import java.util.Map;
  */
 public final class LocalStack implements AutoCloseable {
     public static final List<String> SERVICES = List.of("ingest", "grouping", "scorer", "exporter");
-    /** OBSPA on a large model holds every layer's inverse Hessian: the scorer gets the room. */
+    /**
+     * OBSPA on a large model holds every layer's inverse Hessian: the scorer gets the room. A system property
+     * {@code spa.local.heap.<service>} (e.g. {@code -Dspa.local.heap.scorer=12g}) gives one service another heap.
+     */
     private static final Map<String, String> HEAPS = Map.of("ingest", "1g", "grouping", "2g", "scorer", "6g", "exporter", "3g");
     private static final String ACCESS_KEY = "spa-local";
 
@@ -94,7 +97,7 @@ public final class LocalStack implements AutoCloseable {
         if (kafkaUsers.containsKey(name)) {
             secrets.putAll(kafkaUsers.get(name).environment(kafka));
         }
-        services.put(name, ServiceProcess.start(name, servicesDir, HEAPS.get(name), port, settings, secrets, dir.resolve("logs")));
+        services.put(name, ServiceProcess.start(name, servicesDir, System.getProperty("spa.local.heap." + name, HEAPS.get(name)), port, settings, secrets, dir.resolve("logs")));
     }
 
     private static String newToken() {

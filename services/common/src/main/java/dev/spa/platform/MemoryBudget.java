@@ -28,6 +28,7 @@ public class MemoryBudget {
 
     /** Refuses the job if {@code need} bytes exceed the budget; {@code what} says what needs them, {@code remedy} what to do. */
     public void require(long need, String what, String remedy) {
+        need += FIXED_BYTES;
         long budget = bytes();
         if (need > budget) {
             throw new JobRejected("MEMORY_BUDGET_EXCEEDED", String.format(Locale.ROOT,
@@ -36,10 +37,11 @@ public class MemoryBudget {
         }
     }
 
-    /** Checks, from the object's size alone, that the job's model fits when held {@code copies} times over. */
-    public void requireModel(ObjectStore store, String uri, int copies) {
+    /** Checks, from the object's size alone, that the job's model fits when held {@code copies} times over; returns the size. */
+    public long requireModel(ObjectStore store, String uri, int copies) {
         long size = JobModels.size(store, uri);
-        require(size * copies + FIXED_BYTES, String.format(Locale.ROOT, "holding this %.0f MB model (%dx its size)", size / 1e6, copies),
+        require(size * copies, String.format(Locale.ROOT, "holding this %.0f MB model (%dx its size)", size / 1e6, copies),
                 "give this stage a larger heap");
+        return size;
     }
 }

@@ -173,7 +173,7 @@ class ScorerTest {
         TopicReader.send(Topics.GROUPS, "s-huge", job("s-huge", wideMlp(n), obspa).toByteArray());
         JobFailed failed = JobFailed.parseFrom(TopicReader.await(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, "s-huge")).value());
         assertEquals("MEMORY_BUDGET_EXCEEDED", failed.getErrorCode());
-        assertTrue(failed.getMessage().contains("(its Hessians and inverses) needs about") && failed.getMessage().contains("over this stage's budget"),
+        assertTrue(failed.getMessage().contains("OBSPA (its Hessians and inverses) on this") && failed.getMessage().contains("over this stage's budget"),
                 failed.getMessage());
     }
 
