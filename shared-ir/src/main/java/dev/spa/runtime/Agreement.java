@@ -120,7 +120,8 @@ public record Agreement(int samples, boolean classifier, double top1, double cos
                 nx += (double) x[base + c] * x[base + c];
                 ny += (double) y[base + c] * y[base + c];
             }
-            acc[0] += nx == 0 || ny == 0 ? 0 : dot / Math.sqrt(nx * ny);
+            // two all-zero logit vectors are the same output (a head initialised to zero, as torchvision's ViT's is)
+            acc[0] += nx == 0 && ny == 0 ? 1 : nx == 0 || ny == 0 ? 0 : dot / Math.sqrt(nx * ny);
         }
     }
 

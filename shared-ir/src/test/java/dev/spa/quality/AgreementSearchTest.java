@@ -74,4 +74,14 @@ class AgreementSearchTest {
         assertEquals(ReferenceInputs.SYNTHETIC_SAMPLES, a.samples());
         assertFalse(a.describe().isEmpty());
     }
+
+    /** A classifier whose logits are all zero (a zero-initialised head) agrees with itself: cosine 1, not 0. */
+    @Test
+    void aModelWhoseLogitsAreAllZeroAgreesWithItself() {
+        Model zeros = new dev.spa.testing.GraphBuilder().input("x", -1, 4).output("y").floats("W", new long[] {4, 3}, new float[12])
+                .op("MatMul", "y", "x", "W").model();
+        Agreement a = Agreement.measure(zeros, zeros, ReferenceInputs.synthetic(zeros, dev.spa.runtime.InputStatistics.DEFAULT));
+        assertEquals(1.0, a.cosine(), 1e-12, a.describe());
+        assertEquals(1.0, a.score(), 1e-12, a.describe());
+    }
 }
