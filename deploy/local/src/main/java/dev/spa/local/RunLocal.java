@@ -6,6 +6,7 @@ import dev.spa.events.Cost;
 import dev.spa.events.JobReport;
 import dev.spa.events.JobStatus;
 import dev.spa.events.ModelPruned;
+import dev.spa.events.Timing;
 import dev.spa.platform.S3Uri;
 import dev.spa.testkit.IngestClient;
 
@@ -134,12 +135,15 @@ public final class RunLocal {
         Table t = new Table("", "before", "after", "after/before");
         t.row("parameters", Table.millions(a.getParams()), Table.millions(b.getParams()), Table.percent((double) b.getParams() / a.getParams()));
         t.row("MACs", Table.millions(a.getMacs()), Table.millions(b.getMacs()), Table.percent((double) b.getMacs() / a.getMacs()));
-        t.row("latency, batch 1 (ms)", String.format("%.2f", a.getLatencyMsBatch1()), String.format("%.2f", b.getLatencyMsBatch1()),
+        t.row("latency, batch 1, median (ms)", String.format("%.2f", a.getLatencyMsBatch1()), String.format("%.2f", b.getLatencyMsBatch1()),
                 Table.percent(b.getLatencyMsBatch1() / a.getLatencyMsBatch1()));
         t.row("file bytes", a.getFileBytes(), b.getFileBytes(), Table.percent((double) b.getFileBytes() / a.getFileBytes()));
         if (!Double.isNaN(a.getAccuracy())) {
             t.row("top-1 accuracy", Table.percent(a.getAccuracy()), Table.percent(b.getAccuracy()), "");
         }
-        return t.render();
+        Timing timing = result.getTiming();
+        return t.render() + String.format(java.util.Locale.ROOT, "latency: %spruned/original %.2f (quartiles %.2f-%.2f) by %s%s%n",
+                timing.getSlower() ? "SLOWER than the original, " : "", timing.getRatio(), timing.getRatioLow(), timing.getRatioHigh(),
+                timing.getMethod(), timing.getTrusted() ? "" : "; the spread is too wide to trust");
     }
 }

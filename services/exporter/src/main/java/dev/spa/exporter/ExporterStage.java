@@ -8,6 +8,8 @@ import dev.spa.deps.PruningPlan;
 import dev.spa.events.Cost;
 import dev.spa.events.JobAccepted;
 import dev.spa.events.JobReport;
+import dev.spa.events.Timing;
+import dev.spa.runtime.LatencyComparison;
 import dev.spa.events.JobStatus;
 import dev.spa.events.ModelPruned;
 import dev.spa.events.PlanReady;
@@ -95,8 +97,9 @@ public class ExporterStage extends JobStage<PlanReady> {
         long exportMs = System.currentTimeMillis() - started;
         ModelPruned result = ModelPruned.newBuilder().setJobId(job.getJobId()).setBatchId(job.getBatchId())
                 .setPrunedModelUri(keys.prunedModel().toString()).setPlanUri(keys.plan().toString()).setReportUri(keys.report().toString())
-                .setBefore(cost(before, check.latencyBeforeMs(), job.getModelBytes(), accuracy.before()))
-                .setAfter(cost(after, check.latencyAfterMs(), prunedBytes.length, accuracy.after()))
+                .setBefore(cost(before, check.latency().beforeMs(), job.getModelBytes(), accuracy.before()))
+                .setAfter(cost(after, check.latency().afterMs(), prunedBytes.length, accuracy.after()))
+                .setTiming(timing(check.latency()))
                 .setOutputDeviation(check.relativeDeviation())
                 .setAgreement(quality.toEvent())
                 .setTimings(StageTimings.newBuilder().setIngestMs(job.getIngestMs()).setGroupingMs(planned.getGroupingMs())
@@ -110,9 +113,10 @@ public class ExporterStage extends JobStage<PlanReady> {
                 .setInputStatistics(quality.inputStatistics().describe()).build();
         store.put(keys.report(), ManifestWriter.json(report).getBytes(StandardCharsets.UTF_8), "application/json");
         record(result, before, after);
-        String detail = String.format(java.util.Locale.ROOT, "MACs %.1f%%, parameters %.1f%% of the original; %s %.3f (floor %.3f); pruned model at %s",
+        String detail = String.format(java.util.Locale.ROOT, "MACs %.1f%%, parameters %.1f%% of the original; %s %.3f (floor %.3f); %s%s; pruned model at %s",
                 100.0 * after.macsRatio(before), 100.0 * after.paramsRatio(before), quality.agreement().measureName(),
-                quality.agreement().score(), quality.floor(), keys.prunedModel());
+                quality.agreement().score(), quality.floor(), check.latency().slower() ? "SLOWER than the original: " : "",
+                check.latency().describe(), keys.prunedModel());
         return EventSender.send(pruned, job.getJobId(), result).thenCompose(v -> events.status(JobRef.of(job),
                 JobStatus.State.DONE, name(), detail, keys.prunedModel().toString()));
     }
@@ -164,6 +168,11 @@ public class ExporterStage extends JobStage<PlanReady> {
         } catch (SpaException e) {
             throw new JobRejected("SURGERY_FAILED", e.getMessage(), false, e);
         }
+    }
+
+    private static Timing timing(LatencyComparison c) {
+        return Timing.newBuilder().setMethod(c.method()).setRounds(c.rounds()).setBeforeMs(c.beforeMs()).setAfterMs(c.afterMs())
+                .setRatio(c.ratio()).setRatioLow(c.ratioLow()).setRatioHigh(c.ratioHigh()).setTrusted(c.trusted()).setSlower(c.slower()).build();
     }
 
     private static Cost cost(dev.spa.cost.Cost c, double latencyMs, long bytes, double accuracy) {

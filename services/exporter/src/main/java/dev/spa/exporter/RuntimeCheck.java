@@ -2,6 +2,7 @@ package dev.spa.exporter;
 
 import dev.spa.SpaException;
 import dev.spa.platform.JobRejected;
+import dev.spa.runtime.LatencyComparison;
 import dev.spa.runtime.OnnxRunner;
 import dev.spa.runtime.Outputs;
 
@@ -10,9 +11,10 @@ import java.util.Map;
 
 /**
  * The pruned model checked in ONNX Runtime against the original on the same random inputs: it must
- * load, run and give outputs of the original's shapes. Also measures both models' latency at batch 1.
+ * load, run and give outputs of the original's shapes. Also times both at batch 1, interleaved
+ * ({@link LatencyComparison}: 5 warm-up runs, 21 rounds, on the exporter's CPU with its 2 threads).
  */
-public record RuntimeCheck(double relativeDeviation, double latencyBeforeMs, double latencyAfterMs) {
+public record RuntimeCheck(double relativeDeviation, LatencyComparison latency) {
     private static final int THREADS = 2;
 
     public static RuntimeCheck run(byte[] original, byte[] pruned) {
@@ -32,7 +34,7 @@ public record RuntimeCheck(double relativeDeviation, double latencyBeforeMs, dou
                             + " after pruning, " + Arrays.toString(a.shapes().get(name)) + " before", false);
                 }
             }
-            return new RuntimeCheck(a.relativeError(b), before.latencyMillis(1, 5, 21), after.latencyMillis(1, 5, 21));
+            return new RuntimeCheck(a.relativeError(b), LatencyComparison.measure(before, after, "CPU", THREADS, 1, 5, 21));
         }
     }
 

@@ -83,13 +83,18 @@ class ExporterTest {
         assertTrue(done.getAfter().getMacs() <= 0.5 * done.getBefore().getMacs(), done.getAfter().getMacs() + " of " + done.getBefore().getMacs());
         assertTrue(done.getAfter().getFileBytes() < done.getBefore().getFileBytes());
         assertTrue(done.getBefore().getLatencyMsBatch1() > 0 && done.getAfter().getLatencyMsBatch1() > 0);
+        // the report always carries how the two models were timed, interleaved, and the ratio's spread
+        assertEquals("ONNX Runtime CPU, 2 intra-op threads, batch 1, 5 warm-up runs, 21 interleaved rounds", done.getTiming().getMethod());
+        assertTrue(done.getTiming().getRatioLow() <= done.getTiming().getRatio() && done.getTiming().getRatio() <= done.getTiming().getRatioHigh(),
+                done.getTiming().toString());
+        assertEquals(done.getTiming().getRatio() > 1, done.getTiming().getSlower());
         byte[] pruned = store().get(S3Uri.parse(done.getPrunedModelUri()));
         assertEquals(done.getAfter().getFileBytes(), pruned.length);
         assertEquals(done.getAfter().getMacs(), new dev.spa.select.ChannelSelector(Analysis.of(new ModelLoader().load(pruned, null, "pruned")))
                 .cost(dev.spa.deps.PruningPlan.empty()).macs(),
                 "the stored model has the MACs the event promises");
         String report = new String(store().get(S3Uri.parse(done.getReportUri())), StandardCharsets.UTF_8);
-        assertTrue(report.contains("\"outputDeviation\"") && report.contains("ONNX Runtime"), report);
+        assertTrue(report.contains("\"outputDeviation\"") && report.contains("ONNX Runtime") && report.contains("\"timing\""), report);
         assertEquals("top-1 agreement", done.getAgreement().getMeasure());
         assertTrue(done.getAgreement().getScore() >= done.getAgreement().getFloor(), done.getAgreement().toString());
         assertTrue(done.getAgreement().getReference().contains("synthetic") && done.getAgreement().getReference().contains("stated"),
