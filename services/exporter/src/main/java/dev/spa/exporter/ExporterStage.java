@@ -55,6 +55,10 @@ public class ExporterStage extends JobStage<PlanReady> {
     @Inject
     MemoryBudget memory;
 
+    /** Whether a pruned model measured (and trusted) slower than its original fails the job when the request does not say. */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "spa.exporter.fail-if-slower", defaultValue = "false")
+    boolean failIfSlower;
+
     @Inject
     MeterRegistry metrics;
 
@@ -84,6 +88,7 @@ public class ExporterStage extends JobStage<PlanReady> {
         Model cut = cut(analysis, plan, planned);
         byte[] prunedBytes = cut.toBytes();
         RuntimeCheck check = RuntimeCheck.run(originalBytes, prunedBytes);
+        SlowerModelPolicy.apply(check.latency(), job.getRequest(), failIfSlower);
         Evaluation accuracy = Evaluation.of(store, job.getRequest(), original, cut);
         QualityGuard.Checked quality = guard.check(store, job.getRequest(), analysis, cut);
 

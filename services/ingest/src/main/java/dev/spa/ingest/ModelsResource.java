@@ -53,12 +53,12 @@ public class ModelsResource {
                            @QueryParam("input-mean") String inputMean, @QueryParam("input-std") String inputStd,
                            @QueryParam("floor") Double floor, @QueryParam("quality-floor") Double qualityFloor,
                            @QueryParam("evaluation-inputs") String evaluationInputs, @QueryParam("evaluation-labels") String evaluationLabels,
-                           @QueryParam("deadline") Integer deadline) {
+                           @QueryParam("deadline") Integer deadline, @QueryParam("fail-if-slower") Boolean failIfSlower) {
         PruningRequest request;
         try {
             request = new UploadPolicy().criterion(criterion).target(target).global(global).hessian(hessian).roundTo(roundTo)
                     .floors(floor, qualityFloor).evaluation(evaluationInputs, evaluationLabels).deadline(deadline)
-                    .inputStatistics(inputMean, inputStd).build();
+                    .failIfSlower(failIfSlower).inputStatistics(inputMean, inputStd).build();
         } catch (SpaException e) {
             return error(400, e.getMessage());
         }

@@ -48,6 +48,11 @@ final class UploadPolicy {
         return this;
     }
 
+    UploadPolicy failIfSlower(Boolean fail) {
+        ifGiven(fail, request::setFailIfSlower);
+        return this;
+    }
+
     UploadPolicy deadline(Integer seconds) {
         if (seconds != null) {
             if (seconds < 1) {
