@@ -5,6 +5,7 @@ import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
 import dev.spa.manifest.PlanRecord;
 import dev.spa.deps.ManifestWriter;
+import dev.spa.runtime.LatencyComparison;
 import dev.spa.runtime.OnnxRunner;
 import dev.spa.runtime.Outputs;
 import dev.spa.surgery.Oracle;
@@ -18,17 +19,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code spa verify original.onnx pruned.onnx [--plan plan.json] [--batch N] [--tolerance T]}: runs both
- * in ONNX Runtime on the same random inputs, reports output shapes and, given the plan (found beside
+ * {@code spa verify original.onnx pruned.onnx [--plan plan.json] [--batch N] [--tolerance T] [--time [--threads T]]}:
+ * runs both in ONNX Runtime on the same random inputs, reports output shapes and, given the plan (found beside
  * the pruned model when not named), the oracle deviation. Fails when shapes differ or the deviation
- * is over the tolerance for a plan that touches no channel-mixing group.
+ * is over the tolerance for a plan that touches no channel-mixing group. With {@code --time}, times both
+ * interleaved at that batch and thread count ({@link LatencyComparison}) and says the ratio, its spread and how.
  */
 final class VerifyCommand {
     private VerifyCommand() {
     }
 
     static void run(String[] argv, PrintStream out, PrintStream err) throws IOException {
-        Args args = new Args(argv, 1, Set.of("plan", "batch", "tolerance", "seed"), Set.of());
+        Args args = new Args(argv, 1, Set.of("plan", "batch", "tolerance", "seed", "threads"), Set.of("time"));
+        int threads = (int) args.number("threads", 2);
         Path originalFile = Path.of(args.positional(0, "original model (spa verify original.onnx pruned.onnx)"));
         Path prunedFile = Path.of(args.positional(1, "pruned model (spa verify original.onnx pruned.onnx)"));
         int batch = (int) args.number("batch", 2);
@@ -41,10 +44,15 @@ final class VerifyCommand {
         Outputs a;
         Outputs b;
         Map<String, float[]> inputs;
-        try (OnnxRunner ra = new OnnxRunner(original.toBytes(), 2); OnnxRunner rb = new OnnxRunner(pruned.toBytes(), 2)) {
+        LatencyComparison latency = null;
+        try (OnnxRunner ra = new OnnxRunner(original.toBytes(), threads); OnnxRunner rb = new OnnxRunner(pruned.toBytes(), threads)) {
             inputs = ra.randomInputs(batch, (long) args.number("seed", 42));
             a = ra.run(inputs, batch);
             b = rb.run(inputs, batch);
+            if (args.has("time")) {
+                err.println("timing both models, interleaved");
+                latency = LatencyComparison.measure(ra, rb, "CPU", threads, batch, 5, 21);
+            }
         }
         Table t = new Table("output", "original shape", "pruned shape", "same");
         boolean shapesMatch = true;
@@ -57,6 +65,9 @@ final class VerifyCommand {
         }
         out.print(t.render());
         out.printf("relative deviation from the original: %.3g (expected for any real pruning)%n", a.relativeError(b));
+        if (latency != null) {
+            out.println("latency: " + (latency.slower() ? "SLOWER than the original, " : "") + latency.describe());
+        }
         if (!shapesMatch) {
             throw new SpaException("the pruned model's output shapes differ from the original's");
         }

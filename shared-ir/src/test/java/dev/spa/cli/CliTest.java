@@ -51,6 +51,10 @@ class CliTest {
         Run verify = spa("verify", m.toString(), out.toString());
         assertEquals(0, verify.code(), verify.err() + verify.out());
         assertTrue(verify.out().contains("oracle deviation"), verify.out());
+        Run timed = spa("verify", m.toString(), out.toString(), "--time", "--threads", "1", "--batch", "4");
+        assertEquals(0, timed.code(), timed.err());
+        assertTrue(timed.out().contains("pruned/original latency") && timed.out().contains("ONNX Runtime CPU, 1 intra-op thread, batch 4"),
+                "the timing says how it was measured: " + timed.out());
     }
 
     @Test
