@@ -66,7 +66,7 @@ final class VerifyCommand {
         out.print(t.render());
         out.printf("relative deviation from the original: %.3g (expected for any real pruning)%n", a.relativeError(b));
         if (latency != null) {
-            out.println("latency: " + (latency.slower() ? "SLOWER than the original, " : "") + latency.describe());
+            out.println("latency: " + latency.summary());
         }
         if (!shapesMatch) {
             throw new SpaException("the pruned model's output shapes differ from the original's");

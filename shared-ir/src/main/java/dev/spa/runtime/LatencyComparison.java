@@ -72,6 +72,11 @@ public record LatencyComparison(String method, int rounds, double beforeMs, doub
         return ratio > 1;
     }
 
+    /** What a user is told: {@link #describe()}, led by a warning when the pruned model measured slower. */
+    public String summary() {
+        return (slower() ? "SLOWER than the original: " : "") + describe();
+    }
+
     public String describe() {
         return String.format(Locale.ROOT, "pruned/original latency %.2f (quartiles %.2f-%.2f; medians %.3f ms and %.3f ms) by %s%s", ratio,
                 ratioLow, ratioHigh, afterMs, beforeMs, method, trusted() ? "" : "; the spread is too wide to trust on this machine now");

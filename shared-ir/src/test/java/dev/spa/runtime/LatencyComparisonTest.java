@@ -34,6 +34,8 @@ class LatencyComparisonTest {
         assertTrue(new LatencyComparison("m", 9, 1, 0.5, 0.5, 0.48, 0.53).trusted());
         LatencyComparison noisy = new LatencyComparison("m", 9, 1, 0.5, 0.5, 0.3, 0.8);
         assertTrue(!noisy.trusted() && noisy.describe().contains("too wide to trust"), noisy.describe());
-        assertTrue(new LatencyComparison("m", 9, 1, 1.2, 1.2, 1.1, 1.3).slower());
+        LatencyComparison slower = new LatencyComparison("m", 9, 1, 1.2, 1.2, 1.1, 1.3);
+        assertTrue(slower.slower() && slower.summary().startsWith("SLOWER than the original: "), slower.summary());
+        assertEquals(noisy.describe(), noisy.summary(), "a faster model's summary is its description");
     }
 }

@@ -7,6 +7,7 @@ import dev.spa.events.JobReport;
 import dev.spa.events.JobStatus;
 import dev.spa.events.ModelPruned;
 import dev.spa.events.Timing;
+import dev.spa.runtime.LatencyComparison;
 import dev.spa.platform.S3Uri;
 import dev.spa.testkit.IngestClient;
 
@@ -141,9 +142,9 @@ public final class RunLocal {
         if (!Double.isNaN(a.getAccuracy())) {
             t.row("top-1 accuracy", Table.percent(a.getAccuracy()), Table.percent(b.getAccuracy()), "");
         }
-        Timing timing = result.getTiming();
-        return t.render() + String.format(java.util.Locale.ROOT, "latency: %spruned/original %.2f (quartiles %.2f-%.2f) by %s%s%n",
-                timing.getSlower() ? "SLOWER than the original, " : "", timing.getRatio(), timing.getRatioLow(), timing.getRatioHigh(),
-                timing.getMethod(), timing.getTrusted() ? "" : "; the spread is too wide to trust");
+        Timing m = result.getTiming();
+        LatencyComparison latency = new LatencyComparison(m.getMethod(), m.getRounds(), m.getBeforeMs(), m.getAfterMs(), m.getRatio(),
+                m.getRatioLow(), m.getRatioHigh());
+        return t.render() + "latency: " + latency.summary() + System.lineSeparator();
     }
 }

@@ -118,10 +118,9 @@ public class ExporterStage extends JobStage<PlanReady> {
                 .setInputStatistics(quality.inputStatistics().describe()).build();
         store.put(keys.report(), ManifestWriter.json(report).getBytes(StandardCharsets.UTF_8), "application/json");
         record(result, before, after);
-        String detail = String.format(java.util.Locale.ROOT, "MACs %.1f%%, parameters %.1f%% of the original; %s %.3f (floor %.3f); %s%s; pruned model at %s",
+        String detail = String.format(java.util.Locale.ROOT, "MACs %.1f%%, parameters %.1f%% of the original; %s %.3f (floor %.3f); %s; pruned model at %s",
                 100.0 * after.macsRatio(before), 100.0 * after.paramsRatio(before), quality.agreement().measureName(),
-                quality.agreement().score(), quality.floor(), check.latency().slower() ? "SLOWER than the original: " : "",
-                check.latency().describe(), keys.prunedModel());
+                quality.agreement().score(), quality.floor(), check.latency().summary(), keys.prunedModel());
         return EventSender.send(pruned, job.getJobId(), result).thenCompose(v -> events.status(JobRef.of(job),
                 JobStatus.State.DONE, name(), detail, keys.prunedModel().toString()));
     }

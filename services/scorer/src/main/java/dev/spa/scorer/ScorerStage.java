@@ -71,10 +71,10 @@ public class ScorerStage extends JobStage<GroupsReady> {
      * The selection for the job's target; with an agreement target, the deepest cut whose agreement
      * on the job's reference inputs stays at the floor (the exporter measures the result again).
      */
-    private static Pruner.Planned plan(JobAccepted job, Analysis analysis, PolicyParts parts, PruningPolicy policy, Path calibration) {
+    private static Pruner.Planned plan(JobAccepted job, Analysis analysis, PolicyParts parts, PruningPolicy policy, Path calibration,
+                                       TargetSpec spec) {
         Pruner pruner = new Pruner(line -> LOG.infof("job %s: %s", job.getJobId(), line));
         Pruner.Scores scores = pruner.score(analysis, parts.scorer());
-        TargetSpec spec = TargetSpec.parse(job.getRequest().getTarget());
         if (!spec.hasAgreement()) {
             return pruner.select(job.getModelUri(), analysis, scores, policy.selection());
         }
@@ -114,13 +114,14 @@ public class ScorerStage extends JobStage<GroupsReady> {
                 ? StoredFiles.fetch(store, request.getCalibrationUri(), "calibration data", "CALIBRATION_NOT_FOUND") : null;
         try {
             PruningPolicy policy = Requests.policy(request, calibration);
-            checkMemory(policy, analysis, modelBytes, TargetSpec.parse(request.getTarget()).hasAgreement());
+            TargetSpec spec = TargetSpec.parse(request.getTarget());
+            checkMemory(policy, analysis, modelBytes, spec.hasAgreement());
             PolicyParts parts;
             Pruner.Planned planned;
             List<Tensor> updated;
             try {
                 parts = PolicyParts.build(policy, analysis, compute.compute(), line -> LOG.debugf("job %s: %s", job.getJobId(), line));
-                planned = plan(job, analysis, parts, policy, calibration);
+                planned = plan(job, analysis, parts, policy, calibration, spec);
                 updated = UpdatedTensors.of(analysis, planned.plan(), parts.update());
             } catch (JobRejected e) {
                 throw e;
