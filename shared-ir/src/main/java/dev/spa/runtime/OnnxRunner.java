@@ -36,6 +36,10 @@ public final class OnnxRunner implements AutoCloseable {
             provider.configure(options);
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
+            // Idle intra-op threads spin by default, waiting for the next run. Timing always has two sessions alive
+            // (original and pruned, interleaved): one's spinning threads took the cores the other was timed on, and at 2
+            // threads on 2 cores ResNet-18 measured 63 ms with quartiles 0.3-1.2 of the ratio, 37 ms and 0.50-0.54 without.
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
             options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             session = env.createSession(model, options);
         } catch (OrtException e) {
@@ -136,13 +140,24 @@ public final class OnnxRunner implements AutoCloseable {
         return FixedBatchChunks.run(this::runOnce, inputs, batch, fixed);
     }
 
-    private Outputs runOnce(Map<String, float[]> inputs, int batch) {
+    /** The inputs as runtime tensors of {@code batch} samples; the caller closes them (on failure they are closed here). */
+    private Map<String, OnnxTensor> tensors(Map<String, float[]> inputs, int batch) {
         Map<String, long[]> shapes = inputShapes(batch);
         Map<String, OnnxTensor> tensors = new HashMap<>();
         try {
             for (Map.Entry<String, float[]> e : inputs.entrySet()) {
                 tensors.put(e.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(e.getValue()), shapes.get(e.getKey())));
             }
+            return tensors;
+        } catch (OrtException e) {
+            tensors.values().forEach(OnnxTensor::close);
+            throw new SpaException("ONNX Runtime cannot take the inputs: " + OrtMessages.reason(e), e);
+        }
+    }
+
+    private Outputs runOnce(Map<String, float[]> inputs, int batch) {
+        Map<String, OnnxTensor> tensors = tensors(inputs, batch);
+        try {
             try (OrtSession.Result result = session.run(tensors)) {
                 Map<String, float[]> values = new LinkedHashMap<>();
                 Map<String, long[]> outShapes = new LinkedHashMap<>();
@@ -159,6 +174,38 @@ public final class OnnxRunner implements AutoCloseable {
         } catch (OrtException e) {
             throw new SpaException("ONNX Runtime failed to run the model: " + OrtMessages.reason(e), e);
         } finally {
+            tensors.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /**
+     * Inputs bound once for timing the session alone: each {@link Bound#runMillis()} runs it and drops the outputs, so
+     * neither building the input tensors nor copying the outputs out is counted (they dwarf a small layer's own time).
+     */
+    public Bound bind(Map<String, float[]> inputs, int batch) {
+        return new Bound(tensors(inputs, batch));
+    }
+
+    /** A session with its inputs in place; close it to free them. */
+    public final class Bound implements AutoCloseable {
+        private final Map<String, OnnxTensor> tensors;
+
+        private Bound(Map<String, OnnxTensor> tensors) {
+            this.tensors = tensors;
+        }
+
+        /** One run, in milliseconds. */
+        public double runMillis() {
+            long t0 = System.nanoTime();
+            try (OrtSession.Result result = session.run(tensors)) {
+                return (System.nanoTime() - t0) / 1e6;
+            } catch (OrtException e) {
+                throw new SpaException("ONNX Runtime failed to run the model: " + OrtMessages.reason(e), e);
+            }
+        }
+
+        @Override
+        public void close() {
             tensors.values().forEach(OnnxTensor::close);
         }
     }

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleFunction;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Turns channel scores into a plan. A ratio removes that share of channels (of each group when
@@ -25,10 +26,20 @@ import java.util.function.DoubleFunction;
 public final class ChannelSelector {
     private final Analysis analysis;
     private final CostModel costModel;
+    private final IntUnaryOperator stepOf;
 
     public ChannelSelector(Analysis analysis) {
+        this(analysis, group -> 1);
+    }
+
+    /**
+     * @param stepOf the multiple each group's kept count is rounded up to (by group id), besides the options' round-to:
+     *               the steps a latency model measured for the kernels that produce it ({@code LatencyModel::step})
+     */
+    public ChannelSelector(Analysis analysis, IntUnaryOperator stepOf) {
         this.analysis = analysis;
         this.costModel = new CostModel(analysis.model().graph(), analysis.rules());
+        this.stepOf = stepOf;
     }
 
     public Cost cost(PruningPlan plan) {
@@ -42,6 +53,9 @@ public final class ChannelSelector {
                 ? share -> global(candidates, scores, share, options)
                 : share -> local(candidates, scores, share, options);
         Target target = options.target();
+        if (target.kind() == Target.Kind.LATENCY) {
+            throw new dev.spa.SpaException("a latency target is selected against a latency model measured on its runtime (LatencySelector)");
+        }
         if (target.kind() == Target.Kind.RATIO) {
             return planForShare.apply(target.value());
         }
@@ -65,7 +79,7 @@ public final class ChannelSelector {
         return best;
     }
 
-    private List<Group> candidates(Map<Integer, double[]> scores, SelectionOptions options) {
+    List<Group> candidates(Map<Integer, double[]> scores, SelectionOptions options) {
         List<Group> out = new ArrayList<>();
         for (Group g : analysis.groups()) {
             if (g.prunable() && scores.containsKey(g.id()) && !excluded(g, options) && g.channels() > options.fewestKept(g.channels())) {
@@ -101,7 +115,7 @@ public final class ChannelSelector {
         Map<Integer, int[]> kept = new LinkedHashMap<>();
         for (Group g : groups) {
             int remove = (int) Math.floor(g.channels() * Math.min(share, 1.0) + 1e-9);
-            kept.put(g.id(), keepBest(scores.get(g.id()), keptCount(g.channels(), remove, o)));
+            kept.put(g.id(), keepBest(scores.get(g.id()), keptCount(g.channels(), remove, o, stepOf.applyAsInt(g.id()))));
         }
         return new PruningPlan(kept);
     }
@@ -131,21 +145,22 @@ public final class ChannelSelector {
         Map<Integer, int[]> kept = new LinkedHashMap<>();
         for (int gi = 0; gi < groups.size(); gi++) {
             Group g = groups.get(gi);
-            kept.put(g.id(), keepBest(scores.get(g.id()), keptCount(g.channels(), removed[gi], o)));
+            kept.put(g.id(), keepBest(scores.get(g.id()), keptCount(g.channels(), removed[gi], o, stepOf.applyAsInt(g.id()))));
         }
         return new PruningPlan(kept);
     }
 
     /** Channels kept when {@code remove} are asked to go: at least the minimum and the floor, rounded up to the multiple. */
-    static int keptCount(int channels, int remove, SelectionOptions o) {
+    static int keptCount(int channels, int remove, SelectionOptions o, int step) {
         int kept = Math.max(channels - remove, o.fewestKept(channels));
-        if (o.roundTo() > 1) {
-            kept = Math.min(channels, ((kept + o.roundTo() - 1) / o.roundTo()) * o.roundTo());
+        int multiple = Math.max(o.roundTo(), step);
+        if (multiple > 1) {
+            kept = Math.min(channels, ((kept + multiple - 1) / multiple) * multiple);
         }
         return kept;
     }
 
-    private static int[] keepBest(double[] scores, int count) {
+    static int[] keepBest(double[] scores, int count) {
         Integer[] order = new Integer[scores.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;

@@ -11,7 +11,7 @@ public final class TargetCheck {
 
     /** Null when the target was met (or is a ratio); otherwise a sentence saying by how much it was missed and why. */
     public static String missed(Target target, Cost before, Cost after) {
-        if (target.kind() == Target.Kind.RATIO) {
+        if (target.kind() == Target.Kind.RATIO || target.kind() == Target.Kind.LATENCY) { // a latency target's search reports its own
             return null;
         }
         double reached = target.keptShare(before, after);

@@ -19,6 +19,9 @@ public record TargetSpec(Target cost, double agreement) {
         if (!(agreement >= 0 && agreement <= 1)) {
             throw new SpaException("target agreement=" + agreement + " is out of range: a share in (0, 1]");
         }
+        if (agreement > 0 && cost.kind() == Target.Kind.LATENCY) {
+            throw new SpaException("an agreement target combines with macs= or params=, not with a latency target");
+        }
         if (agreement > 0 && cost.kind() == Target.Kind.RATIO && cost.value() > 0) {
             throw new SpaException("an agreement target combines with macs= or params=, not with a channel ratio");
         }
@@ -39,7 +42,7 @@ public record TargetSpec(Target cost, double agreement) {
                     throw new SpaException("target '" + p + "' is out of range: agreement is a share in (0, 1]");
                 }
             } else if (cost != null) {
-                throw new SpaException("target '" + text + "' names two cost targets; give one of macs=, params=, ratio=");
+                throw new SpaException("target '" + text + "' names two cost targets; give one of macs=, params=, latency=, ratio=");
             } else {
                 cost = Target.parse(p);
             }

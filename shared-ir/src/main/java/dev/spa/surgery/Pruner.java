@@ -14,6 +14,7 @@ import dev.spa.select.SelectionOptions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.IntUnaryOperator;
 
 /** The engine's steps 3 and 4 in one call: score the prunable groups, select channels, cut. */
 public final class Pruner {
@@ -61,16 +62,25 @@ public final class Pruner {
 
     /** Step 4's choice: the channels kept for a target, priced, with the plan as written beside the model. */
     public Planned select(String modelName, Analysis analysis, Scores scores, SelectionOptions options) {
+        return select(modelName, analysis, scores, options, group -> 1);
+    }
+
+    /** The same, each group's kept count also rounded up to its step ({@code LatencyModel::step}: its kernels' measured multiple). */
+    public Planned select(String modelName, Analysis analysis, Scores scores, SelectionOptions options, IntUnaryOperator steps) {
         long t1 = System.nanoTime();
         progress.accept("selecting channels for " + options.target() + (options.global() ? " (global)" : " (local)"));
+        PruningPlan plan = new ChannelSelector(analysis, steps).select(scores.byGroup(), options);
+        return planned(modelName, analysis, scores, options, plan, (System.nanoTime() - t1) / 1_000_000);
+    }
+
+    /** A plan chosen elsewhere (against a latency model), priced and written as {@link #select} writes its own. */
+    public Planned planned(String modelName, Analysis analysis, Scores scores, SelectionOptions options, PruningPlan plan, long selectMillis) {
         ChannelSelector selector = new ChannelSelector(analysis);
-        PruningPlan plan = selector.select(scores.byGroup(), options);
-        long t2 = System.nanoTime();
         PlanRecord record = withFloors(ManifestWriter.plan(modelName, scores.criterion(), options.target().toString(), analysis, plan),
                 options);
         double[] removedKept = meanScores(scores.byGroup(), plan);
         return new Planned(plan, record, selector.cost(PruningPlan.empty()), selector.cost(plan), removedKept[0], removedKept[1],
-                scores.millis(), (t2 - t1) / 1_000_000);
+                scores.millis(), selectMillis);
     }
 
     /** The surgery of a selected plan, with the weight update. */

@@ -8,9 +8,9 @@ import dev.spa.importance.MagnitudeCriterion;
 import dev.spa.importance.HessianDiagonalCriterion;
 import dev.spa.importance.BatchNormScaleCriterion;
 import dev.spa.testing.GraphBuilder;
+import dev.spa.testing.Selections;
 import org.junit.jupiter.api.Test;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -30,22 +30,11 @@ class SelectionTest {
     }
 
     private static Map<Integer, double[]> scores(Analysis a) {
-        GroupScorer scorer = new GroupScorer(MagnitudeCriterion.l1(), GroupScorer.Aggregation.SUM, GroupScorer.Normalization.MEAN);
-        Map<Integer, double[]> s = new HashMap<>();
-        for (Group g : a.prunableGroups()) {
-            s.put(g.id(), scorer.score(g, a));
-        }
-        return s;
+        return Selections.scores(a, MagnitudeCriterion.l1());
     }
 
     private static int kept(PruningPlan p, Analysis a, String weight) {
-        for (Group g : a.prunableGroups()) {
-            if (g.label().equals(weight)) {
-                int[] k = p.keptChannels().get(g.id());
-                return k == null ? g.channels() : k.length;
-            }
-        }
-        throw new AssertionError("no group " + weight);
+        return Selections.kept(p, a, weight);
     }
 
     @Test

@@ -1,0 +1,121 @@
+package dev.spa.latency;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import dev.spa.SpaException;
+import dev.spa.deps.Analysis;
+import dev.spa.deps.ManifestWriter;
+import dev.spa.manifest.LatencyModelRecord;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.function.Consumer;
+
+/**
+ * A model's latency model for a runtime, measured once and reused: looked up in a cache under the model's
+ * SHA-256 and the runtime ({@code <sha256>-cpu-2t-b1}), measured and stored there when absent. The CLI caches
+ * in a folder, the platform in its object store.
+ */
+public final class LatencyModels {
+    private LatencyModels() {
+    }
+
+    /** Where latency models are kept between jobs. */
+    public interface Cache {
+        /** The stored JSON, or null. */
+        String get(String key);
+
+        void put(String key, String json);
+    }
+
+    /** A model's latency model and whether it came from the cache (false: measured now). */
+    public record Obtained(LatencyModel model, boolean cached) {
+        public String describe() {
+            LatencyModelRecord r = model.record();
+            return String.format(java.util.Locale.ROOT, "latency model on %s: %d layers, %s (%s measuring)", r.getRuntimeDescription(),
+                    r.getLayersCount(), cached ? "from the cache" : "measured now", String.format(java.util.Locale.ROOT, "%.1f s", r.getBuildMs() / 1000.0));
+        }
+    }
+
+    public static Obtained obtain(Analysis analysis, LatencyRuntime runtime, Cache cache, Consumer<String> progress) {
+        String key = sha256(analysis.model().toProto().toByteArray()) + "-" + runtime.key();
+        String stored = cache.get(key);
+        if (stored != null) {
+            return new Obtained(new LatencyModel(parse(stored), analysis), true);
+        }
+        LatencyModelRecord record = new LatencyModelBuilder(runtime, progress).build(analysis, sha(key));
+        cache.put(key, ManifestWriter.json(record));
+        return new Obtained(new LatencyModel(record, analysis), false);
+    }
+
+    /**
+     * The kernels' steps on a runtime, for rounding a MACs or parameter target's counts: from the full latency model when
+     * one is cached, else from a cached sweep ({@code <sha256>-<runtime>-steps}), else swept now and cached.
+     */
+    public static Obtained steps(Analysis analysis, LatencyRuntime runtime, Cache cache, Consumer<String> progress) {
+        String key = sha256(analysis.model().toProto().toByteArray()) + "-" + runtime.key();
+        String stored = cache.get(key);
+        if (stored == null) {
+            stored = cache.get(key + "-steps");
+        }
+        if (stored != null) {
+            return new Obtained(new LatencyModel(parse(stored), analysis), true);
+        }
+        LatencyModelRecord record = new LatencyModelBuilder(runtime, progress).buildSteps(analysis, sha(key));
+        cache.put(key + "-steps", ManifestWriter.json(record));
+        return new Obtained(new LatencyModel(record, analysis), false);
+    }
+
+    private static String sha(String key) {
+        return key.substring(0, key.indexOf('-'));
+    }
+
+    /** A cache in a folder: one JSON file per model and runtime. */
+    public static Cache folder(Path dir) {
+        return new Cache() {
+            @Override
+            public String get(String key) {
+                Path file = dir.resolve(key + ".json");
+                try {
+                    return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : null;
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read the cached latency model " + file, e);
+                }
+            }
+
+            @Override
+            public void put(String key, String json) {
+                try {
+                    Files.createDirectories(dir);
+                    Files.writeString(dir.resolve(key + ".json"), json, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write the latency model cache in " + dir, e);
+                }
+            }
+        };
+    }
+
+    public static LatencyModelRecord parse(String json) {
+        try {
+            LatencyModelRecord.Builder b = LatencyModelRecord.newBuilder();
+            JsonFormat.parser().ignoringUnknownFields().merge(json, b);
+            return b.build();
+        } catch (InvalidProtocolBufferException e) {
+            throw new SpaException("the cached latency model is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+}

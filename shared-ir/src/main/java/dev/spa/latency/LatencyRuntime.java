@@ -1,0 +1,27 @@
+package dev.spa.latency;
+
+import dev.spa.SpaException;
+import dev.spa.runtime.ExecutionProvider;
+
+import java.util.Locale;
+
+/** The runtime a latency target is stated for: ONNX Runtime with a provider, an intra-op thread count and a batch size. */
+public record LatencyRuntime(ExecutionProvider provider, int threads, int batch) {
+    /** What the exporter's check runs: the CPU provider, 2 threads, batch 1. */
+    public static final LatencyRuntime DEFAULT = new LatencyRuntime(ExecutionProvider.CPU, 2, 1);
+
+    public LatencyRuntime {
+        if (threads < 1 || batch < 1) {
+            throw new SpaException("a latency runtime needs at least 1 thread and a batch of at least 1, got " + threads + " and " + batch);
+        }
+    }
+
+    /** How cached latency models are told apart: {@code cpu-2t-b1}. */
+    public String key() {
+        return String.format(Locale.ROOT, "%s-%dt-b%d", provider.name().toLowerCase(Locale.ROOT), threads, batch);
+    }
+
+    public String describe() {
+        return String.format(Locale.ROOT, "ONNX Runtime %s, %d intra-op thread%s, batch %d", provider.name(), threads, threads == 1 ? "" : "s", batch);
+    }
+}
