@@ -10,11 +10,13 @@ public final class Main {
             "usage: spa inspect MODEL.onnx [--json FILE] [--pb FILE]",
             "       spa prune MODEL.onnx -o OUT.onnx [--criterion l1|l2|random|bn] [--ratio R | --target macs=F|params=F]",
             "                 [--target [macs=F,]agreement=A] [--floor F] [--input-mean M[,M..] --input-std S[,S..]]",
-            "                 [--global] [--round-to N] [--min-channels N] [--exclude NAME,...] [--aggregate sum|mean|max]",
+            "                 [--target latency=F [--latency-threads T] [--latency-batch B] [--latency-provider cpu|cuda]",
+            "                  [--latency-cache DIR]]",
+            "                 [--global] [--round-to N|kernels] [--min-channels N] [--exclude NAME,...] [--aggregate sum|mean|max]",
             "                 [--normalize mean|max|sum|none] [--seed S]",
             "                 [--criterion obspa] [--update obspa|none] [--calibration FILE|DIR | --ood] [--dampening D]",
             "                 [--backend auto|cpu|cuda] [--capture auto|cpu|cuda] [--gpu-memory-mb N]",
-            "       spa verify ORIGINAL.onnx PRUNED.onnx [--plan PLAN.json] [--batch N] [--tolerance T]",
+            "       spa verify ORIGINAL.onnx PRUNED.onnx [--plan PLAN.json] [--batch N] [--tolerance T] [--time [--threads T]]",
             "       spa eval MODEL.onnx --inputs X.f32 --labels Y.i64");
 
     private Main() {

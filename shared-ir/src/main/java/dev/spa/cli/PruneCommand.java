@@ -1,5 +1,8 @@
 package dev.spa.cli;
 
+import dev.spa.latency.LatencyModels;
+import dev.spa.latency.LatencyRuntime;
+import dev.spa.latency.LatencyTargetSearch;
 import dev.spa.runtime.Agreement;
 import dev.spa.runtime.ReferenceInputs;
 import dev.spa.select.TargetCheck;
@@ -41,6 +44,7 @@ final class PruneCommand {
                 "exclude", "max-size", "floor"));
         valued.addAll(ObspaOptions.VALUED);
         valued.addAll(ComputeOptions.VALUED);
+        valued.addAll(LatencyOptions.VALUED);
         Set<String> flags = new HashSet<>(Set.of("global"));
         flags.addAll(ObspaOptions.FLAGS);
         Args args = new Args(argv, 1, valued, flags);
@@ -55,8 +59,13 @@ final class PruneCommand {
         if (args.has("exclude")) {
             exclude.addAll(Arrays.asList(args.get("exclude", "").split(",")));
         }
+        boolean roundToKernels = args.get("round-to", "1").equals("kernels");
+        if (roundToKernels && (spec.hasAgreement() || target.kind() == Target.Kind.LATENCY)) {
+            throw new SpaException("--round-to kernels rounds a macs=, params= or ratio target's counts; a latency target rounds to the"
+                    + " kernels' steps by itself");
+        }
         SelectionOptions options = new SelectionOptions(target, args.has("global"), (int) args.number("min-channels", 1),
-                (int) args.number("round-to", 1), exclude, args.number("floor", SelectionOptions.DEFAULT_FLOOR));
+                roundToKernels ? 1 : (int) args.number("round-to", 1), exclude, args.number("floor", SelectionOptions.DEFAULT_FLOOR));
         PruningPolicy policy = ObspaOptions.policy(args, options);
 
         long t0 = System.nanoTime();
@@ -74,6 +83,7 @@ final class PruneCommand {
         Pruner.Result r;
         Agreement agreement;
         String searchNote = null;
+        String latencyNote = null;
         if (spec.hasAgreement()) {
             err.println("searching for the deepest cut with agreement >= " + spec.agreement() + " on " + reference.description());
             AgreementSearch.Outcome o = new AgreementSearch(err::println).search(name, analysis, scores, options, parts.update(),
@@ -83,6 +93,19 @@ final class PruneCommand {
             if (!o.met()) {
                 searchNote = "no cut kept agreement at " + spec.agreement() + " or above: the model was left whole";
             }
+        } else if (target.kind() == Target.Kind.LATENCY) {
+            LatencyTargetSearch.Outcome o = latency(args, name, analysis, scores, options, parts, err);
+            r = o.result();
+            agreement = Agreement.measure(model, r.pruned(), reference);
+            latencyNote = o.describe(target.value());
+            if (!o.met()) {
+                searchNote = "the latency target " + target.value() + " was not met: the deepest cut measured " + o.latency().describe();
+            }
+        } else if (roundToKernels) {
+            LatencyModels.Obtained steps = LatencyModels.steps(analysis, LatencyOptions.runtime(args), LatencyOptions.cache(args), err::println);
+            err.println("rounding kept counts up to the " + steps.model().describeSteps());
+            r = pruner.cut(analysis, pruner.select(name, analysis, scores, options, steps.model()::step), parts.update());
+            agreement = Agreement.measure(model, r.pruned(), reference);
         } else {
             r = pruner.cut(analysis, pruner.select(name, analysis, scores, options), parts.update());
             agreement = Agreement.measure(model, r.pruned(), reference);
@@ -104,7 +127,7 @@ final class PruneCommand {
         out.printf("%ngroups pruned: %d of %d prunable; criterion %s, %s, %s; floor: every group keeps at least %s of its channels%n",
                 r.record().getGroupsCount(), analysis.prunableGroups().size(), criterion.name(), spec,
                 options.global() ? "global" : "local", Table.percent(options.floor()));
-        String missed = spec.hasAgreement() ? searchNote : TargetCheck.missed(target, r.before(), r.after());
+        String missed = searchNote != null ? searchNote : TargetCheck.missed(target, r.before(), r.after());
         if (missed != null) {
             out.println("warning: " + missed);
         }
@@ -112,8 +135,22 @@ final class PruneCommand {
                 r.scoreMillis(), r.selectMillis(), r.surgeryMillis(), (t2 - t0) / 1_000_000);
         out.println("input statistics assumed: " + parts.inputStatistics().describe());
         out.println("agreement with the original: " + agreement.describe());
+        if (latencyNote != null) {
+            out.println(latencyNote);
+        }
         out.println("pruned model: " + outFile);
         out.println("plan: " + planFile);
+    }
+
+    /** A latency target: the model's latency model on the stated runtime (cached), then cuts measured until one meets it. */
+    private static LatencyTargetSearch.Outcome latency(Args args, String name, Analysis analysis, Pruner.Scores scores, SelectionOptions options,
+                                                       PolicyParts parts, PrintStream err) {
+        LatencyRuntime runtime = LatencyOptions.runtime(args);
+        LatencyModels.Obtained latency = LatencyModels.obtain(analysis, runtime, LatencyOptions.cache(args), err::println);
+        err.println(latency.describe());
+        err.println("searching for a cut measured at latency <= " + options.target().value() + " on " + runtime.describe());
+        return new LatencyTargetSearch(err::println).search(name, analysis, scores, options, parts.update(), latency.model(), runtime,
+                options.target().value());
     }
 
     private static TargetSpec target(Args args) {

@@ -57,6 +57,28 @@ class CliTest {
                 "the timing says how it was measured: " + timed.out());
     }
 
+    /** A latency target and kernel rounding from the command line, with the latency model cached in a folder. */
+    @Test
+    void latencyTargetAndKernelRounding() throws IOException {
+        Path m = model();
+        String cache = dir.resolve("latency-cache").toString();
+        Run latency = spa("prune", m.toString(), "-o", dir.resolve("fast.onnx").toString(), "--criterion", "l2", "--target", "latency=0.7",
+                "--latency-threads", "1", "--latency-cache", cache);
+        assertEquals(0, latency.code(), latency.err());
+        assertTrue(latency.err().contains("latency model on ONNX Runtime CPU, 1 intra-op thread, batch 1") && latency.err().contains("measured now"),
+                latency.err());
+        assertTrue(latency.out().contains("latency target 0.70") && latency.out().contains("interleaved rounds"),
+                "the report says what was measured and how: " + latency.out());
+        Run rounded = spa("prune", m.toString(), "-o", dir.resolve("rounded.onnx").toString(), "--criterion", "l2", "--target", "macs=0.5",
+                "--global", "--round-to", "kernels", "--latency-threads", "1", "--latency-cache", cache);
+        assertEquals(0, rounded.code(), rounded.err());
+        assertTrue(rounded.err().contains("rounding kept counts up to the kernel steps on ONNX Runtime CPU, 1 intra-op thread, batch 1:"),
+                rounded.err());
+        Run both = spa("prune", m.toString(), "-o", dir.resolve("x.onnx").toString(), "--target", "latency=0.5", "--round-to", "kernels");
+        assertEquals(1, both.code());
+        assertTrue(both.err().contains("a latency target rounds to the kernels' steps by itself"), both.err());
+    }
+
     @Test
     void errorsAreOneLineAndExitNonZero() throws IOException {
         Path m = model();
