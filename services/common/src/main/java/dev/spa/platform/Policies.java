@@ -33,6 +33,21 @@ public final class Policies {
         if (given.getRoundTo() > 0) {
             b.setRoundTo(given.getRoundTo());
         }
+        if (given.hasRoundToKernels()) {
+            b.setRoundToKernels(given.getRoundToKernels());
+        }
+        if (given.hasFailIfSlower()) {
+            b.setFailIfSlower(given.getFailIfSlower());
+        }
+        if (given.getDeadlineSeconds() > 0) {
+            b.setDeadlineSeconds(given.getDeadlineSeconds());
+        }
+        if (given.getLatencyThreads() > 0) {
+            b.setLatencyThreads(given.getLatencyThreads());
+        }
+        if (given.getLatencyBatch() > 0) {
+            b.setLatencyBatch(given.getLatencyBatch());
+        }
         if (given.getMinChannels() > 0) {
             b.setMinChannels(given.getMinChannels());
         }
