@@ -2,6 +2,8 @@ package dev.spa.platform;
 
 import dev.spa.SpaException;
 import dev.spa.events.PruningRequest;
+import dev.spa.latency.LatencyRuntime;
+import dev.spa.runtime.ExecutionProvider;
 import dev.spa.plan.PruningPolicy;
 import dev.spa.runtime.InputStatistics;
 import dev.spa.select.SelectionOptions;
@@ -18,6 +20,10 @@ public final class Requests {
     /** Checks a request before any work is spent on it (ingest); calibration data is only looked at by the scorer. */
     public static void check(PruningRequest request) {
         policy(request, request.getHessianSource().equals("calibration") ? Path.of("calibration-samples") : null);
+        if (request.getLatencyThreads() > 64 || request.getLatencyBatch() > 4096) {
+            throw new JobRejected("BAD_REQUEST", "the latency runtime asks for " + request.getLatencyThreads() + " threads and batch "
+                    + request.getLatencyBatch() + "; at most 64 threads and batch 4096", false);
+        }
         if (request.getHessianSource().equals("calibration") && request.getCalibrationUri().isEmpty()) {
             throw new JobRejected("BAD_REQUEST", "the calibration Hessian source needs calibration_uri", false);
         }
@@ -34,6 +40,16 @@ public final class Requests {
                     .withUpdate(request.getUpdate());
             InputStatistics stated = inputStatistics(request);
             return stated == null ? policy : policy.withInputStatistics(stated);
+        } catch (SpaException e) {
+            throw new JobRejected("BAD_REQUEST", e.getMessage(), false, e);
+        }
+    }
+
+    /** The runtime the request's latency target and the exporter's timing are for: ONNX Runtime CPU, 2 threads and batch 1 unless stated. */
+    public static LatencyRuntime latencyRuntime(PruningRequest request) {
+        try {
+            return new LatencyRuntime(ExecutionProvider.CPU, request.getLatencyThreads() > 0 ? request.getLatencyThreads() : LatencyRuntime.DEFAULT.threads(),
+                    request.getLatencyBatch() > 0 ? request.getLatencyBatch() : LatencyRuntime.DEFAULT.batch());
         } catch (SpaException e) {
             throw new JobRejected("BAD_REQUEST", e.getMessage(), false, e);
         }

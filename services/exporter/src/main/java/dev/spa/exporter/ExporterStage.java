@@ -25,6 +25,7 @@ import dev.spa.platform.ObjectNotFoundException;
 import dev.spa.platform.S3Uri;
 import dev.spa.platform.JobStage;
 import dev.spa.platform.MessageRefused;
+import dev.spa.platform.Requests;
 import dev.spa.select.ChannelSelector;
 import dev.spa.surgery.Surgery;
 import dev.spa.surgery.UpdatedTensors;
@@ -87,7 +88,7 @@ public class ExporterStage extends JobStage<PlanReady> {
         PruningPlan plan = plan(planned, analysis);
         Model cut = cut(analysis, plan, planned);
         byte[] prunedBytes = cut.toBytes();
-        RuntimeCheck check = RuntimeCheck.run(originalBytes, prunedBytes);
+        RuntimeCheck check = RuntimeCheck.run(originalBytes, prunedBytes, Requests.latencyRuntime(job.getRequest()));
         SlowerModelPolicy.apply(check.latency(), job.getRequest(), failIfSlower);
         Evaluation accuracy = Evaluation.of(store, job.getRequest(), original, cut);
         QualityGuard.Checked quality = guard.check(store, job.getRequest(), analysis, cut);
@@ -115,7 +116,7 @@ public class ExporterStage extends JobStage<PlanReady> {
                 .setBackend(planned.getBackend()).setHessianSource(planned.getHessianSource()).setGroupsPruned(planned.getPlan().getGroupsCount())
                 .setMeanScoreRemoved(planned.getMeanScoreRemoved()).setMeanScoreKept(planned.getMeanScoreKept())
                 .setVerification("loaded and run in ONNX Runtime at batch 1 on random inputs; output shapes equal the original's")
-                .setInputStatistics(quality.inputStatistics().describe()).build();
+                .setInputStatistics(quality.inputStatistics().describe()).setLatencySearch(planned.getLatencySearch()).build();
         store.put(keys.report(), ManifestWriter.json(report).getBytes(StandardCharsets.UTF_8), "application/json");
         record(result, before, after);
         String detail = String.format(java.util.Locale.ROOT, "MACs %.1f%%, parameters %.1f%% of the original; %s %.3f (floor %.3f); %s; pruned model at %s",

@@ -1,6 +1,7 @@
 package dev.spa.exporter;
 
 import dev.spa.SpaException;
+import dev.spa.latency.LatencyRuntime;
 import dev.spa.platform.JobRejected;
 import dev.spa.runtime.LatencyComparison;
 import dev.spa.runtime.OnnxRunner;
@@ -11,14 +12,12 @@ import java.util.Map;
 
 /**
  * The pruned model checked in ONNX Runtime against the original on the same random inputs: it must
- * load, run and give outputs of the original's shapes. Also times both at batch 1, interleaved
- * ({@link LatencyComparison}: 5 warm-up runs, 21 rounds, on the exporter's CPU with its 2 threads).
+ * load, run and give outputs of the original's shapes. Also times both on the job's runtime (by default the CPU
+ * provider, 2 threads, batch 1), interleaved ({@link LatencyComparison}: 5 warm-up runs, 21 rounds).
  */
 public record RuntimeCheck(double relativeDeviation, LatencyComparison latency) {
-    private static final int THREADS = 2;
-
-    public static RuntimeCheck run(byte[] original, byte[] pruned) {
-        try (OnnxRunner before = new OnnxRunner(original, THREADS); OnnxRunner after = open(pruned)) {
+    public static RuntimeCheck run(byte[] original, byte[] pruned, LatencyRuntime runtime) {
+        try (OnnxRunner before = new OnnxRunner(original, runtime.threads(), runtime.provider()); OnnxRunner after = open(pruned, runtime)) {
             Map<String, float[]> inputs = before.randomInputs(1, 42);
             Outputs a = before.run(inputs, 1);
             Outputs b;
@@ -34,13 +33,14 @@ public record RuntimeCheck(double relativeDeviation, LatencyComparison latency) 
                             + " after pruning, " + Arrays.toString(a.shapes().get(name)) + " before", false);
                 }
             }
-            return new RuntimeCheck(a.relativeError(b), LatencyComparison.measure(before, after, "CPU", THREADS, 1, 5, 21));
+            return new RuntimeCheck(a.relativeError(b), LatencyComparison.measure(before, after, runtime.provider().name(), runtime.threads(),
+                    runtime.batch(), 5, 21));
         }
     }
 
-    private static OnnxRunner open(byte[] pruned) {
+    private static OnnxRunner open(byte[] pruned, LatencyRuntime runtime) {
         try {
-            return new OnnxRunner(pruned, THREADS);
+            return new OnnxRunner(pruned, runtime.threads(), runtime.provider());
         } catch (SpaException e) {
             throw new JobRejected("VERIFICATION_FAILED", "ONNX Runtime refuses the pruned model: " + e.getMessage(), false, e);
         }

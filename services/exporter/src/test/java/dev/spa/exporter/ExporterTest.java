@@ -133,14 +133,21 @@ class ExporterTest {
                 .build();
     }
 
-    /** A finished job's artefacts are written once: another plan for it (a replay, or forged) announces the stored result again. */
+    /**
+     * A finished job's artefacts are written once: another plan for it (a replay, or forged) announces the stored result again.
+     * The job states its runtime (1 thread, batch 4): the timing is taken there, and the scorer's search is in the report.
+     */
     @Test
     void aPlanForAFinishedJobWritesNothing() throws Exception {
-        JobAccepted job = storedJob("e-4", PruningRequest.newBuilder().setTarget("macs=0.6").setCriterion("l2").setQualityFloor(0).build());
-        TopicReader.send(Topics.PLANS, "e-4", l2Plan(job, "macs=0.6").toByteArray());
+        JobAccepted job = storedJob("e-4", PruningRequest.newBuilder().setTarget("macs=0.6").setCriterion("l2").setQualityFloor(0)
+                .setLatencyThreads(1).setLatencyBatch(4).build());
+        TopicReader.send(Topics.PLANS, "e-4", l2Plan(job, "macs=0.6").toBuilder().setLatencySearch("what the scorer measured").build()
+                .toByteArray());
         ModelPruned first = ModelPruned.parseFrom(TopicReader.await(Topics.MODELS_PRUNED, r -> TopicReader.keyIs(r, "e-4")).value());
+        assertTrue(first.getTiming().getMethod().startsWith("ONNX Runtime CPU, 1 intra-op thread, batch 4,"), first.getTiming().getMethod());
         byte[] model = store().get(S3Uri.parse(first.getPrunedModelUri()));
         byte[] report = store().get(S3Uri.parse(first.getReportUri()));
+        assertTrue(new String(report, StandardCharsets.UTF_8).contains("\"latencySearch\": \"what the scorer measured\""));
 
         TopicReader.send(Topics.PLANS, "e-4", l2Plan(job, "macs=0.3").toByteArray());
         List<ConsumerRecord<byte[], byte[]>> both = TopicReader.awaitAll(Topics.MODELS_PRUNED, r -> TopicReader.keyIs(r, "e-4"), 2,

@@ -31,6 +31,10 @@ public class IngestSetup {
     @ConfigProperty(name = "spa.policy.round-to", defaultValue = "1")
     int roundTo;
 
+    /** Kept counts rounded up to the steps the kernels run at on the job's runtime (measured): a smaller model that is also faster. */
+    @ConfigProperty(name = "spa.policy.round-to-kernels", defaultValue = "true")
+    boolean roundToKernels;
+
     /**
      * The largest model ingest takes: the configured spa.model.max-bytes, but never more than a quarter of the
      * heap, since validating a model holds it (and its parse) in memory; past it an upload gets 413.
@@ -52,7 +56,8 @@ public class IngestSetup {
     @Singleton
     ModelValidator validator(ObjectStore store, StoreSetup setup, SourcePolicy sources) {
         PruningRequest defaults = PruningRequest.newBuilder().setCriterion(criterion).setTarget(target).setGlobal(global)
-                .setHessianSource(hessianSource).setRoundTo(roundTo).setMinChannels(1).build();
+                .setHessianSource(hessianSource).setRoundTo(roundTo).setRoundToKernels(roundToKernels)
+                .setMinChannels(1).build();
         return new ModelValidator(store, setup.bucket(), modelLimit(), defaults, sources);
     }
 }

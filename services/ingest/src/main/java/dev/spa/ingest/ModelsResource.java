@@ -49,16 +49,17 @@ public class ModelsResource {
     @Blocking
     public Response upload(InputStream body, @QueryParam("name") String name, @QueryParam("criterion") String criterion,
                            @QueryParam("target") String target, @QueryParam("global") Boolean global,
-                           @QueryParam("hessian") String hessian, @QueryParam("round-to") Integer roundTo,
+                           @QueryParam("hessian") String hessian, @QueryParam("round-to") String roundTo,
                            @QueryParam("input-mean") String inputMean, @QueryParam("input-std") String inputStd,
                            @QueryParam("floor") Double floor, @QueryParam("quality-floor") Double qualityFloor,
                            @QueryParam("evaluation-inputs") String evaluationInputs, @QueryParam("evaluation-labels") String evaluationLabels,
-                           @QueryParam("deadline") Integer deadline, @QueryParam("fail-if-slower") Boolean failIfSlower) {
+                           @QueryParam("deadline") Integer deadline, @QueryParam("fail-if-slower") Boolean failIfSlower,
+                           @QueryParam("latency-threads") Integer latencyThreads, @QueryParam("latency-batch") Integer latencyBatch) {
         PruningRequest request;
         try {
             request = new UploadPolicy().criterion(criterion).target(target).global(global).hessian(hessian).roundTo(roundTo)
                     .floors(floor, qualityFloor).evaluation(evaluationInputs, evaluationLabels).deadline(deadline)
-                    .failIfSlower(failIfSlower).inputStatistics(inputMean, inputStd).build();
+                    .failIfSlower(failIfSlower).latencyRuntime(latencyThreads, latencyBatch).inputStatistics(inputMean, inputStd).build();
         } catch (SpaException e) {
             return error(400, e.getMessage());
         }

@@ -30,8 +30,20 @@ final class UploadPolicy {
         return this;
     }
 
-    UploadPolicy roundTo(Integer roundTo) {
-        ifGiven(roundTo, request::setRoundTo);
+    /** A multiple ("8"), or "kernels": the steps the kernels run at on the job's runtime, measured. */
+    UploadPolicy roundTo(String roundTo) {
+        if (roundTo == null) {
+            return this;
+        }
+        if (roundTo.equals("kernels")) {
+            request.setRoundToKernels(true);
+            return this;
+        }
+        try {
+            request.setRoundTo(Integer.parseInt(roundTo)).setRoundToKernels(false);
+        } catch (NumberFormatException e) {
+            throw new SpaException("round-to must be a whole number or 'kernels', not '" + roundTo + "'");
+        }
         return this;
     }
 
@@ -50,6 +62,16 @@ final class UploadPolicy {
 
     UploadPolicy failIfSlower(Boolean fail) {
         ifGiven(fail, request::setFailIfSlower);
+        return this;
+    }
+
+    /** The runtime a latency target and the exporter's timing are for: ONNX Runtime CPU intra-op threads and batch size. */
+    UploadPolicy latencyRuntime(Integer threads, Integer batch) {
+        if ((threads != null && threads < 1) || (batch != null && batch < 1)) {
+            throw new SpaException("latency-threads and latency-batch must be at least 1, not " + threads + " and " + batch);
+        }
+        ifGiven(threads, request::setLatencyThreads);
+        ifGiven(batch, request::setLatencyBatch);
         return this;
     }
 

@@ -91,8 +91,22 @@ class IngestTest {
         assertEquals("l2", accepted.getRequest().getCriterion(), "the upload's override");
         assertEquals("macs=0.4", accepted.getRequest().getTarget());
         assertEquals("data-free", accepted.getRequest().getHessianSource(), "the configured default");
+        assertTrue(accepted.getRequest().getRoundToKernels(), "by default kept counts are rounded to the kernels' steps");
         assertTrue(accepted.getNodes() > 10);
         awaitStatus(jobId, "ACCEPTED");
+
+        String latency = upload(digitsModel(), "?name=fast.onnx&target=latency%3D0.5&latency-threads=1&latency-batch=8&round-to=4");
+        PruningRequest asked = JobAccepted.parseFrom(TopicReader.await(Topics.JOBS_ACCEPTED, r -> TopicReader.keyIs(r, latency)).value())
+                .getRequest();
+        assertEquals("latency=0.5", asked.getTarget());
+        assertEquals(1, asked.getLatencyThreads());
+        assertEquals(8, asked.getLatencyBatch());
+        assertEquals(4, asked.getRoundTo());
+        assertFalse(asked.getRoundToKernels(), "a multiple given replaces the kernels' steps");
+        HttpResponse<String> bad = IngestClient.uploadResponse(ingest(), TEAM_A, HttpRequest.BodyPublishers.ofByteArray(digitsModel()),
+                "?name=bad.onnx&round-to=banana");
+        assertEquals(400, bad.statusCode(), bad.body());
+        assertTrue(bad.body().contains("round-to must be a whole number or 'kernels'"), bad.body());
     }
 
     /** No token is 401, a token without the role 403, another tenant's job 404, as if it did not exist. */

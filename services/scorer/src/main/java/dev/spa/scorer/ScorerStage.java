@@ -2,7 +2,11 @@ package dev.spa.scorer;
 
 import dev.spa.quality.AgreementSearch;
 import dev.spa.runtime.ReferenceInputs;
+import dev.spa.select.Target;
 import dev.spa.select.TargetSpec;
+import dev.spa.latency.LatencyModels;
+import dev.spa.latency.LatencyRuntime;
+import dev.spa.latency.LatencyTargetSearch;
 import dev.spa.SpaException;
 import dev.spa.deps.Analysis;
 import dev.spa.events.GroupsReady;
@@ -71,16 +75,47 @@ public class ScorerStage extends JobStage<GroupsReady> {
      * The selection for the job's target; with an agreement target, the deepest cut whose agreement
      * on the job's reference inputs stays at the floor (the exporter measures the result again).
      */
-    private static Pruner.Planned plan(JobAccepted job, Analysis analysis, PolicyParts parts, PruningPolicy policy, Path calibration,
-                                       TargetSpec spec) {
+    private Planned plan(JobAccepted job, Analysis analysis, PolicyParts parts, PruningPolicy policy, Path calibration, TargetSpec spec) {
         Pruner pruner = new Pruner(line -> LOG.infof("job %s: %s", job.getJobId(), line));
         Pruner.Scores scores = pruner.score(analysis, parts.scorer());
+        if (spec.cost().kind() == Target.Kind.LATENCY) {
+            return latencyTarget(job, analysis, parts, policy, scores, spec.cost().value());
+        }
+        if (!spec.hasAgreement() && job.getRequest().getRoundToKernels()) {
+            LatencyModels.Obtained steps = LatencyModels.steps(analysis, Requests.latencyRuntime(job.getRequest()),
+                    new StoredLatencyModels(store, setup.bucket()), line -> LOG.infof("job %s: %s", job.getJobId(), line));
+            return new Planned(pruner.select(job.getModelUri(), analysis, scores, policy.selection(), steps.model()::step),
+                    "kept counts rounded up to the " + steps.model().describeSteps() + (steps.cached() ? " (from the bucket)" : " (measured now)"));
+        }
         if (!spec.hasAgreement()) {
-            return pruner.select(job.getModelUri(), analysis, scores, policy.selection());
+            return new Planned(pruner.select(job.getModelUri(), analysis, scores, policy.selection()), "");
         }
         ReferenceInputs reference = ReferenceInputs.of(analysis.model(), calibration, parts.inputStatistics());
-        return new AgreementSearch(line -> LOG.infof("job %s: %s", job.getJobId(), line))
-                .search(job.getModelUri(), analysis, scores, policy.selection(), parts.update(), reference, spec.agreement()).planned();
+        return new Planned(new AgreementSearch(line -> LOG.infof("job %s: %s", job.getJobId(), line))
+                .search(job.getModelUri(), analysis, scores, policy.selection(), parts.update(), reference, spec.agreement()).planned(), "");
+    }
+
+    /** A plan and, for a latency target, what the search measured (for the report). */
+    private record Planned(Pruner.Planned plan, String latencySearch) {
+    }
+
+    /**
+     * A latency target: the model's latency model on the job's runtime (from the bucket, or measured now and stored for
+     * later jobs), then cuts measured against the original until one meets the target. A target no cut meets fails the job
+     * with the numbers rather than publishing a model that is not what was asked.
+     */
+    private Planned latencyTarget(JobAccepted job, Analysis analysis, PolicyParts parts, PruningPolicy policy, Pruner.Scores scores,
+                                  double target) {
+        LatencyRuntime runtime = Requests.latencyRuntime(job.getRequest());
+        LatencyModels.Obtained latency = LatencyModels.obtain(analysis, runtime, new StoredLatencyModels(store, setup.bucket()),
+                line -> LOG.infof("job %s: %s", job.getJobId(), line));
+        LatencyTargetSearch.Outcome o = new LatencyTargetSearch(line -> LOG.infof("job %s: %s", job.getJobId(), line))
+                .search(job.getModelUri(), analysis, scores, policy.selection(), parts.update(), latency.model(), runtime, target);
+        if (!o.met()) {
+            throw new JobRejected("LATENCY_TARGET_UNREACHABLE", "no cut met the latency target " + target + " on " + runtime.describe()
+                    + " (every group at its floor or saving no time); the deepest measured " + o.latency().describe(), false);
+        }
+        return new Planned(o.planned(), latency.describe() + "; " + o.describe(target));
     }
 
     /**
@@ -89,13 +124,13 @@ public class ScorerStage extends JobStage<GroupsReady> {
      * with the numbers, instead of running for minutes and then out of memory (ResNet-152: 0.96 GB of model
      * copies, 2.6 GB of OBSPA state and 0.5 GB for the search, measured out of memory in a 6 GB scorer).
      */
-    private void checkMemory(PruningPolicy policy, Analysis analysis, long modelBytes, boolean agreementSearch) {
-        long need = MemoryBudget.MODEL_COPIES * modelBytes + (agreementSearch ? 2 * modelBytes : 0);
+    private void checkMemory(PruningPolicy policy, Analysis analysis, long modelBytes, boolean search) {
+        long need = MemoryBudget.MODEL_COPIES * modelBytes + (search ? 2 * modelBytes : 0);
         if (policy.usesObspa()) {
             need += Obspa.estimatedBytes(analysis);
         }
         memory.require(need, String.format(java.util.Locale.ROOT, "%s on this %.1f MB model%s", policy.usesObspa()
-                        ? "OBSPA (its Hessians and inverses)" : "scoring", modelBytes / 1e6, agreementSearch ? " with an agreement search" : ""),
+                        ? "OBSPA (its Hessians and inverses)" : "scoring", modelBytes / 1e6, search ? " with a search (agreement or latency target) that runs cuts" : ""),
                 policy.usesObspa() ? "use criterion l1 or l2, or a larger scorer" : "give the scorer a larger heap");
     }
 
@@ -115,13 +150,16 @@ public class ScorerStage extends JobStage<GroupsReady> {
         try {
             PruningPolicy policy = Requests.policy(request, calibration);
             TargetSpec spec = TargetSpec.parse(request.getTarget());
-            checkMemory(policy, analysis, modelBytes, spec.hasAgreement());
+            checkMemory(policy, analysis, modelBytes, spec.hasAgreement() || spec.cost().kind() == Target.Kind.LATENCY);
             PolicyParts parts;
             Pruner.Planned planned;
+            String latencySearch;
             List<Tensor> updated;
             try {
                 parts = PolicyParts.build(policy, analysis, compute.compute(), line -> LOG.debugf("job %s: %s", job.getJobId(), line));
-                planned = plan(job, analysis, parts, policy, calibration, spec);
+                Planned p = plan(job, analysis, parts, policy, calibration, spec);
+                planned = p.plan();
+                latencySearch = p.latencySearch();
                 updated = UpdatedTensors.of(analysis, planned.plan(), parts.update());
             } catch (JobRejected e) {
                 throw e;
@@ -131,7 +169,7 @@ public class ScorerStage extends JobStage<GroupsReady> {
             JobKeys keys = setup.keys(job.getJobId());
             PlanReady.Builder ready = PlanReady.newBuilder().setJob(job).setPlan(planned.record()).setBackend(compute.kind())
                     .setMeanScoreRemoved(planned.meanScoreRemoved()).setMeanScoreKept(planned.meanScoreKept())
-                    .setGroupingMs(groups.getGroupingMs()).setHessianSource(parts.hessianDescription());
+                    .setGroupingMs(groups.getGroupingMs()).setHessianSource(parts.hessianDescription()).setLatencySearch(latencySearch);
             if (!updated.isEmpty()) {
                 store.put(keys.updatedTensors(), UpdatedTensors.toBytes(updated), "application/x-protobuf");
                 ready.setUpdatedTensorsUri(keys.updatedTensors().toString());

@@ -108,6 +108,34 @@ class ScorerTest {
         assertTrue(asked < 1, "the plan's MACs target is below the whole model: " + asked);
     }
 
+    /**
+     * A latency target on SqueezeNet (1 thread, batch 1): the first job measures the latency model and stores it in the
+     * bucket, the plan says what the search measured; a second job on the same model reads it from there; a target no
+     * cut can reach fails the job with LATENCY_TARGET_UNREACHABLE and the deepest cut's measurement.
+     */
+    @Test
+    void aLatencyTargetIsPlannedByMeasurementWithItsLatencyModelStoredForLaterJobs() throws Exception {
+        PruningRequest request = PruningRequest.newBuilder().setCriterion("l2").setTarget("latency=0.6").setGlobal(true)
+                .setLatencyThreads(1).setLatencyBatch(1).build();
+        TopicReader.send(Topics.GROUPS, "s-lat-1", job("s-lat-1", "squeezenet1_1.onnx", request).toByteArray());
+        PlanReady plan = PlanReady.parseFrom(TopicReader.await(Topics.PLANS, r -> TopicReader.keyIs(r, "s-lat-1")).value());
+        assertTrue(plan.getPlan().getGroupsCount() > 0, "some groups lose channels");
+        assertTrue(plan.getLatencySearch().contains("measured now") && plan.getLatencySearch().contains("latency target 0.60 met"),
+                plan.getLatencySearch());
+        assertTrue(plan.getLatencySearch().contains("1 intra-op thread, batch 1"), "the runtime is stated: " + plan.getLatencySearch());
+        assertEquals(1, store().list(new S3Uri("spa", "latency-models/")).size(), "the latency model is stored in the bucket");
+
+        TopicReader.send(Topics.GROUPS, "s-lat-2", job("s-lat-2", "squeezenet1_1.onnx", request).toByteArray());
+        PlanReady again = PlanReady.parseFrom(TopicReader.await(Topics.PLANS, r -> TopicReader.keyIs(r, "s-lat-2")).value());
+        assertTrue(again.getLatencySearch().contains("from the cache"), again.getLatencySearch());
+
+        PruningRequest impossible = request.toBuilder().setTarget("latency=0.02").build();
+        TopicReader.send(Topics.GROUPS, "s-lat-3", job("s-lat-3", "squeezenet1_1.onnx", impossible).toByteArray());
+        JobFailed failed = JobFailed.parseFrom(TopicReader.await(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, "s-lat-3")).value());
+        assertEquals("LATENCY_TARGET_UNREACHABLE", failed.getErrorCode());
+        assertTrue(failed.getMessage().contains("the deepest measured pruned/original latency"), failed.getMessage());
+    }
+
     @Test
     void aRequestTheEngineCannotFollowFailsTheJobWithTheReason() throws Exception {
         PruningRequest request = PruningRequest.newBuilder().setCriterion("magic").setTarget("macs=0.5").build();

@@ -22,13 +22,18 @@ public final class IngestClient {
      * @return the job id
      */
     public static String upload(String ingest, String token, HttpRequest.BodyPublisher model, String query) {
-        HttpResponse<String> r = send(ingest, HttpRequest.newBuilder(URI.create(ingest + "/models" + query)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/octet-stream").POST(model).build());
+        HttpResponse<String> r = uploadResponse(ingest, token, model, query);
         Matcher m = JOB_ID.matcher(r.body());
         if (r.statusCode() != 202 || !m.find()) {
             throw new IllegalStateException("upload refused: " + r.statusCode() + " " + r.body());
         }
         return m.group(1);
+    }
+
+    /** POST /models, answered as it comes (202, or 400/413/429 with the reason). */
+    public static HttpResponse<String> uploadResponse(String ingest, String token, HttpRequest.BodyPublisher model, String query) {
+        return send(ingest, HttpRequest.newBuilder(URI.create(ingest + "/models" + query)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/octet-stream").POST(model).build());
     }
 
     /** GET /jobs/{id} with the token: the answer as it comes (200 with the status as JSON, 404, 401). */
