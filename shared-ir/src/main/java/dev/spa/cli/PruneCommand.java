@@ -99,7 +99,7 @@ final class PruneCommand {
             agreement = Agreement.measure(model, r.pruned(), reference);
             latencyNote = o.describe(target.value());
             if (!o.met()) {
-                searchNote = "the latency target " + target.value() + " was not met: the deepest cut measured " + o.latency().describe();
+                searchNote = "the latency target " + target.value() + " was not met: the fastest cut measured " + o.latency().describe();
             }
         } else if (roundToKernels) {
             LatencyModels.Obtained steps = LatencyModels.steps(analysis, LatencyOptions.runtime(args), LatencyOptions.cache(args), err::println);

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * corrects the predicted share by how far the measurement missed (the model predicts layers alone; the whole
  * graph fuses and lays out differently). It stops at the first cut measured within {@link #CLOSE_ENOUGH} below
  * the target, and otherwise keeps the least cut measured at or below it. A target no cut reaches is reported with
- * the deepest cut and its measurement.
+ * the fastest cut measured and its measurement.
  */
 public final class LatencyTargetSearch {
     /** A cut this far below the target is close enough: cutting less would be within noise of missing it. */
@@ -56,7 +56,7 @@ public final class LatencyTargetSearch {
         double fullMs = model.predictMs(full);
         List<Step> steps = new ArrayList<>();
         Candidate best = null;
-        Candidate deepest = null;
+        Candidate fastest = null;
         double feasibleAsk = 0;       // the largest share asked whose cut measured at or below the target
         double infeasibleAsk = 1.0001; // the smallest share asked whose cut measured above it
         double ask = target;
@@ -81,8 +81,8 @@ public final class LatencyTargetSearch {
                 progress.accept(String.format(Locale.ROOT, "  asked a predicted %.3f: predicted %.3f, measured %.3f (quartiles %.3f-%.3f), MACs %.1f%%",
                         ask, predicted, measured.ratio(), measured.ratioLow(), measured.ratioHigh(), 100 * result.after().macsRatio(result.before())));
                 Candidate c = new Candidate(planned, result, measured);
-                if (deepest == null || measured.ratio() < deepest.latency.ratio()) {
-                    deepest = c;
+                if (fastest == null || measured.ratio() < fastest.latency.ratio()) {
+                    fastest = c;
                 }
                 if (measured.ratio() <= target) {
                     if (ask >= feasibleAsk) {
@@ -98,7 +98,7 @@ public final class LatencyTargetSearch {
                 ask = nextAsk(ask, measured.ratio(), target, feasibleAsk, infeasibleAsk);
             }
         }
-        Candidate chosen = best != null ? best : deepest;
+        Candidate chosen = best != null ? best : fastest;
         return new Outcome(chosen.planned, chosen.result, chosen.latency, steps, best != null);
     }
 

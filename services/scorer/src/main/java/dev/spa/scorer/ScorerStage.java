@@ -113,7 +113,7 @@ public class ScorerStage extends JobStage<GroupsReady> {
                 .search(job.getModelUri(), analysis, scores, policy.selection(), parts.update(), latency.model(), runtime, target);
         if (!o.met()) {
             throw new JobRejected("LATENCY_TARGET_UNREACHABLE", "no cut met the latency target " + target + " on " + runtime.describe()
-                    + " (every group at its floor or saving no time); the deepest measured " + o.latency().describe(), false);
+                    + " (every group at its floor or saving no time); the fastest cut measured " + o.latency().describe(), false);
         }
         return new Planned(o.planned(), latency.describe() + "; " + o.describe(target));
     }

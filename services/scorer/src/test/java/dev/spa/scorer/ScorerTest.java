@@ -111,7 +111,7 @@ class ScorerTest {
     /**
      * A latency target on SqueezeNet (1 thread, batch 1): the first job measures the latency model and stores it in the
      * bucket, the plan says what the search measured; a second job on the same model reads it from there; a target no
-     * cut can reach fails the job with LATENCY_TARGET_UNREACHABLE and the deepest cut's measurement.
+     * cut can reach fails the job with LATENCY_TARGET_UNREACHABLE and the fastest cut's measurement.
      */
     @Test
     void aLatencyTargetIsPlannedByMeasurementWithItsLatencyModelStoredForLaterJobs() throws Exception {
@@ -133,7 +133,7 @@ class ScorerTest {
         TopicReader.send(Topics.GROUPS, "s-lat-3", job("s-lat-3", "squeezenet1_1.onnx", impossible).toByteArray());
         JobFailed failed = JobFailed.parseFrom(TopicReader.await(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, "s-lat-3")).value());
         assertEquals("LATENCY_TARGET_UNREACHABLE", failed.getErrorCode());
-        assertTrue(failed.getMessage().contains("the deepest measured pruned/original latency"), failed.getMessage());
+        assertTrue(failed.getMessage().contains("the fastest cut measured pruned/original latency"), failed.getMessage());
     }
 
     @Test
