@@ -89,7 +89,7 @@ public final class LatencyTargetBenchmark {
             cells.add(cell(model, stepped, runtime, accuracy, originalMs, null));
             for (double target : TARGETS) {
                 LatencyTargetSearch.Outcome o = new LatencyTargetSearch(s -> { }).search(name, analysis, scores,
-                        macs.withTarget(new Target(Target.Kind.LATENCY, target)), WeightUpdate.NONE, latency.model(), runtime, target);
+                        macs.withTarget(new Target(Target.Kind.LATENCY, target)), WeightUpdate.NONE, latency.model(), runtime);
                 cells.add(cell(model, o.result(), runtime, accuracy, originalMs, o));
             }
             System.out.printf(Locale.ROOT, "| %s%s | %d thread%s, batch %d | %.2f | %s | %s | %s | %s | %.1f s |%n", name, original, rt[0],
@@ -102,9 +102,8 @@ public final class LatencyTargetBenchmark {
     private static String cell(Model original, Pruner.Result r, LatencyRuntime runtime, TopOne accuracy, double[] originalMs,
                                LatencyTargetSearch.Outcome search) {
         LatencyComparison c;
-        try (OnnxRunner before = new OnnxRunner(original.toProto().toByteArray(), runtime.threads());
-             OnnxRunner after = new OnnxRunner(r.pruned().toProto().toByteArray(), runtime.threads())) {
-            c = LatencyComparison.measure(before, after, "CPU", runtime.threads(), runtime.batch(), 5, 21);
+        try (OnnxRunner before = runtime.open(original.toBytes()); OnnxRunner after = runtime.open(r.pruned().toBytes())) {
+            c = runtime.compare(before, after, 5, 21);
         }
         originalMs[0] = c.beforeMs();
         String s = String.format(Locale.ROOT, "%.0f%%, **%.2f** (%.2f-%.2f)%s", 100 * r.after().macsRatio(r.before()), c.ratio(), c.ratioLow(),

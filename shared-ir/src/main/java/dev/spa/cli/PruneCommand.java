@@ -97,7 +97,7 @@ final class PruneCommand {
             LatencyTargetSearch.Outcome o = latency(args, name, analysis, scores, options, parts, err);
             r = o.result();
             agreement = Agreement.measure(model, r.pruned(), reference);
-            latencyNote = o.describe(target.value());
+            latencyNote = o.describe();
             if (!o.met()) {
                 searchNote = "the latency target " + target.value() + " was not met: the fastest cut measured " + o.latency().describe();
             }
@@ -149,8 +149,7 @@ final class PruneCommand {
         LatencyModels.Obtained latency = LatencyModels.obtain(analysis, runtime, LatencyOptions.cache(args), err::println);
         err.println(latency.describe());
         err.println("searching for a cut measured at latency <= " + options.target().value() + " on " + runtime.describe());
-        return new LatencyTargetSearch(err::println).search(name, analysis, scores, options, parts.update(), latency.model(), runtime,
-                options.target().value());
+        return new LatencyTargetSearch(err::println).search(name, analysis, scores, options, parts.update(), latency.model(), runtime);
     }
 
     private static TargetSpec target(Args args) {

@@ -1,6 +1,7 @@
 package dev.spa.deps;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import dev.spa.SpaException;
@@ -93,12 +94,16 @@ public final class ManifestWriter {
     }
 
     public static PlanRecord parsePlan(String json) {
+        return parse(json, PlanRecord.newBuilder(), "plan JSON").build();
+    }
+
+    /** JSON written by {@link #json} read back into {@code builder} (fields it does not know are skipped); {@code what} names it in the error. */
+    public static <B extends Message.Builder> B parse(String json, B builder, String what) {
         try {
-            PlanRecord.Builder b = PlanRecord.newBuilder();
-            JsonFormat.parser().ignoringUnknownFields().merge(json, b);
-            return b.build();
+            JsonFormat.parser().ignoringUnknownFields().merge(json, builder);
+            return builder;
         } catch (InvalidProtocolBufferException e) {
-            throw new SpaException("plan JSON is invalid: " + e.getMessage(), e);
+            throw new SpaException(what + " is invalid: " + e.getMessage(), e);
         }
     }
 }

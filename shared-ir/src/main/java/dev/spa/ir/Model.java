@@ -71,12 +71,17 @@ public final class Model {
     }
 
     private static ValueInfoProto inputDeclaration(Tensor t) {
+        return declaration(t.name(), t.dataType(), t.dims());
+    }
+
+    /** A graph input or output of a fixed shape: its name, element type ({@link DataType}) and every dimension. */
+    public static ValueInfoProto declaration(String name, int dataType, long[] dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-        for (long d : t.dims()) {
+        for (long d : dims) {
             shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
         }
-        TypeProto.Tensor type = TypeProto.Tensor.newBuilder().setElemType(t.dataType()).setShape(shape).build();
-        return ValueInfoProto.newBuilder().setName(t.name()).setType(TypeProto.newBuilder().setTensorType(type)).build();
+        TypeProto.Tensor type = TypeProto.Tensor.newBuilder().setElemType(dataType).setShape(shape).build();
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(type)).build();
     }
 
     public byte[] toBytes() {

@@ -27,7 +27,7 @@ final class InterleavedTimer {
         List<OnnxRunner.Bound> bound = new ArrayList<>();
         try {
             for (byte[] m : models) {
-                OnnxRunner r = new OnnxRunner(m, runtime.threads(), runtime.provider());
+                OnnxRunner r = runtime.open(m);
                 runners.add(r);
                 int batch = r.fixedBatch(); // the layer models fix every axis at the runtime's batch
                 bound.add(r.bind(r.randomInputs(batch, 1), batch));

@@ -20,9 +20,11 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 /**
  * Measures a model's latency model on one runtime. First, for each kind of layer (dense, pointwise, depthwise
@@ -67,13 +69,16 @@ public final class LatencyModelBuilder {
             record.addLayers(latency);
             sum += latency.getFullMs();
         }
-        double whole = wholeMs(analysis);
-        double scale = sum > whole ? whole / sum : 1;
-        record.setWholeMs(whole).setLayerScale(scale).setOtherMs(Math.max(0, whole - scale * sum));
-        record.setOtherScaling(otherScaling(analysis, record.build()));
+        // the whole model once in one session: its own time, then against a uniform half cut
+        try (OnnxRunner original = runtime.open(analysis.model().toBytes())) {
+            double whole = original.latencyMillis(runtime.batch(), 3, 11);
+            double scale = sum > whole ? whole / sum : 1;
+            record.setWholeMs(whole).setLayerScale(scale).setOtherMs(Math.max(0, whole - scale * sum));
+            record.setOtherScaling(otherScaling(analysis, original, record.build()));
+        }
         record.setBuildMs((System.nanoTime() - t0) / 1_000_000);
-        progress.accept(String.format(java.util.Locale.ROOT, "latency model: whole model %.3f ms, timed layers %.3f ms, %.0f%% of the rest"
-                + " shrinks with them; built in %.1f s", whole, sum, 100 * record.getOtherScaling(), record.getBuildMs() / 1000.0));
+        progress.accept(String.format(Locale.ROOT, "latency model: whole model %.3f ms, timed layers %.3f ms, %.0f%% of the rest"
+                + " shrinks with them; built in %.1f s", record.getWholeMs(), sum, 100 * record.getOtherScaling(), record.getBuildMs() / 1000.0));
         return record.build();
     }
 
@@ -82,7 +87,7 @@ public final class LatencyModelBuilder {
      * (on the kernels' steps) is timed against the original, and what the layers do not explain of that cut's time is
      * compared with the other time at full size.
      */
-    private double otherScaling(Analysis analysis, LatencyModelRecord partial) {
+    private double otherScaling(Analysis analysis, OnnxRunner original, LatencyModelRecord partial) {
         if (partial.getOtherMs() <= 0) {
             return 0;
         }
@@ -94,7 +99,7 @@ public final class LatencyModelBuilder {
             int k = (int) Math.min(g.channels(), KernelSteps.roundUp((g.channels() + 1) / 2, step));
             if (k < g.channels()) {
                 kept[g.id()] = k;
-                plan.put(g.id(), java.util.stream.IntStream.range(0, k).toArray());
+                plan.put(g.id(), IntStream.range(0, k).toArray());
             }
         }
         double layersFull = model.predictMs(model.fullCounts()) - partial.getOtherMs();
@@ -104,9 +109,8 @@ public final class LatencyModelBuilder {
         }
         Model half = Surgery.apply(analysis, new PruningPlan(plan), WeightUpdate.NONE);
         LatencyComparison c;
-        try (OnnxRunner before = new OnnxRunner(analysis.model().toProto().toByteArray(), runtime.threads(), runtime.provider());
-             OnnxRunner after = new OnnxRunner(half.toProto().toByteArray(), runtime.threads(), runtime.provider())) {
-            c = LatencyComparison.measure(before, after, runtime.provider().name(), runtime.threads(), runtime.batch(), 3, 11);
+        try (OnnxRunner after = runtime.open(half.toBytes())) {
+            c = runtime.compare(original, after, 3, 11);
         }
         double otherHalf = c.ratio() * partial.getWholeMs() - layersHalf;
         double shrunk = partial.getOtherMs() * (1 - layersHalf / layersFull);
@@ -216,11 +220,5 @@ public final class LatencyModelBuilder {
             c.addSizes(sizes[i]).addRatios(ms[from + i] / fullMs);
         }
         return c.addSizes(full).addRatios(1).build();
-    }
-
-    private double wholeMs(Analysis analysis) {
-        try (OnnxRunner whole = new OnnxRunner(analysis.model().toProto().toByteArray(), runtime.threads(), runtime.provider())) {
-            return whole.latencyMillis(runtime.batch(), 3, 11);
-        }
     }
 }

@@ -1,8 +1,6 @@
 package dev.spa.latency;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
-import dev.spa.SpaException;
+import dev.spa.Sha256;
 import dev.spa.deps.Analysis;
 import dev.spa.deps.ManifestWriter;
 import dev.spa.manifest.LatencyModelRecord;
@@ -12,9 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -38,18 +34,19 @@ public final class LatencyModels {
     public record Obtained(LatencyModel model, boolean cached) {
         public String describe() {
             LatencyModelRecord r = model.record();
-            return String.format(java.util.Locale.ROOT, "latency model on %s: %d layers, %s (%s measuring)", r.getRuntimeDescription(),
-                    r.getLayersCount(), cached ? "from the cache" : "measured now", String.format(java.util.Locale.ROOT, "%.1f s", r.getBuildMs() / 1000.0));
+            return String.format(Locale.ROOT, "latency model on %s: %d layers, %s (%.1f s measuring)", r.getRuntimeDescription(),
+                    r.getLayersCount(), cached ? "from the cache" : "measured now", r.getBuildMs() / 1000.0);
         }
     }
 
     public static Obtained obtain(Analysis analysis, LatencyRuntime runtime, Cache cache, Consumer<String> progress) {
-        String key = sha256(analysis.model().toProto().toByteArray()) + "-" + runtime.key();
+        String sha256 = Sha256.hex(analysis.model().toBytes());
+        String key = key(sha256, runtime);
         String stored = cache.get(key);
         if (stored != null) {
             return new Obtained(new LatencyModel(parse(stored), analysis), true);
         }
-        LatencyModelRecord record = new LatencyModelBuilder(runtime, progress).build(analysis, sha(key));
+        LatencyModelRecord record = new LatencyModelBuilder(runtime, progress).build(analysis, sha256);
         cache.put(key, ManifestWriter.json(record));
         return new Obtained(new LatencyModel(record, analysis), false);
     }
@@ -59,7 +56,8 @@ public final class LatencyModels {
      * one is cached, else from a cached sweep ({@code <sha256>-<runtime>-steps}), else swept now and cached.
      */
     public static Obtained steps(Analysis analysis, LatencyRuntime runtime, Cache cache, Consumer<String> progress) {
-        String key = sha256(analysis.model().toProto().toByteArray()) + "-" + runtime.key();
+        String sha256 = Sha256.hex(analysis.model().toBytes());
+        String key = key(sha256, runtime);
         String stored = cache.get(key);
         if (stored == null) {
             stored = cache.get(key + "-steps");
@@ -67,13 +65,14 @@ public final class LatencyModels {
         if (stored != null) {
             return new Obtained(new LatencyModel(parse(stored), analysis), true);
         }
-        LatencyModelRecord record = new LatencyModelBuilder(runtime, progress).buildSteps(analysis, sha(key));
+        LatencyModelRecord record = new LatencyModelBuilder(runtime, progress).buildSteps(analysis, sha256);
         cache.put(key + "-steps", ManifestWriter.json(record));
         return new Obtained(new LatencyModel(record, analysis), false);
     }
 
-    private static String sha(String key) {
-        return key.substring(0, key.indexOf('-'));
+    /** The cache key of a model (by its SHA-256) on a runtime: {@code <sha256>-cpu-2t-b1}. */
+    private static String key(String sha256, LatencyRuntime runtime) {
+        return sha256 + "-" + runtime.key();
     }
 
     /** A cache in a folder: one JSON file per model and runtime. */
@@ -102,20 +101,6 @@ public final class LatencyModels {
     }
 
     public static LatencyModelRecord parse(String json) {
-        try {
-            LatencyModelRecord.Builder b = LatencyModelRecord.newBuilder();
-            JsonFormat.parser().ignoringUnknownFields().merge(json, b);
-            return b.build();
-        } catch (InvalidProtocolBufferException e) {
-            throw new SpaException("the cached latency model is not valid JSON: " + e.getMessage(), e);
-        }
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
+        return ManifestWriter.parse(json, LatencyModelRecord.newBuilder(), "the cached latency model's JSON").build();
     }
 }

@@ -2,6 +2,8 @@ package dev.spa.latency;
 
 import dev.spa.SpaException;
 import dev.spa.runtime.ExecutionProvider;
+import dev.spa.runtime.LatencyComparison;
+import dev.spa.runtime.OnnxRunner;
 
 import java.util.Locale;
 
@@ -19,6 +21,16 @@ public record LatencyRuntime(ExecutionProvider provider, int threads, int batch)
     /** How cached latency models are told apart: {@code cpu-2t-b1}. */
     public String key() {
         return String.format(Locale.ROOT, "%s-%dt-b%d", provider.name().toLowerCase(Locale.ROOT), threads, batch);
+    }
+
+    /** An ONNX Runtime session of {@code model} on this runtime's provider and threads. */
+    public OnnxRunner open(byte[] model) {
+        return new OnnxRunner(model, threads, provider);
+    }
+
+    /** {@code after} timed against {@code before} at this runtime's batch, interleaved ({@link LatencyComparison}). */
+    public LatencyComparison compare(OnnxRunner before, OnnxRunner after, int warmup, int rounds) {
+        return LatencyComparison.measure(before, after, provider.name(), threads, batch, warmup, rounds);
     }
 
     public String describe() {

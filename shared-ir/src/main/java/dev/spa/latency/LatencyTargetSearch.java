@@ -1,12 +1,14 @@
 package dev.spa.latency;
 
 import dev.spa.Interruption;
+import dev.spa.SpaException;
 import dev.spa.deps.Analysis;
 import dev.spa.deps.PruningPlan;
 import dev.spa.runtime.LatencyComparison;
 import dev.spa.runtime.OnnxRunner;
 import dev.spa.select.LatencySelector;
 import dev.spa.select.SelectionOptions;
+import dev.spa.select.Target;
 import dev.spa.surgery.Pruner;
 import dev.spa.surgery.WeightUpdate;
 
@@ -41,16 +43,21 @@ public final class LatencyTargetSearch {
     public record Step(double asked, double predicted, LatencyComparison measured) {
     }
 
-    /** The cut chosen, its measurement against the original, every step, and whether the target was met. */
-    public record Outcome(Pruner.Planned planned, Pruner.Result result, LatencyComparison latency, List<Step> steps, boolean met) {
-        public String describe(double target) {
+    /** The cut chosen, its measurement against the original, every step, and whether the target (a share of the original's latency) was met. */
+    public record Outcome(double target, Pruner.Planned planned, Pruner.Result result, LatencyComparison latency, List<Step> steps, boolean met) {
+        public String describe() {
             return String.format(Locale.ROOT, "latency target %.2f %s in %d measured cut%s: %s", target, met ? "met" : "NOT met",
                     steps.size(), steps.size() == 1 ? "" : "s", latency.describe());
         }
     }
 
+    /** @param options selection options whose target is the latency target ({@code latency=F}) */
     public Outcome search(String modelName, Analysis analysis, Pruner.Scores scores, SelectionOptions options, WeightUpdate update,
-                          LatencyModel model, LatencyRuntime runtime, double target) {
+                          LatencyModel model, LatencyRuntime runtime) {
+        if (options.target().kind() != Target.Kind.LATENCY) {
+            throw new SpaException("a latency search needs a latency target, not " + options.target());
+        }
+        double target = options.target().value();
         LatencySelector selector = new LatencySelector(analysis, model);
         int[] full = model.fullCounts();
         double fullMs = model.predictMs(full);
@@ -61,7 +68,7 @@ public final class LatencyTargetSearch {
         double infeasibleAsk = 1.0001; // the smallest share asked whose cut measured above it
         double ask = target;
         PruningPlan previous = null;
-        try (OnnxRunner original = new OnnxRunner(analysis.model().toProto().toByteArray(), runtime.threads(), runtime.provider())) {
+        try (OnnxRunner original = runtime.open(analysis.model().toBytes())) {
             for (int i = 0; i < MEASUREMENTS; i++) {
                 Interruption.check();
                 long t0 = System.nanoTime();
@@ -73,8 +80,8 @@ public final class LatencyTargetSearch {
                 Pruner.Planned planned = pruner.planned(modelName, analysis, scores, options, plan, (System.nanoTime() - t0) / 1_000_000);
                 Pruner.Result result = pruner.cut(analysis, planned, update);
                 LatencyComparison measured;
-                try (OnnxRunner cut = new OnnxRunner(result.pruned().toProto().toByteArray(), runtime.threads(), runtime.provider())) {
-                    measured = LatencyComparison.measure(original, cut, runtime.provider().name(), runtime.threads(), runtime.batch(), WARMUP, ROUNDS);
+                try (OnnxRunner cut = runtime.open(result.pruned().toBytes())) {
+                    measured = runtime.compare(original, cut, WARMUP, ROUNDS);
                 }
                 double predicted = model.predictMs(kept(full, plan)) / fullMs;
                 steps.add(new Step(ask, predicted, measured));
@@ -99,7 +106,7 @@ public final class LatencyTargetSearch {
             }
         }
         Candidate chosen = best != null ? best : fastest;
-        return new Outcome(chosen.planned, chosen.result, chosen.latency, steps, best != null);
+        return new Outcome(target, chosen.planned, chosen.result, chosen.latency, steps, best != null);
     }
 
     /**

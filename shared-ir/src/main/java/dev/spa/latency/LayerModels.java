@@ -8,7 +8,6 @@ import dev.spa.ir.Tensor;
 import dev.spa.onnx.Onnx.GraphProto;
 import dev.spa.onnx.Onnx.ModelProto;
 import dev.spa.onnx.Onnx.NodeProto;
-import dev.spa.onnx.Onnx.TensorShapeProto;
 import dev.spa.onnx.Onnx.TypeProto;
 import dev.spa.onnx.Onnx.ValueInfoProto;
 
@@ -66,7 +65,7 @@ final class LayerModels {
             boolean transB = node.opType().equals("Gemm") && node.attrInt("transB", 0) != 0;
             weight = transB ? new long[] {out, in} : new long[] {in, out};
         }
-        g.addInput(input(node.input(0), x));
+        g.addInput(Model.declaration(node.input(0), DataType.FLOAT, x));
         g.addInitializer(random(node.input(1), weight, 1).toProto());
         Tensor bias = node.inputs().size() > 2 ? model.graph().constant(node.input(2)) : null;
         if (bias != null) {
@@ -92,15 +91,6 @@ final class LayerModels {
                 n.setAttribute(i, n.getAttribute(i).toBuilder().setI(group));
             }
         }
-    }
-
-    private static ValueInfoProto input(String name, long[] dims) {
-        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-        for (long d : dims) {
-            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-        }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(DataType.FLOAT).setShape(shape))).build();
     }
 
     private static Tensor random(String name, long[] dims, long seed) {

@@ -1,5 +1,6 @@
 package dev.spa.select;
 
+import dev.spa.SpaException;
 import dev.spa.deps.Analysis;
 import dev.spa.deps.Group;
 import dev.spa.deps.Member;
@@ -54,7 +55,7 @@ public final class ChannelSelector {
                 : share -> local(candidates, scores, share, options);
         Target target = options.target();
         if (target.kind() == Target.Kind.LATENCY) {
-            throw new dev.spa.SpaException("a latency target is selected against a latency model measured on its runtime (LatencySelector)");
+            throw new SpaException("a latency target is selected against a latency model measured on its runtime (LatencySelector)");
         }
         if (target.kind() == Target.Kind.RATIO) {
             return planForShare.apply(target.value());

@@ -49,8 +49,8 @@ public final class LatencySelector {
         List<Candidate> candidates = new ChannelSelector(analysis).candidates(scores, options).stream().map(g -> candidate(g, scores, options))
                 .filter(c -> c.fewest < c.group.channels()).toList();
         int[] kept = latency.fullCounts();
-        double goal = share * latency.predictMs(kept);
         double predicted = latency.predictMs(kept);
+        double goal = share * predicted;
         while (predicted > goal) {
             Candidate best = null;
             double bestCost = Double.POSITIVE_INFINITY;
@@ -90,7 +90,7 @@ public final class LatencySelector {
         double[] ascending = scores.get(g.id()).clone();
         Arrays.sort(ascending);
         int step = Math.max(latency.step(g.id()), options.roundTo());
-        int fewest = Math.min(g.channels(), (int) ((options.fewestKept(g.channels()) + step - 1L) / step * step));
+        int fewest = ChannelSelector.keptCount(g.channels(), g.channels(), options, step); // every channel asked to go: the floor, on the step
         return new Candidate(g, ascending, step, fewest);
     }
 }

@@ -56,14 +56,14 @@ class LatencyTargetTest {
                 GroupScorer.Normalization.MEAN));
         SelectionOptions options = new SelectionOptions(new Target(Target.Kind.LATENCY, 0.5), true, 1, 1, Set.of(), 0.25);
         LatencyTargetSearch.Outcome o = new LatencyTargetSearch(s -> { }).search("cnn", a, scores, options, WeightUpdate.NONE,
-                latency.model(), runtime, 0.5);
+                latency.model(), runtime);
         LatencyComparison afresh;
         try (OnnxRunner before = new OnnxRunner(a.model().toProto().toByteArray(), 1);
              OnnxRunner after = new OnnxRunner(o.result().pruned().toProto().toByteArray(), 1)) {
             afresh = LatencyComparison.measure(before, after, "CPU", 1, 1, 5, 21);
         }
-        assertTrue(afresh.ratio() <= 0.5 + NOISE_MARGIN, "measured afresh: " + afresh.describe() + "; the search said " + o.describe(0.5));
-        assertTrue(o.describe(0.5).contains("interleaved rounds"), "the report says how it timed: " + o.describe(0.5));
+        assertTrue(afresh.ratio() <= 0.5 + NOISE_MARGIN, "measured afresh: " + afresh.describe() + "; the search said " + o.describe());
+        assertTrue(o.describe().contains("interleaved rounds"), "the report says how it timed: " + o.describe());
 
         LatencyModels.Obtained again = LatencyModels.obtain(a, runtime, LatencyModels.folder(cache), s -> { });
         assertTrue(again.cached(), "a second job on the same model and runtime reuses the latency model");

@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public record RuntimeCheck(double relativeDeviation, LatencyComparison latency) {
     public static RuntimeCheck run(byte[] original, byte[] pruned, LatencyRuntime runtime) {
-        try (OnnxRunner before = new OnnxRunner(original, runtime.threads(), runtime.provider()); OnnxRunner after = open(pruned, runtime)) {
+        try (OnnxRunner before = runtime.open(original); OnnxRunner after = open(pruned, runtime)) {
             Map<String, float[]> inputs = before.randomInputs(1, 42);
             Outputs a = before.run(inputs, 1);
             Outputs b;
@@ -33,14 +33,13 @@ public record RuntimeCheck(double relativeDeviation, LatencyComparison latency) 
                             + " after pruning, " + Arrays.toString(a.shapes().get(name)) + " before", false);
                 }
             }
-            return new RuntimeCheck(a.relativeError(b), LatencyComparison.measure(before, after, runtime.provider().name(), runtime.threads(),
-                    runtime.batch(), 5, 21));
+            return new RuntimeCheck(a.relativeError(b), runtime.compare(before, after, 5, 21));
         }
     }
 
     private static OnnxRunner open(byte[] pruned, LatencyRuntime runtime) {
         try {
-            return new OnnxRunner(pruned, runtime.threads(), runtime.provider());
+            return runtime.open(pruned);
         } catch (SpaException e) {
             throw new JobRejected("VERIFICATION_FAILED", "ONNX Runtime refuses the pruned model: " + e.getMessage(), false, e);
         }

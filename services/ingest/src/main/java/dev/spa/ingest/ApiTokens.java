@@ -1,5 +1,6 @@
 package dev.spa.ingest;
 
+import dev.spa.Sha256;
 import dev.spa.SpaException;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -73,6 +74,6 @@ public class ApiTokens {
     }
 
     static String sha256(String token) {
-        return ModelValidator.sha256(token.getBytes(StandardCharsets.UTF_8));
+        return Sha256.hex(token.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,5 +1,6 @@
 package dev.spa.ingest;
 
+import dev.spa.Sha256;
 import dev.spa.events.JobAccepted;
 import dev.spa.events.ModelRegistered;
 import dev.spa.events.PruningRequest;
@@ -10,10 +11,6 @@ import dev.spa.platform.JobRejected;
 import dev.spa.platform.ObjectStore;
 import dev.spa.platform.Policies;
 import dev.spa.platform.Requests;
-
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Checks a registered model before any work is spent on it: the addresses (model, calibration and
@@ -47,7 +44,7 @@ public final class ModelValidator {
             throw new JobRejected("MODEL_TOO_LARGE", uri + " is " + size + " bytes, over the limit of " + sizeLimit, false);
         }
         byte[] bytes = JobModels.read(store, uri);
-        String sha256 = sha256(bytes);
+        String sha256 = Sha256.hex(bytes);
         if (!event.getSha256().isEmpty() && !event.getSha256().equalsIgnoreCase(sha256)) {
             throw new JobRejected("CHECKSUM_MISMATCH", uri + " has SHA-256 " + sha256 + ", the event says " + event.getSha256(), false);
         }
@@ -63,11 +60,4 @@ public final class ModelValidator {
                 .setIngestMs(System.currentTimeMillis() - started).build();
     }
 
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

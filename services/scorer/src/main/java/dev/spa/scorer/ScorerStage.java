@@ -41,6 +41,7 @@ import org.jboss.logging.Logger;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
  * spa.groups → spa.plans: scores every prunable group by the job's criterion, selects the channels
@@ -76,14 +77,14 @@ public class ScorerStage extends JobStage<GroupsReady> {
      * on the job's reference inputs stays at the floor (the exporter measures the result again).
      */
     private Planned plan(JobAccepted job, Analysis analysis, PolicyParts parts, PruningPolicy policy, Path calibration, TargetSpec spec) {
-        Pruner pruner = new Pruner(line -> LOG.infof("job %s: %s", job.getJobId(), line));
+        Pruner pruner = new Pruner(progress(job));
         Pruner.Scores scores = pruner.score(analysis, parts.scorer());
         if (spec.cost().kind() == Target.Kind.LATENCY) {
-            return latencyTarget(job, analysis, parts, policy, scores, spec.cost().value());
+            return latencyTarget(job, analysis, parts, policy, scores);
         }
         if (!spec.hasAgreement() && job.getRequest().getRoundToKernels()) {
-            LatencyModels.Obtained steps = LatencyModels.steps(analysis, Requests.latencyRuntime(job.getRequest()),
-                    new StoredLatencyModels(store, setup.bucket()), line -> LOG.infof("job %s: %s", job.getJobId(), line));
+            LatencyModels.Obtained steps = LatencyModels.steps(analysis, Requests.latencyRuntime(job.getRequest()), latencyModels(),
+                    progress(job));
             return new Planned(pruner.select(job.getModelUri(), analysis, scores, policy.selection(), steps.model()::step),
                     "kept counts rounded up to the " + steps.model().describeSteps() + (steps.cached() ? " (from the bucket)" : " (measured now)"));
         }
@@ -91,7 +92,7 @@ public class ScorerStage extends JobStage<GroupsReady> {
             return new Planned(pruner.select(job.getModelUri(), analysis, scores, policy.selection()), "");
         }
         ReferenceInputs reference = ReferenceInputs.of(analysis.model(), calibration, parts.inputStatistics());
-        return new Planned(new AgreementSearch(line -> LOG.infof("job %s: %s", job.getJobId(), line))
+        return new Planned(new AgreementSearch(progress(job))
                 .search(job.getModelUri(), analysis, scores, policy.selection(), parts.update(), reference, spec.agreement()).planned(), "");
     }
 
@@ -104,18 +105,26 @@ public class ScorerStage extends JobStage<GroupsReady> {
      * later jobs), then cuts measured against the original until one meets the target. A target no cut meets fails the job
      * with the numbers rather than publishing a model that is not what was asked.
      */
-    private Planned latencyTarget(JobAccepted job, Analysis analysis, PolicyParts parts, PruningPolicy policy, Pruner.Scores scores,
-                                  double target) {
+    private Planned latencyTarget(JobAccepted job, Analysis analysis, PolicyParts parts, PruningPolicy policy, Pruner.Scores scores) {
         LatencyRuntime runtime = Requests.latencyRuntime(job.getRequest());
-        LatencyModels.Obtained latency = LatencyModels.obtain(analysis, runtime, new StoredLatencyModels(store, setup.bucket()),
-                line -> LOG.infof("job %s: %s", job.getJobId(), line));
-        LatencyTargetSearch.Outcome o = new LatencyTargetSearch(line -> LOG.infof("job %s: %s", job.getJobId(), line))
-                .search(job.getModelUri(), analysis, scores, policy.selection(), parts.update(), latency.model(), runtime, target);
+        LatencyModels.Obtained latency = LatencyModels.obtain(analysis, runtime, latencyModels(), progress(job));
+        LatencyTargetSearch.Outcome o = new LatencyTargetSearch(progress(job))
+                .search(job.getModelUri(), analysis, scores, policy.selection(), parts.update(), latency.model(), runtime);
         if (!o.met()) {
-            throw new JobRejected("LATENCY_TARGET_UNREACHABLE", "no cut met the latency target " + target + " on " + runtime.describe()
+            throw new JobRejected("LATENCY_TARGET_UNREACHABLE", "no cut met the latency target " + o.target() + " on " + runtime.describe()
                     + " (every group at its floor or saving no time); the fastest cut measured " + o.latency().describe(), false);
         }
-        return new Planned(o.planned(), latency.describe() + "; " + o.describe(target));
+        return new Planned(o.planned(), latency.describe() + "; " + o.describe());
+    }
+
+    /** Where latency models and kernel steps are kept for later jobs: the bucket, shared by every scorer replica. */
+    private LatencyModels.Cache latencyModels() {
+        return new StoredLatencyModels(store, setup.bucket());
+    }
+
+    /** A job's progress lines, in the log under its id. */
+    private static Consumer<String> progress(JobAccepted job) {
+        return line -> LOG.infof("job %s: %s", job.getJobId(), line);
     }
 
     /**
