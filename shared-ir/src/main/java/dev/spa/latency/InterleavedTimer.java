@@ -3,22 +3,36 @@ package dev.spa.latency;
 import dev.spa.runtime.OnnxRunner;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * Times several small models (shapes fixed, batch included) on one runtime in interleaved rounds (each round runs every model once, starting
- * from a different one), so that a busy moment on the machine falls on all of them alike; each model's median.
+ * Times several models (layer models with every axis fixed, or cuts of one model) on one runtime in interleaved
+ * rounds (each round runs every model once, starting from a different one), so that a busy moment on the machine
+ * falls on all of them alike; each model's median.
  */
 final class InterleavedTimer {
+    /** Rounds at most, however fast the models run. */
+    private static final int MAX_ROUNDS = 1000;
+
     private final LatencyRuntime runtime;
     private final int warmup;
     private final int rounds;
+    private final double minMillis;
 
     InterleavedTimer(LatencyRuntime runtime, int warmup, int rounds) {
+        this(runtime, warmup, rounds, 0);
+    }
+
+    /**
+     * @param minMillis rounds go on past {@code rounds} until they have taken this long (up to 1000 rounds): a model of
+     *                  a tenth of a millisecond needs hundreds of runs before its median stops moving by more than the
+     *                  few percent being compared
+     */
+    InterleavedTimer(LatencyRuntime runtime, int warmup, int rounds, double minMillis) {
         this.runtime = runtime;
         this.warmup = warmup;
         this.rounds = rounds;
+        this.minMillis = minMillis;
     }
 
     /** Median milliseconds per run of each model, in the order given. */
@@ -29,23 +43,29 @@ final class InterleavedTimer {
             for (byte[] m : models) {
                 OnnxRunner r = runtime.open(m);
                 runners.add(r);
-                int batch = r.fixedBatch(); // the layer models fix every axis at the runtime's batch
+                // the layer models fix every axis at the runtime's batch; a whole model may leave it free
+                int batch = r.fixedBatch() == 0 ? runtime.batch() : r.fixedBatch();
                 bound.add(r.bind(r.randomInputs(batch, 1), batch));
             }
             for (int w = 0; w < warmup; w++) {
                 bound.forEach(OnnxRunner.Bound::runMillis);
             }
-            double[][] times = new double[bound.size()][rounds];
-            for (int round = 0; round < rounds; round++) {
+            List<double[]> times = new ArrayList<>();
+            double elapsed = 0;
+            for (int round = 0; round < MAX_ROUNDS && (round < rounds || elapsed < minMillis); round++) {
+                double[] t = new double[bound.size()];
                 for (int k = 0; k < bound.size(); k++) {
                     int i = (k + round) % bound.size();
-                    times[i][round] = bound.get(i).runMillis();
+                    t[i] = bound.get(i).runMillis();
+                    elapsed += t[i];
                 }
+                times.add(t);
             }
             double[] medians = new double[bound.size()];
             for (int i = 0; i < medians.length; i++) {
-                Arrays.sort(times[i]);
-                medians[i] = times[i][rounds / 2];
+                int model = i;
+                double[] sorted = times.stream().mapToDouble(t -> t[model]).sorted().toArray();
+                medians[i] = sorted[sorted.length / 2];
             }
             return medians;
         } finally {

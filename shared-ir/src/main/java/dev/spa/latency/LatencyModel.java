@@ -121,14 +121,16 @@ public final class LatencyModel {
 
     /**
      * The channel multiple this group's count should snap to: the largest step among the kernels whose output
-     * it is, counted in channels of the group (a channel that spans 64 positions meets a step of 16 by itself).
+     * it is and the whole model's step, counted in channels of the group (a channel that spans 64 positions meets a
+     * step of 16 by itself).
      */
     public int step(int group) {
         int step = 1;
+        int whole = Math.max(1, record.getModelStep().getStep());
         for (TimedLayer l : producers.getOrDefault(group, List.of())) {
             for (TimedLayer.Share s : l.out()) {
                 if (s.group() == group) {
-                    int kernel = steps.getOrDefault(l.kind(), 1);
+                    int kernel = Math.max(whole, steps.getOrDefault(l.kind(), 1));
                     step = Math.max(step, kernel / gcd(kernel, s.perChannel()));
                 }
             }
@@ -141,6 +143,9 @@ public final class LatencyModel {
         StringBuilder b = new StringBuilder("kernel steps on ").append(record.getRuntimeDescription()).append(':');
         for (KernelStep s : record.getStepsList()) {
             b.append(' ').append(s.getKind()).append(' ').append(s.getStep()).append(',');
+        }
+        if (record.hasModelStep()) {
+            b.append(" whole model ").append(record.getModelStep().getStep()).append(',');
         }
         return b.charAt(b.length() - 1) == ',' ? b.substring(0, b.length() - 1) : b.append(" none swept").toString();
     }

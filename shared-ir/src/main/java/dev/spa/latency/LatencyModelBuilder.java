@@ -2,7 +2,6 @@ package dev.spa.latency;
 
 import dev.spa.Interruption;
 import dev.spa.deps.Analysis;
-import dev.spa.deps.Group;
 import dev.spa.deps.PruningPlan;
 import dev.spa.ir.Model;
 import dev.spa.ir.Shapes;
@@ -10,6 +9,7 @@ import dev.spa.manifest.KernelStep;
 import dev.spa.manifest.LatencyCurve;
 import dev.spa.manifest.LatencyModelRecord;
 import dev.spa.manifest.LayerLatency;
+import dev.spa.manifest.ModelStep;
 import dev.spa.runtime.LatencyComparison;
 import dev.spa.runtime.OnnxRunner;
 import dev.spa.surgery.Surgery;
@@ -18,18 +18,17 @@ import dev.spa.surgery.WeightUpdate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import java.util.stream.IntStream;
 
 /**
  * Measures a model's latency model on one runtime. First, for each kind of layer (dense, pointwise, depthwise
  * and grouped Conv, linear), one layer of median size is timed at every output size from 32 below its own up
- * to it, and the channel multiple the kernel runs at is read from that sweep ({@link KernelSteps}). Then every
+ * to it, and the channel multiple the kernel runs at is read from that sweep ({@link KernelSteps}); the whole
+ * model's own multiple is read from half cuts of it ({@link ModelStepSweep}). Then every
  * timed layer is run alone at full size, at 3/4, 1/2 and 1/4 of its output size and of its input size (rounded
  * up to its kind's step), all of a layer's variants interleaved; and the whole model, for the time no layer
  * accounts for.
@@ -51,6 +50,7 @@ public final class LatencyModelBuilder {
         long t0 = System.nanoTime();
         LatencyModelRecord.Builder record = header(modelSha256);
         sweepAll(new LayerModels(analysis.model(), analysis.shapes(), analysis.unitShapes(), runtime.batch()), timedLayers(analysis), record);
+        sweepModel(analysis, record);
         return record.setBuildMs((System.nanoTime() - t0) / 1_000_000).build();
     }
 
@@ -61,6 +61,7 @@ public final class LatencyModelBuilder {
         progress.accept("measuring a latency model on " + runtime.describe() + ": " + layers.size() + " layers");
         LatencyModelRecord.Builder record = header(modelSha256);
         Map<TimedLayer.Kind, Integer> steps = sweepAll(models, layers, record);
+        sweepModel(analysis, record);
         InterleavedTimer timer = new InterleavedTimer(runtime, 2, 7);
         double sum = 0;
         for (TimedLayer l : layers) {
@@ -92,22 +93,15 @@ public final class LatencyModelBuilder {
             return 0;
         }
         LatencyModel model = new LatencyModel(partial, analysis);
+        PruningPlan plan = ModelStepSweep.halfCut(analysis, model);
         int[] kept = model.fullCounts();
-        Map<Integer, int[]> plan = new HashMap<>();
-        for (Group g : analysis.prunableGroups()) {
-            int step = model.step(g.id());
-            int k = (int) Math.min(g.channels(), KernelSteps.roundUp((g.channels() + 1) / 2, step));
-            if (k < g.channels()) {
-                kept[g.id()] = k;
-                plan.put(g.id(), IntStream.range(0, k).toArray());
-            }
-        }
+        plan.keptChannels().forEach((group, channels) -> kept[group] = channels.length);
         double layersFull = model.predictMs(model.fullCounts()) - partial.getOtherMs();
         double layersHalf = model.predictMs(kept) - partial.getOtherMs();
-        if (plan.isEmpty() || layersFull <= 0) {
+        if (plan.keptChannels().isEmpty() || layersFull <= 0) {
             return 0;
         }
-        Model half = Surgery.apply(analysis, new PruningPlan(plan), WeightUpdate.NONE);
+        Model half = Surgery.apply(analysis, plan, WeightUpdate.NONE);
         LatencyComparison c;
         try (OnnxRunner after = runtime.open(half.toBytes())) {
             c = runtime.compare(original, after, 3, 11);
@@ -144,6 +138,18 @@ public final class LatencyModelBuilder {
             }
         }
         return steps;
+    }
+
+    /** The multiple the whole model runs fastest at, on top of the kernels' steps already in the record. */
+    private void sweepModel(Analysis analysis, LatencyModelRecord.Builder record) {
+        if (analysis.prunableGroups().isEmpty()) {
+            record.setModelStep(ModelStep.newBuilder().setStep(1)); // nothing to cut: nothing to sweep
+            return;
+        }
+        ModelStep step = ModelStepSweep.sweep(analysis, record.build(), runtime);
+        record.setModelStep(step);
+        progress.accept("  whole model: step " + step.getStep() + " (half cuts at multiples " + step.getCandidatesList()
+                + " took " + step.getMsList().stream().map(ms -> String.format(Locale.ROOT, "%.3f", ms)).toList() + " ms)");
     }
 
     /** A kind's step from a sweep of output sizes on its median-sized layer; null when the model has none to sweep. */

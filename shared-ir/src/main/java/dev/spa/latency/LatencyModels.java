@@ -42,9 +42,9 @@ public final class LatencyModels {
     public static Obtained obtain(Analysis analysis, LatencyRuntime runtime, Cache cache, Consumer<String> progress) {
         String sha256 = Sha256.hex(analysis.model().toBytes());
         String key = key(sha256, runtime);
-        String stored = cache.get(key);
+        LatencyModelRecord stored = current(cache.get(key));
         if (stored != null) {
-            return new Obtained(new LatencyModel(parse(stored), analysis), true);
+            return new Obtained(new LatencyModel(stored, analysis), true);
         }
         LatencyModelRecord record = new LatencyModelBuilder(runtime, progress).build(analysis, sha256);
         cache.put(key, ManifestWriter.json(record));
@@ -58,16 +58,25 @@ public final class LatencyModels {
     public static Obtained steps(Analysis analysis, LatencyRuntime runtime, Cache cache, Consumer<String> progress) {
         String sha256 = Sha256.hex(analysis.model().toBytes());
         String key = key(sha256, runtime);
-        String stored = cache.get(key);
+        LatencyModelRecord stored = current(cache.get(key));
         if (stored == null) {
-            stored = cache.get(key + "-steps");
+            stored = current(cache.get(key + "-steps"));
         }
         if (stored != null) {
-            return new Obtained(new LatencyModel(parse(stored), analysis), true);
+            return new Obtained(new LatencyModel(stored, analysis), true);
         }
         LatencyModelRecord record = new LatencyModelBuilder(runtime, progress).buildSteps(analysis, sha256);
         cache.put(key + "-steps", ManifestWriter.json(record));
         return new Obtained(new LatencyModel(record, analysis), false);
+    }
+
+    /** A cached record, or null when there is none or it was measured before the whole model's step was swept (measured again). */
+    private static LatencyModelRecord current(String json) {
+        if (json == null) {
+            return null;
+        }
+        LatencyModelRecord record = parse(json);
+        return record.hasModelStep() ? record : null;
     }
 
     /** The cache key of a model (by its SHA-256) on a runtime: {@code <sha256>-cpu-2t-b1}. */

@@ -10,6 +10,7 @@ import dev.spa.ir.Model;
 import dev.spa.manifest.PlanRecord;
 import dev.spa.select.ChannelSelector;
 import dev.spa.select.SelectionOptions;
+import dev.spa.select.Target;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -65,12 +66,32 @@ public final class Pruner {
         return select(modelName, analysis, scores, options, group -> 1);
     }
 
-    /** The same, each group's kept count also rounded up to its step ({@code LatencyModel::step}: its kernels' measured multiple). */
+    /**
+     * The same, each group's kept count also rounded up to its step ({@code LatencyModel::step}: its kernels' measured
+     * multiple). Rounding never costs the target: where the rounded counts cannot reach it (a small model whose groups are
+     * no wider than a step or two) and the counts as selected can, those are taken, and the progress says so.
+     */
     public Planned select(String modelName, Analysis analysis, Scores scores, SelectionOptions options, IntUnaryOperator steps) {
         long t1 = System.nanoTime();
         progress.accept("selecting channels for " + options.target() + (options.global() ? " (global)" : " (local)"));
         PruningPlan plan = new ChannelSelector(analysis, steps).select(scores.byGroup(), options);
+        if (!meets(analysis, options.target(), plan)) {
+            PruningPlan asSelected = new ChannelSelector(analysis).select(scores.byGroup(), options);
+            if (meets(analysis, options.target(), asSelected)) {
+                progress.accept("counts rounded up to the kernels' steps cannot reach " + options.target() + ": kept as selected instead");
+                plan = asSelected;
+            }
+        }
         return planned(modelName, analysis, scores, options, plan, (System.nanoTime() - t1) / 1_000_000);
+    }
+
+    /** Whether a plan keeps at most the target's share of MACs or parameters (a ratio is met by construction). */
+    private static boolean meets(Analysis analysis, Target target, PruningPlan plan) {
+        if (target.kind() == Target.Kind.RATIO) {
+            return true;
+        }
+        ChannelSelector prices = new ChannelSelector(analysis);
+        return target.keptShare(prices.cost(PruningPlan.empty()), prices.cost(plan)) <= target.value() + 1e-9;
     }
 
     /** A plan chosen elsewhere (against a latency model), priced and written as {@link #select} writes its own. */

@@ -84,7 +84,7 @@ class LatencySelectionTest {
         assertTrue(w1 < 40 && w1 % 16 == 0, "W1 (a dense Conv, step 16) keeps a multiple of 16: " + w1);
         assertTrue(w2 < 52 && w2 % 8 == 0, "W2 (a pointwise Conv, step 8) keeps a multiple of 8: " + w2);
         assertTrue(m.predictMs(counts(p, m)) <= 0.5 * m.predictMs(m.fullCounts()) + 1e-9, "the predicted share is met");
-        assertEquals(16, m.step(groupOf(a, "W1")));
+        assertEquals(16, m.step(Selections.groupOf(a, "W1")));
     }
 
     @Test
@@ -124,9 +124,5 @@ class LatencySelectionTest {
         SpaException counted = assertThrows(SpaException.class, () -> new ChannelSelector(a).select(scores(a), OPTIONS));
         assertTrue(counted.getMessage().contains("latency model"), counted.getMessage());
         assertThrows(SpaException.class, () -> Target.parse("latency=1.5"));
-    }
-
-    private static int groupOf(Analysis a, String weight) {
-        return a.prunableGroups().stream().filter(g -> g.label().equals(weight)).findFirst().orElseThrow().id();
     }
 }

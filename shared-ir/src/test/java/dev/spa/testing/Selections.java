@@ -25,12 +25,18 @@ public final class Selections {
 
     /** Channels kept of the group whose label (the weight that produces it) is {@code weight}. */
     public static int kept(PruningPlan p, Analysis a, String weight) {
-        for (Group g : a.prunableGroups()) {
-            if (g.label().equals(weight)) {
-                int[] k = p.keptChannels().get(g.id());
-                return k == null ? g.channels() : k.length;
-            }
-        }
-        throw new AssertionError("no group " + weight);
+        Group g = group(a, weight);
+        int[] k = p.keptChannels().get(g.id());
+        return k == null ? g.channels() : k.length;
+    }
+
+    /** The id of the group whose label (the weight that produces it) is {@code weight}. */
+    public static int groupOf(Analysis a, String weight) {
+        return group(a, weight).id();
+    }
+
+    private static Group group(Analysis a, String weight) {
+        return a.prunableGroups().stream().filter(g -> g.label().equals(weight)).findFirst()
+                .orElseThrow(() -> new AssertionError("no group " + weight));
     }
 }
