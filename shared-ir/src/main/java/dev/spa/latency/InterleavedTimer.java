@@ -4,6 +4,7 @@ import dev.spa.runtime.OnnxRunner;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Times several models (layer models with every axis fixed, or cuts of one model) on one runtime in interleaved
@@ -37,11 +38,19 @@ final class InterleavedTimer {
 
     /** Median milliseconds per run of each model, in the order given. */
     double[] medians(List<byte[]> models) {
+        return mediansOf(models.stream().<Supplier<byte[]>>map(m -> () -> m).toList());
+    }
+
+    /**
+     * The same for models made one at a time: each one's bytes are only held until its session is open (ONNX Runtime
+     * keeps its own copy), so timing five cuts of a large model never holds five serialised cuts in the heap.
+     */
+    double[] mediansOf(List<Supplier<byte[]>> models) {
         List<OnnxRunner> runners = new ArrayList<>();
         List<OnnxRunner.Bound> bound = new ArrayList<>();
         try {
-            for (byte[] m : models) {
-                OnnxRunner r = runtime.open(m);
+            for (Supplier<byte[]> m : models) {
+                OnnxRunner r = runtime.open(m.get());
                 runners.add(r);
                 // the layer models fix every axis at the runtime's batch; a whole model may leave it free
                 int batch = r.fixedBatch() == 0 ? runtime.batch() : r.fixedBatch();

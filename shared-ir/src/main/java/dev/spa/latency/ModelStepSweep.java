@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -33,12 +34,12 @@ final class ModelStepSweep {
 
     /** Times the candidates' half cuts; {@code kernels} holds the kernels' steps already swept. */
     static ModelStep sweep(Analysis analysis, LatencyModelRecord kernels, LatencyRuntime runtime) {
-        List<byte[]> cuts = new ArrayList<>();
+        List<Supplier<byte[]>> cuts = new ArrayList<>();
         for (int s : CANDIDATES) {
-            LatencyModel model = new LatencyModel(withStep(kernels, s), analysis);
-            cuts.add(Surgery.apply(analysis, halfCut(analysis, model), WeightUpdate.NONE).toBytes());
+            PruningPlan plan = halfCut(analysis, new LatencyModel(withStep(kernels, s), analysis));
+            cuts.add(() -> Surgery.apply(analysis, plan, WeightUpdate.NONE).toBytes());
         }
-        double[] ms = new InterleavedTimer(runtime, 2, 9, TIMING_MILLIS).medians(cuts);
+        double[] ms = new InterleavedTimer(runtime, 2, 9, TIMING_MILLIS).mediansOf(cuts);
         ModelStep.Builder b = ModelStep.newBuilder().setStep(choose(CANDIDATES, ms));
         for (int i = 0; i < CANDIDATES.length; i++) {
             b.addCandidates(CANDIDATES[i]).addMs(ms[i]);
