@@ -1,5 +1,9 @@
 package dev.spa.bench;
 
+import dev.spa.ir.Model;
+import dev.spa.runtime.ReferenceInputs;
+import dev.spa.runtime.SampleBatches;
+
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -18,6 +22,12 @@ record FidelityData(String model, float[] inputs, int samples, String statedMean
             photos("face_slim_320", images, "faces_", new int[] {1, 2, 5, 13, 19}, 240, 320, false, 127, 128, "0", "0.5"),
             new FidelityData("wakeword_mlp_layernorm", null, 0, null, null, "synthetic inputs N(0, 1) (no audio front-end is shipped)"),
         };
+    }
+
+    /** The photos as the model's reference inputs, written to {@code file} (raw float32) for the runtime to read. */
+    ReferenceInputs reference(Model model, Path file) throws IOException {
+        QualityData.write(file, inputs);
+        return new ReferenceInputs(SampleBatches.fromFile(file, SampleBatches.sampleShape(model)), note);
     }
 
     private static FidelityData photos(String model, Path dir, String prefix, int count, int h, int w, boolean bgr, float offset,

@@ -11,7 +11,6 @@ import dev.spa.latency.LatencyTargetSearch;
 import dev.spa.runtime.Accuracy;
 import dev.spa.runtime.ExecutionProvider;
 import dev.spa.runtime.LatencyComparison;
-import dev.spa.runtime.OnnxRunner;
 import dev.spa.runtime.SampleBatches;
 import dev.spa.select.SelectionOptions;
 import dev.spa.select.Target;
@@ -101,10 +100,7 @@ public final class LatencyTargetBenchmark {
     /** MACs kept, the ratio measured afresh (median, quartiles), accuracy; for a search, how many cuts it measured. */
     private static String cell(Model original, Pruner.Result r, LatencyRuntime runtime, TopOne accuracy, double[] originalMs,
                                LatencyTargetSearch.Outcome search) {
-        LatencyComparison c;
-        try (OnnxRunner before = runtime.open(original.toBytes()); OnnxRunner after = runtime.open(r.pruned().toBytes())) {
-            c = runtime.compare(before, after, 5, 21);
-        }
+        LatencyComparison c = runtime.compare(original.toBytes(), r.pruned().toBytes(), 5, 21);
         originalMs[0] = c.beforeMs();
         String s = String.format(Locale.ROOT, "%.0f%%, **%.2f** (%.2f-%.2f)%s", 100 * r.after().macsRatio(r.before()), c.ratio(), c.ratioLow(),
                 c.ratioHigh(), c.trusted() ? "" : " noisy");

@@ -114,9 +114,7 @@ public final class QualityBenchmark {
             Model model = new ModelLoader().load(shared.resolve("models").resolve(d.model() + ".onnx"));
             ReferenceInputs reference;
             if (d.inputs() != null) {
-                Path photos = out.resolve("data").resolve(d.model() + "_photos.f32");
-                QualityData.write(photos, d.inputs());
-                reference = new ReferenceInputs(SampleBatches.fromFile(photos, SampleBatches.sampleShape(model)), d.note());
+                reference = d.reference(model, out.resolve("data").resolve(d.model() + "_photos.f32"));
             } else {
                 reference = ReferenceInputs.synthetic(model, InputStatistics.DEFAULT);
             }

@@ -13,9 +13,7 @@ import dev.spa.runtime.Agreement;
 import dev.spa.runtime.ExecutionProvider;
 import dev.spa.runtime.InputStatistics;
 import dev.spa.runtime.LatencyComparison;
-import dev.spa.runtime.OnnxRunner;
 import dev.spa.runtime.ReferenceInputs;
-import dev.spa.runtime.SampleBatches;
 import dev.spa.select.SelectionOptions;
 import dev.spa.select.Target;
 import dev.spa.surgery.Pruner;
@@ -62,8 +60,7 @@ public final class SpeedAtQualityBenchmark {
             }
             Model model = new ModelLoader().load(shared.resolve("models").resolve(d.model() + ".onnx"));
             Path photos = Files.createTempFile("spa-photos", ".f32");
-            QualityData.write(photos, d.inputs());
-            ReferenceInputs reference = new ReferenceInputs(SampleBatches.fromFile(photos, SampleBatches.sampleShape(model)), d.note());
+            ReferenceInputs reference = d.reference(model, photos);
             Analysis analysis = Analysis.of(model);
             PruningPolicy policy = PruningPolicy.of("obspa", new SelectionOptions(Target.parse("macs=0.5"), true, 1, 1, Set.of()))
                     .withInputStatistics(InputStatistics.stated(d.statedMean(), d.statedStd()));
@@ -98,10 +95,7 @@ public final class SpeedAtQualityBenchmark {
     }
 
     private static Point point(String asked, Model original, Pruner.Result r, LatencyRuntime runtime, ReferenceInputs reference) {
-        LatencyComparison c;
-        try (OnnxRunner before = runtime.open(original.toBytes()); OnnxRunner after = runtime.open(r.pruned().toBytes())) {
-            c = runtime.compare(before, after, 5, 21);
-        }
+        LatencyComparison c = runtime.compare(original.toBytes(), r.pruned().toBytes(), 5, 21);
         return new Point(asked, r.after().macsRatio(r.before()), c, Agreement.measure(original, r.pruned(), reference).relativeError());
     }
 

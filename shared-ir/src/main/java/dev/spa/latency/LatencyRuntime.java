@@ -33,6 +33,13 @@ public record LatencyRuntime(ExecutionProvider provider, int threads, int batch)
         return LatencyComparison.measure(before, after, provider.name(), threads, batch, warmup, rounds);
     }
 
+    /** Two models opened on this runtime and {@code after} timed against {@code before}, as the exporter times a job's result. */
+    public LatencyComparison compare(byte[] before, byte[] after, int warmup, int rounds) {
+        try (OnnxRunner b = open(before); OnnxRunner a = open(after)) {
+            return compare(b, a, warmup, rounds);
+        }
+    }
+
     public String describe() {
         return String.format(Locale.ROOT, "ONNX Runtime %s, %d intra-op thread%s, batch %d", provider.name(), threads, threads == 1 ? "" : "s", batch);
     }

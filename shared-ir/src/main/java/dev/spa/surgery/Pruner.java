@@ -63,7 +63,10 @@ public final class Pruner {
 
     /** Step 4's choice: the channels kept for a target, priced, with the plan as written beside the model. */
     public Planned select(String modelName, Analysis analysis, Scores scores, SelectionOptions options) {
-        return select(modelName, analysis, scores, options, group -> 1);
+        long t1 = System.nanoTime();
+        announce(options);
+        PruningPlan plan = new ChannelSelector(analysis).select(scores.byGroup(), options);
+        return planned(modelName, analysis, scores, options, plan, (System.nanoTime() - t1) / 1_000_000);
     }
 
     /**
@@ -73,11 +76,13 @@ public final class Pruner {
      */
     public Planned select(String modelName, Analysis analysis, Scores scores, SelectionOptions options, IntUnaryOperator steps) {
         long t1 = System.nanoTime();
-        progress.accept("selecting channels for " + options.target() + (options.global() ? " (global)" : " (local)"));
-        PruningPlan plan = new ChannelSelector(analysis, steps).select(scores.byGroup(), options);
-        if (!meets(analysis, options.target(), plan)) {
+        announce(options);
+        ChannelSelector rounded = new ChannelSelector(analysis, steps);
+        PruningPlan plan = rounded.select(scores.byGroup(), options);
+        Cost original = rounded.cost(PruningPlan.empty());
+        if (!meets(options.target(), original, rounded.cost(plan))) {
             PruningPlan asSelected = new ChannelSelector(analysis).select(scores.byGroup(), options);
-            if (meets(analysis, options.target(), asSelected)) {
+            if (meets(options.target(), original, rounded.cost(asSelected))) {
                 progress.accept("counts rounded up to the kernels' steps cannot reach " + options.target() + ": kept as selected instead");
                 plan = asSelected;
             }
@@ -85,13 +90,13 @@ public final class Pruner {
         return planned(modelName, analysis, scores, options, plan, (System.nanoTime() - t1) / 1_000_000);
     }
 
-    /** Whether a plan keeps at most the target's share of MACs or parameters (a ratio is met by construction). */
-    private static boolean meets(Analysis analysis, Target target, PruningPlan plan) {
-        if (target.kind() == Target.Kind.RATIO) {
-            return true;
-        }
-        ChannelSelector prices = new ChannelSelector(analysis);
-        return target.keptShare(prices.cost(PruningPlan.empty()), prices.cost(plan)) <= target.value() + 1e-9;
+    private void announce(SelectionOptions options) {
+        progress.accept("selecting channels for " + options.target() + (options.global() ? " (global)" : " (local)"));
+    }
+
+    /** Whether a plan's cost keeps at most the target's share of MACs or parameters (a ratio is met by construction). */
+    private static boolean meets(Target target, Cost original, Cost after) {
+        return target.kind() == Target.Kind.RATIO || target.keptShare(original, after) <= target.value() + 1e-9;
     }
 
     /** A plan chosen elsewhere (against a latency model), priced and written as {@link #select} writes its own. */
