@@ -33,7 +33,7 @@ for r in tp:
         continue
     cell[(r["model"], r["keep"], r["selection"])][r["method"]] = (float(r["accuracy"]), float(r["macs_ratio"]), float("nan"))
 
-spa_methods = ["l1", "l2", "l2 + OBSPA update, data-free", "OBSPA data-free", "OBSPA calibration"]
+spa_methods = ["l1", "l2", "l2 + OBSPA update, data-free", "OBSPA data-free", "OBSPA synthetic images", "OBSPA calibration"]
 tp_methods = ["TP l1", "TP l2", "TP taylor"]
 lines = ["| model (original top-1) | MACs kept | selection | TP best (L1/L2/Taylor) | " + " | ".join("SPA " + m for m in spa_methods)
          + " | SPA best data-free − TP best |", "|---" * (5 + len(spa_methods)) + "|"]
@@ -92,7 +92,7 @@ for ax, model in zip(axes, models):
     labels = ["1/2 global", "1/4 global", "1/2 local", "1/4 local"]
     keys = [(model, "0.5", "global"), (model, "0.25", "global"), (model, "0.5", "local"), (model, "0.25", "local")]
     series = [("TP best", lambda c: max([c[m][0] for m in tp_methods if m in c] or [float("nan")])),
-              ("SPA best data-free", lambda c: max(c[m][0] for m in spa_methods[:4] if m in c)),
+              ("SPA best data-free", lambda c: max(c[m][0] for m in spa_methods[:5] if m in c)),
               ("SPA OBSPA calibration", lambda c: c["OBSPA calibration"][0])]
     width = 0.27
     for i, (name, f) in enumerate(series):

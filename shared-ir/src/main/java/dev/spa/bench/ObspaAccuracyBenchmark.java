@@ -36,7 +36,7 @@ import java.util.function.Supplier;
 
 /**
  * Test accuracy of the trained digits model after pruning with no fine-tuning, for every channel
- * choice (L1, L2, BN scale, OBSPA from calibration data, from Gaussian noise, data-free) with and
+ * choice (L1, L2, BN scale, OBSPA from calibration data, from synthetic images (what --ood draws), data-free) with and
  * without a weight update, at 1.5x, 2x, 4x and 8x MACs reduction, local and global. Prints a
  * Markdown table and writes a CSV and an SVG plot. Usage: ObspaAccuracyBenchmark MODELS DATA OUTDIR
  */
@@ -65,12 +65,12 @@ public final class ObspaAccuracyBenchmark {
         long[] labels = SampleBatches.readLabels(data.resolve("digits_test_y.i64"));
         // the input's expected statistics, as a user would state them (here: those of the calibration pixels)
         InputStatistics stated = InputStatistics.stated(new double[] {0.30}, new double[] {0.38});
-        SampleBatches noise = SampleBatches.gaussian(sample, 256, stated, 7);
+        SampleBatches noise = SampleBatches.synthetic(sample, 256, stated, 7); // what --ood draws
         Linalg linalg = new CpuLinalg();
 
         Map<String, Obspa> sources = new LinkedHashMap<>();
         sources.put("calibration", obspa(analysis, new CapturedHessians(calibration, "calibration", ExecutionProvider.CPU), linalg));
-        sources.put("ood", obspa(analysis, new CapturedHessians(noise, "Gaussian noise", ExecutionProvider.CPU), linalg));
+        sources.put("ood", obspa(analysis, new CapturedHessians(noise, SampleBatches.describeSynthetic(sample), ExecutionProvider.CPU), linalg));
         for (double rho : new double[] {0, 0.5, 0.9}) {
             sources.put("data-free covariances ρ=" + rho, obspa(analysis, new DataFreeHessians(stated, rho, true), linalg));
         }

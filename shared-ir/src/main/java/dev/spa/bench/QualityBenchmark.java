@@ -32,16 +32,20 @@ import java.util.Set;
 public final class QualityBenchmark {
     static final double[] KEEP = {0.5, 0.25};
 
-    /** One way of pruning: criterion, update and whether it may read the calibration samples. */
-    record Method(String name, String criterion, String update, boolean calibrated) {
+    /** One way of pruning: criterion, update and where OBSPA's Hessians come from (data-free, ood or calibration). */
+    record Method(String name, String criterion, String update, String source) {
+        boolean calibrated() {
+            return source.equals("calibration");
+        }
     }
 
     static final List<Method> METHODS = List.of(
-            new Method("l1", "l1", "none", false),
-            new Method("l2", "l2", "none", false),
-            new Method("l2 + OBSPA update, data-free", "l2", "obspa", false),
-            new Method("OBSPA data-free", "obspa", "", false),
-            new Method("OBSPA calibration", "obspa", "", true));
+            new Method("l1", "l1", "none", "data-free"),
+            new Method("l2", "l2", "none", "data-free"),
+            new Method("l2 + OBSPA update, data-free", "l2", "obspa", "data-free"),
+            new Method("OBSPA data-free", "obspa", "", "data-free"),
+            new Method("OBSPA synthetic images", "obspa", "", "ood"),
+            new Method("OBSPA calibration", "obspa", "", "calibration"));
 
     private QualityBenchmark() {
     }
@@ -68,7 +72,7 @@ public final class QualityBenchmark {
             for (Method m : METHODS) {
                 for (boolean global : new boolean[] {true, false}) {
                     for (double keep : KEEP) {
-                        Pruned p = prune(analysis, m, global, keep, d.statedMean(), d.statedStd(), m.calibrated() ? calibration : null);
+                        Pruned p = prune(analysis, m, global, keep, d.statedMean(), d.statedStd(), calibration);
                         Pruner.Result r = p.result();
                         PolicyParts parts = p.parts();
                         double accuracy = Accuracy.top1(r.pruned(), test, d.evalY());
@@ -96,10 +100,8 @@ public final class QualityBenchmark {
     /** One method at one target, with the input statistics a user would state (null: the model's own) and calibration samples. */
     private static Pruned prune(Analysis analysis, Method m, boolean global, double keep, String mean, String std, Path calibration) {
         SelectionOptions options = new SelectionOptions(Target.parse("macs=" + keep), global, 1, 1, Set.of());
-        PruningPolicy policy = PruningPolicy.of(m.criterion(), options).withUpdate(m.update());
-        if (calibration != null) {
-            policy = policy.withSource("calibration", calibration);
-        }
+        PruningPolicy policy = PruningPolicy.of(m.criterion(), options).withUpdate(m.update())
+                .withSource(m.source(), m.calibrated() ? calibration : null);
         if (mean != null) {
             policy = policy.withInputStatistics(InputStatistics.stated(mean, std));
         }

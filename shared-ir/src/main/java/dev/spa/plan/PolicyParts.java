@@ -68,7 +68,8 @@ public record PolicyParts(GroupScorer scorer, WeightUpdate update, String hessia
             case "calibration":
                 return new CapturedHessians(samples(policy, analysis, stats), "calibration data " + policy.calibration().getFileName(), capture);
             case "ood":
-                return new CapturedHessians(samples(policy, analysis, stats), "Gaussian noise " + stats.describe(), capture);
+                return new CapturedHessians(samples(policy, analysis, stats),
+                        SampleBatches.describeSynthetic(SampleBatches.sampleShape(analysis.model())) + " " + stats.describe(), capture);
             default:
                 return new DataFreeHessians(stats, policy.rho(), policy.channelCovariance());
         }
@@ -80,6 +81,6 @@ public record PolicyParts(GroupScorer scorer, WeightUpdate update, String hessia
         if (policy.hessianSource().equals("calibration")) {
             return SampleBatches.fromFile(policy.calibration(), sample);
         }
-        return SampleBatches.gaussian(sample, policy.oodSamples(), stats, policy.seed());
+        return SampleBatches.synthetic(sample, policy.oodSamples(), stats, policy.seed());
     }
 }

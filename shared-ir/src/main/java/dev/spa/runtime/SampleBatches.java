@@ -16,7 +16,7 @@ import java.util.function.BiConsumer;
 /**
  * Samples for a model's single float input, handed out in batches: read from raw little-endian
  * float32 files (N samples in the input's layout; a folder means every file in it, in name order),
- * or drawn as Gaussian noise.
+ * or drawn as synthetic noise.
  */
 public final class SampleBatches {
     private final float[] data;
@@ -101,6 +101,24 @@ public final class SampleBatches {
         } catch (IOException e) {
             throw new SpaException("cannot read labels '" + f + "': " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Synthetic inputs with the statistics' mean and std per channel: natural-image noise where the sample is
+     * an image ({@link NaturalImageNoise}), Gaussian noise otherwise.
+     */
+    public static SampleBatches synthetic(long[] sampleShape, int samples, InputStatistics stats, long seed) {
+        if (!NaturalImageNoise.isImage(sampleShape)) {
+            return gaussian(sampleShape, samples, stats, seed);
+        }
+        int channels = (int) sampleShape[0];
+        return new SampleBatches(NaturalImageNoise.images(sampleShape, samples, stats.meansFor(channels), stats.stdsFor(channels), seed),
+                (int) product(sampleShape));
+    }
+
+    /** What {@link #synthetic} draws for this sample shape, for reports. */
+    public static String describeSynthetic(long[] sampleShape) {
+        return NaturalImageNoise.isImage(sampleShape) ? "natural-image noise (1/f spectrum)" : "Gaussian noise";
     }
 
     /** Gaussian noise with the statistics' mean and std per channel (the sample's first axis). */
