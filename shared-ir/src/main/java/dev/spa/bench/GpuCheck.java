@@ -2,6 +2,7 @@ package dev.spa.bench;
 
 import dev.spa.deps.Analysis;
 import dev.spa.ir.ModelLoader;
+import dev.spa.linalg.Availability;
 import dev.spa.linalg.CpuLinalg;
 import dev.spa.linalg.Linalg;
 import dev.spa.linalg.cuda.CudaLinalg;
@@ -50,7 +51,7 @@ public final class GpuCheck {
             }
         }
         int[] sizes = LinalgBenchmark.sizes(rest.toArray(String[]::new));
-        CudaProbe.Result probe = CudaProbe.result();
+        Availability probe = CudaProbe.result();
         System.out.println("GPU: " + probe.description());
         System.out.println("CPU: " + Runtime.getRuntime().availableProcessors() + " cores; Java " + System.getProperty("java.version"));
         if (!probe.available()) {

@@ -1,17 +1,24 @@
 package dev.spa.bench;
 
+import dev.spa.linalg.Availability;
 import dev.spa.linalg.CpuLinalg;
 import dev.spa.linalg.Linalg;
+import dev.spa.linalg.OpenBlas;
 import dev.spa.obspa.ObsSolver;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 
 /**
  * Times the OBSPA linear algebra of one layer at the sizes of ResNet's layers (576 to 4608 Hessian
- * columns): Gram accumulation of 2048 rows, Cholesky, inverse from Cholesky, and the OBS update of a
- * 512-output layer losing half its columns. Prints a Markdown table. Usage: LinalgBenchmark [SIZES...]
+ * columns) on the hand-written kernels and on OpenBLAS, side by side: Gram accumulation of 2048 rows, an
+ * n x n x n product, Cholesky, inverse from Cholesky (with GFLOP/s and the share of the CPU's peak), and
+ * the OBS update of a 512-output layer losing half its columns. Prints a Markdown table.
+ * Usage: LinalgBenchmark [SIZES...]
  */
 public final class LinalgBenchmark {
     static final int ROWS = 2048;
@@ -29,13 +36,48 @@ public final class LinalgBenchmark {
 
     public static void main(String[] args) {
         int[] sizes = sizes(args);
-        Linalg linalg = new CpuLinalg();
-        System.out.println("| backend | n | Gram, 2048 rows, ms | Cholesky ms | inverse ms | OBS update (512 outputs, half the columns) ms |");
-        System.out.println("|---|---|---|---|---|---|");
-        for (int n : sizes) {
-            Timings t = time(linalg, n);
-            System.out.printf("| %s | %d | %.0f | %.0f | %.0f | %.0f |%n", linalg.name(), n, t.gram(), t.cholesky(), t.inverse(), t.update());
+        Map<String, Linalg> backends = new LinkedHashMap<>();
+        backends.put("hand-written", new CpuLinalg());
+        Availability blas = OpenBlas.result();
+        if (blas.available()) {
+            backends.put("OpenBLAS", OpenBlas.linalg());
         }
+        CpuPeak peak = CpuPeak.ofThisMachine();
+        System.out.println("hand-written kernels against " + blas.description() + "; OPENBLAS_L2_SIZE="
+                + System.getenv().getOrDefault("OPENBLAS_L2_SIZE", "unset"));
+        System.out.println(peak.describe() + "\n");
+        for (Linalg linalg : backends.values()) {
+            time(linalg, sizes[0]); // warm-up: JIT, native loading, thread pools
+            gemm(linalg, sizes[0]);
+        }
+        System.out.println("| backend | n | Gram, 2048 rows | GEMM n x n x n | Cholesky | inverse from Cholesky | OBS update (512 outputs, half the columns) |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        for (int n : sizes) {
+            for (Map.Entry<String, Linalg> backend : backends.entrySet()) {
+                Timings t = fastest(backend.getValue(), n);
+                double gemm = Math.min(gemm(backend.getValue(), n), gemm(backend.getValue(), n));
+                System.out.printf(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %.1f ms |%n", backend.getKey(), n,
+                        peak.rate(t.gram(), (double) ROWS * n * n), peak.rate(gemm, 2.0 * n * n * n),
+                        peak.rate(t.cholesky(), n * (double) n * n / 3), peak.rate(t.inverse(), 2.0 * n * n * n / 3), t.update());
+            }
+        }
+    }
+
+    /** Each operation's fastest of two runs: single runs on a 2-core VM vary by a third. */
+    static Timings fastest(Linalg linalg, int n) {
+        Timings a = time(linalg, n);
+        Timings b = time(linalg, n);
+        return new Timings(Math.min(a.gram(), b.gram()), Math.min(a.cholesky(), b.cholesky()), Math.min(a.inverse(), b.inverse()),
+                Math.min(a.update(), b.update()));
+    }
+
+    /** Milliseconds of one n x n x n product. */
+    static double gemm(Linalg linalg, int n) {
+        float[][] layer = layer(n);
+        float[] a = Arrays.copyOf(layer[0], n * n);
+        long t0 = System.nanoTime();
+        linalg.multiply(a, a, n, n, n);
+        return (System.nanoTime() - t0) / 1e6;
     }
 
     static int[] sizes(String[] args) {

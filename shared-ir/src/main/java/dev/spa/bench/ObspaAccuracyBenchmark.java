@@ -6,8 +6,8 @@ import dev.spa.importance.Criterion;
 import dev.spa.importance.GroupScorer;
 import dev.spa.importance.MagnitudeCriterion;
 import dev.spa.ir.ModelLoader;
-import dev.spa.linalg.CpuLinalg;
 import dev.spa.linalg.Linalg;
+import dev.spa.linalg.LinalgBackend;
 import dev.spa.runtime.ExecutionProvider;
 import dev.spa.runtime.InputStatistics;
 import dev.spa.obspa.CapturedHessians;
@@ -66,7 +66,7 @@ public final class ObspaAccuracyBenchmark {
         // the input's expected statistics, as a user would state them (here: those of the calibration pixels)
         InputStatistics stated = InputStatistics.stated(new double[] {0.30}, new double[] {0.38});
         SampleBatches noise = SampleBatches.synthetic(sample, 256, stated, 7); // what --ood draws
-        Linalg linalg = new CpuLinalg();
+        Linalg linalg = LinalgBackend.cpu().linalg(); // what the CLI and the scorer use on a CPU
 
         Map<String, Obspa> sources = new LinkedHashMap<>();
         sources.put("calibration", obspa(analysis, new CapturedHessians(calibration, "calibration", ExecutionProvider.CPU), linalg));

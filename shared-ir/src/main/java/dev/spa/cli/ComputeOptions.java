@@ -7,7 +7,7 @@ import dev.spa.runtime.ExecutionProvider;
 import java.io.PrintStream;
 import java.util.Set;
 
-/** The prune command's {@code --backend auto|cpu|cuda}, {@code --capture auto|cpu|cuda} and {@code --gpu-memory-mb N}. */
+/** The prune command's {@code --backend auto|cpu|cuda|java}, {@code --capture auto|cpu|cuda} and {@code --gpu-memory-mb N}. */
 final class ComputeOptions {
     static final Set<String> VALUED = Set.of("backend", "capture", "gpu-memory-mb");
 

@@ -32,7 +32,7 @@ import java.util.Set;
 /**
  * {@code spa prune model.onnx -o out.onnx --criterion l1|l2|random|bn [--ratio R | --target macs=F |
  * --target params=F] [--global] [--round-to N] [--min-channels N] [--exclude a,b] [--aggregate sum|mean|max]
- * [--normalize mean|max|sum|none] [--seed S] [--backend auto|cpu|cuda] [--capture auto|cpu|cuda] [--gpu-memory-mb N]};
+ * [--normalize mean|max|sum|none] [--seed S] [--backend auto|cpu|cuda|java] [--capture auto|cpu|cuda] [--gpu-memory-mb N]};
  * the plan JSON goes beside the output.
  */
 final class PruneCommand {

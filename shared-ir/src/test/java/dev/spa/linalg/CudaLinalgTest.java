@@ -27,7 +27,7 @@ class CudaLinalgTest extends LinalgContract {
     /** Each test is skipped on its own, with the probe's reason, so the reports say why. */
     @Override
     Linalg linalg() {
-        CudaProbe.Result probe = CudaProbe.result();
+        Availability probe = CudaProbe.result();
         Assumptions.assumeTrue(probe.available(), "no GPU here, CUDA test skipped: " + probe.description());
         if (cuda == null) {
             cuda = new CudaLinalg(0, 3L << 19);

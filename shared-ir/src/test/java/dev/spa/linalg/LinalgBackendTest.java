@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LinalgBackendTest {
     @Test
     void withoutAGpuAutoChoosesTheCpuAndSaysWhy() {
-        CudaProbe.Result probe = CudaProbe.result();
+        Availability probe = CudaProbe.result();
         Assumptions.assumeFalse(probe.available(), "a GPU is present: this test is about machines without one");
         LinalgBackend.Choice choice = LinalgBackend.choose("auto", 1L << 30);
         assertEquals("cpu", choice.kind());
@@ -42,6 +42,17 @@ class LinalgBackendTest {
         assertEquals("cpu", LinalgBackend.choose("cpu", 0).kind());
         SpaException e = assertThrows(SpaException.class, () -> LinalgBackend.choose("tpu", 0));
         assertTrue(e.getMessage().contains("'tpu'") && e.getMessage().contains("auto"), e.getMessage());
+    }
+
+    @Test
+    void theCpuRunsOnOpenBlasWhereItLoadsAndJavaAsksForTheHandWrittenKernels() {
+        Assumptions.assumeTrue(OpenBlas.result().available(), "no OpenBLAS here: " + OpenBlas.result().description());
+        LinalgBackend.Choice cpu = LinalgBackend.choose("cpu", 0);
+        assertTrue(cpu.linalg() instanceof OpenBlasLinalg, cpu.reason());
+        assertTrue(cpu.reason().contains("OpenBLAS 0.3") && cpu.reason().contains("thread"), cpu.reason());
+        LinalgBackend.Choice java = LinalgBackend.choose("java", 0);
+        assertTrue(java.linalg() instanceof CpuLinalg, java.reason());
+        assertEquals("cpu", java.kind());
     }
 
     @Test

@@ -16,7 +16,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Where this scorer does its work, decided once at start-up from {@code spa.scorer.backend}
- * (auto|cpu|cuda) and {@code spa.scorer.capture} (auto|cpu|cuda): logged, exposed as
+ * (auto|cpu|cuda|java: OpenBLAS on the CPU where it loads, java for the hand-written kernels) and {@code spa.scorer.capture} (auto|cpu|cuda): logged, exposed as
  * {@code spa_backend{kind}} (1 for the kind in use, 0 for the other) and written into every plan.
  * A forced {@code cuda} that cannot be had stops the start-up with the reason.
  */
