@@ -16,6 +16,8 @@ import java.util.Locale;
  * nominal clock: where the host boosts above it, a kernel can measure over 100%.
  */
 record CpuPeak(int cores, double gigahertz, int flopsPerCycle, String core) {
+    /** Two FMA pipes of eight float32 lanes (AVX2, or AVX-512 run as two halves). */
+    static final int AVX2_FLOPS_PER_CYCLE = 32;
     static CpuPeak ofThisMachine() {
         int cores = Runtime.getRuntime().availableProcessors();
         try {
@@ -27,9 +29,9 @@ record CpuPeak(int cores, double gigahertz, int flopsPerCycle, String core) {
             boolean avx512 = flags.contains(" avx512f ");
             boolean fullWidth = avx512 && (!amd || family >= 26);
             String core = (amd ? "AMD family " + family : "Intel") + (avx512 ? ", AVX-512" + (fullWidth ? " at full width" : " in two halves") : ", AVX2");
-            return new CpuPeak(cores, ghz, fullWidth ? 64 : 32, core);
+            return new CpuPeak(cores, ghz, fullWidth ? 2 * AVX2_FLOPS_PER_CYCLE : AVX2_FLOPS_PER_CYCLE, core);
         } catch (IOException | RuntimeException e) {
-            return new CpuPeak(cores, Double.NaN, 32, "unknown (no /proc/cpuinfo to read)");
+            return new CpuPeak(cores, Double.NaN, AVX2_FLOPS_PER_CYCLE, "unknown (no /proc/cpuinfo to read)");
         }
     }
 
@@ -49,7 +51,7 @@ record CpuPeak(int cores, double gigahertz, int flopsPerCycle, String core) {
     String describe() {
         return Double.isNaN(gigahertz) ? "peak unknown (no clock in /proc/cpuinfo)"
                 : String.format(Locale.ROOT, "peak: %d cores x %.2f GHz (reported) x %d float32 FLOPs per cycle (%s) = %.0f GFLOP/s;"
-                        + " AVX2 kernels: %.0f GFLOP/s", cores, gigahertz, flopsPerCycle, core, gflops(), cores * gigahertz * 32);
+                        + " AVX2 kernels: %.0f GFLOP/s", cores, gigahertz, flopsPerCycle, core, gflops(), cores * gigahertz * AVX2_FLOPS_PER_CYCLE);
     }
 
     /** "12.0 ms, 45.0 GFLOP/s (34%)" for an operation of {@code flops} that took {@code millis}. */

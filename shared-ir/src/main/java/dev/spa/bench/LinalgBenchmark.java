@@ -46,16 +46,18 @@ public final class LinalgBenchmark {
         System.out.println("hand-written kernels against " + blas.description() + "; OPENBLAS_L2_SIZE="
                 + System.getenv().getOrDefault("OPENBLAS_L2_SIZE", "unset"));
         System.out.println(peak.describe() + "\n");
+        float[] warmUp = square(sizes[0]);
         for (Linalg linalg : backends.values()) {
             time(linalg, sizes[0]); // warm-up: JIT, native loading, thread pools
-            gemm(linalg, sizes[0]);
+            gemm(linalg, warmUp, sizes[0]);
         }
         System.out.println("| backend | n | Gram, 2048 rows | GEMM n x n x n | Cholesky | inverse from Cholesky | OBS update (512 outputs, half the columns) |");
         System.out.println("|---|---|---|---|---|---|---|");
         for (int n : sizes) {
+            float[] square = square(n);
             for (Map.Entry<String, Linalg> backend : backends.entrySet()) {
                 Timings t = fastest(backend.getValue(), n);
-                double gemm = Math.min(gemm(backend.getValue(), n), gemm(backend.getValue(), n));
+                double gemm = Math.min(gemm(backend.getValue(), square, n), gemm(backend.getValue(), square, n));
                 System.out.printf(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %.1f ms |%n", backend.getKey(), n,
                         peak.rate(t.gram(), (double) ROWS * n * n), peak.rate(gemm, 2.0 * n * n * n),
                         peak.rate(t.cholesky(), n * (double) n * n / 3), peak.rate(t.inverse(), 2.0 * n * n * n / 3), t.update());
@@ -71,10 +73,13 @@ public final class LinalgBenchmark {
                 Math.min(a.update(), b.update()));
     }
 
-    /** Milliseconds of one n x n x n product. */
-    static double gemm(Linalg linalg, int n) {
-        float[][] layer = layer(n);
-        float[] a = Arrays.copyOf(layer[0], n * n);
+    /** A random n x n matrix: the first n rows of the layer's inputs. */
+    static float[] square(int n) {
+        return Arrays.copyOf(layer(n)[0], n * n);
+    }
+
+    /** Milliseconds of the product of the n x n matrix {@code a} with itself. */
+    static double gemm(Linalg linalg, float[] a, int n) {
         long t0 = System.nanoTime();
         linalg.multiply(a, a, n, n, n);
         return (System.nanoTime() - t0) / 1e6;

@@ -75,11 +75,7 @@ public final class CpuLinalg implements Linalg {
             CpuGemm.accumulate(new View(l, corner, n), new View(l, (k0 + kb) * n + k0, n), View.of(panelT, below),
                     below, kb, below, -1f, false, true);
         }
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                l[i * n + j] = 0f;
-            }
-        }
+        Triangles.zeroAboveDiagonal(l, n);
         return l;
     }
 

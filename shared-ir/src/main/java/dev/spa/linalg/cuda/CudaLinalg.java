@@ -2,6 +2,7 @@ package dev.spa.linalg.cuda;
 
 import dev.spa.linalg.CpuLinalg;
 import dev.spa.linalg.Linalg;
+import dev.spa.linalg.Triangles;
 import org.bytedeco.cuda.cublas.cublasContext;
 import org.bytedeco.cuda.cusolver.cusolverDnContext;
 import org.bytedeco.javacpp.FloatPointer;
@@ -9,7 +10,6 @@ import org.bytedeco.javacpp.IntPointer;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import java.util.stream.IntStream;
 
 import static org.bytedeco.cuda.global.cublas.CUBLAS_FILL_MODE_LOWER;
 import static org.bytedeco.cuda.global.cublas.CUBLAS_FILL_MODE_UPPER;
@@ -109,7 +109,7 @@ public final class CudaLinalg implements Linalg, AutoCloseable {
             }
             transfers.download(d[SLOT_C], (long) n * n, h, 0);
             // the column-major lower triangle is the row-major upper one: mirror it down
-            mirrorUpperToLower(h, n);
+            Triangles.copyUpperToLower(h, n);
             return null;
         }, () -> {
             cpu.accumulateGram(h, n, x, rows);
@@ -251,14 +251,6 @@ public final class CudaLinalg implements Linalg, AutoCloseable {
             lastFallback = e.getMessage();
             return onCpu.get();
         }
-    }
-
-    private static void mirrorUpperToLower(float[] m, int n) {
-        IntStream.range(1, n).parallel().forEach(i -> {
-            for (int j = 0; j < i; j++) {
-                m[i * n + j] = m[j * n + i];
-            }
-        });
     }
 
     @Override
