@@ -129,18 +129,4 @@ final class CpuGemm {
             }
         }
     }
-
-    static float[] transpose(float[] a, int rows, int cols) {
-        float[] t = new float[a.length];
-        for (int i0 = 0; i0 < rows; i0 += 64) {
-            for (int j0 = 0; j0 < cols; j0 += 64) {
-                for (int i = i0; i < Math.min(rows, i0 + 64); i++) {
-                    for (int j = j0; j < Math.min(cols, j0 + 64); j++) {
-                        t[j * rows + i] = a[i * cols + j];
-                    }
-                }
-            }
-        }
-        return t;
-    }
 }

@@ -19,7 +19,7 @@ public final class CpuLinalg implements Linalg {
 
     @Override
     public void accumulateGram(float[] h, int n, float[] x, int rows) {
-        float[] xt = CpuGemm.transpose(x, rows, n);
+        float[] xt = Transpose.of(x, rows, n);
         float[] lower = new float[n * n];
         CpuGemm.accumulate(View.of(lower, n), View.of(xt, rows), View.of(x, n), n, rows, n, 1f, false, true);
         for (int i = 0; i < n; i++) {
@@ -34,7 +34,7 @@ public final class CpuLinalg implements Linalg {
 
     @Override
     public void accumulateCross(float[] c, int n, float[] x, float[] y, int rows) {
-        float[] xt = CpuGemm.transpose(x, rows, n);
+        float[] xt = Transpose.of(x, rows, n);
         CpuGemm.accumulate(View.of(c, n), View.of(xt, rows), View.of(y, n), n, rows, n, 1f, false, false);
     }
 
@@ -134,7 +134,7 @@ public final class CpuLinalg implements Linalg {
     @Override
     public float[] inverseFromCholesky(float[] l, int n) {
         float[] m = lowerInverse(l, n);
-        float[] mt = CpuGemm.transpose(m, n, n);
+        float[] mt = Transpose.of(m, n, n);
         float[] inv = new float[n * n];
         CpuGemm.accumulate(View.of(inv, n), View.of(mt, n), View.of(m, n), n, n, n, 1f, true, true);
         for (int i = 0; i < n; i++) {

@@ -21,8 +21,8 @@ final class GreedyRemoval {
     private GreedyRemoval() {
     }
 
-    /** One consumer layer's working copy: weights and inverse Hessian of the columns still present. */
-    private record LayerState(LinearLayer layer, float[] w, float[] hinv, int[][] columns, double scale) {
+    /** One consumer layer's shrinking working copy and the columns each of the group's channels feeds. */
+    private record LayerState(ShrinkingLayer working, int[][] columns) {
     }
 
     static double[] scores(Obspa obspa, Group group) {
@@ -37,7 +37,7 @@ final class GreedyRemoval {
             for (int c = 0; c < columns.length; c++) {
                 columns[c] = layer.columns(m.positions()[c]);
             }
-            states.add(new LayerState(layer, w, obspa.inverse(layer).matrix().clone(), columns, obspa.lossScale(layer, w)));
+            states.add(new LayerState(new ShrinkingLayer(layer, w, obspa.inverse(layer).matrix().clone(), obspa.lossScale(layer, w)), columns));
         }
         int channels = group.channels();
         boolean[] removed = new boolean[channels];
@@ -71,7 +71,7 @@ final class GreedyRemoval {
             if (remaining > 0) {
                 for (LayerState s : states) {
                     int[] q = batch.stream().flatMapToInt(c -> java.util.Arrays.stream(s.columns()[c])).toArray();
-                    obspa.solver().removeAndDowndate(s.w(), s.layer().outputs(), s.layer().hessianColumns(), s.hinv(), q);
+                    s.working().remove(obspa.solver(), q);
                 }
             }
         }
@@ -85,9 +85,9 @@ final class GreedyRemoval {
             for (int i = 0; i < alive.length; i++) {
                 sets[i] = s.columns()[alive[i]];
             }
-            double[] losses = obspa.solver().losses(s.w(), s.layer().outputs(), s.layer().hessianColumns(), s.hinv(), sets);
+            double[] losses = s.working().scaledLosses(obspa.solver(), sets);
             for (int i = 0; i < alive.length; i++) {
-                total[i] += losses[i] / s.scale();
+                total[i] += losses[i];
             }
         }
         return total;

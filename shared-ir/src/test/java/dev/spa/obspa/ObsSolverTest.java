@@ -5,6 +5,7 @@ import dev.spa.ir.Model;
 import dev.spa.ir.Node;
 import dev.spa.linalg.CpuLinalg;
 import dev.spa.linalg.Linalg;
+import dev.spa.linalg.Transpose;
 import dev.spa.runtime.OnnxRunner;
 import dev.spa.runtime.Outputs;
 import dev.spa.testing.GraphBuilder;
@@ -266,6 +267,50 @@ class ObsSolverTest {
         ObsSolver.Inverse fromZero = solver.invert(zero, n);
         for (float v : fromZero.matrix()) {
             assertTrue(Float.isFinite(v));
+        }
+    }
+
+    @Test
+    void removingAndShrinkingLeavesTheCompensatedWeightsAndTheInverseOfTheRemainingHessian() {
+        int n = 11;
+        int outputs = 5;
+        int rows = 300;
+        float[] x = correlatedRows(rows, n - 1, 9);
+        float[] h = new float[n * n];
+        linalg.accumulateGram(h, n, x, rows);
+        for (int i = 0; i < n; i++) {
+            h[i * n + i] += rows; // well conditioned, so float32 rounding does not hide an algebra error
+        }
+        ObsSolver solver = new ObsSolver(linalg, 0);
+        float[] hinv = solver.invert(h, n).matrix();
+        float[] w = new float[outputs * n];
+        Random r = new Random(4);
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) r.nextGaussian();
+        }
+        int[] removed = {0, 3, 4, 10};
+        int[] kept = {1, 2, 5, 6, 7, 8, 9};
+        float[] compensated = w.clone();
+        assertTrue(solver.compensate(compensated, outputs, n, hinv.clone(), removed));
+
+        float[] shrunkWT = Transpose.of(w, outputs, n);
+        float[] shrunkHinv = hinv.clone();
+        assertTrue(solver.removeAndShrink(shrunkWT, outputs, n, shrunkHinv, removed));
+        int m = kept.length;
+        for (int o = 0; o < outputs; o++) {
+            for (int j = 0; j < m; j++) {
+                assertEquals(compensated[o * n + kept[j]], shrunkWT[j * outputs + o], 1e-4, "weight " + o + "," + kept[j]);
+            }
+        }
+        float[] hKept = new float[m * m];
+        for (int a = 0; a < m; a++) {
+            for (int b = 0; b < m; b++) {
+                hKept[a * m + b] = h[kept[a] * n + kept[b]];
+            }
+        }
+        float[] direct = linalg.inverseFromCholesky(linalg.cholesky(hKept, m), m);
+        for (int i = 0; i < m * m; i++) {
+            assertEquals(direct[i], shrunkHinv[i], 1e-4 * Math.abs(direct[i]) + 1e-7, "H⁻¹ of the remaining columns at " + i);
         }
     }
 }
