@@ -47,6 +47,11 @@ public final class DataFreeHessians implements HessianSource {
         return out;
     }
 
+    /**
+     * E[x xᵀ] over the layer's unfolded input, written block by block (one channel pair's per x per block:
+     * its covariance times the patch's spatial correlation, plus the means' product) with the correlation
+     * tabulated once: a 4608-column layer has 21M entries.
+     */
     private static float[] secondMoment(LinearLayer layer, Moments x, MomentPropagation stats) {
         int n = layer.hessianColumns();
         int per = layer.columnsPerChannel();
@@ -59,19 +64,32 @@ public final class DataFreeHessians implements HessianSource {
             mean[i] = known ? x.mean()[i / per] : 0;
         }
         if (n > k) {
-            mean[k] = 1;
+            mean[k] = 1; // the bias column: a constant 1
+        }
+        double[] correlation = new double[per * per];
+        for (int a = 0; a < per; a++) {
+            for (int b = 0; b < per; b++) {
+                correlation[a * per + b] = stats.correlation(kw, a, b);
+            }
         }
         float[] h = new float[n * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                double v = mean[i] * mean[j];
-                if (i < k && j < k) {
-                    int ci = i / per;
-                    int cj = j / per;
+        for (int ci = 0; ci < channels; ci++) {
+            for (int a = 0; a < per; a++) {
+                int i = ci * per + a;
+                int row = i * n;
+                for (int cj = 0; cj < channels; cj++) {
                     double cov = known ? x.cov()[ci * channels + cj] : (ci == cj ? 1 : 0);
-                    v += cov * stats.correlation(kw, i % per, j % per);
+                    int j0 = cj * per;
+                    for (int b = 0; b < per; b++) {
+                        h[row + j0 + b] = (float) (mean[i] * mean[j0 + b] + cov * correlation[a * per + b]);
+                    }
                 }
-                h[i * n + j] = (float) v;
+            }
+        }
+        for (int j = k; j < n; j++) { // the bias row and column hold only the means' products
+            for (int i = 0; i < n; i++) {
+                h[j * n + i] = (float) (mean[j] * mean[i]);
+                h[i * n + j] = (float) (mean[i] * mean[j]);
             }
         }
         return h;

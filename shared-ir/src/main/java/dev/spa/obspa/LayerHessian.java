@@ -9,18 +9,26 @@ public final class LayerHessian {
     private long rows;
 
     public LayerHessian(int n) {
-        this.n = n;
-        this.sum = new float[n * n];
+        this(n, new float[n * n], 0);
     }
 
-    /** From a known second-moment matrix E[x xᵀ] standing for {@code rows} rows (data-free sources). */
+    private LayerHessian(int n, float[] sum, long rows) {
+        this.n = n;
+        this.sum = sum;
+        this.rows = rows;
+    }
+
+    /**
+     * From a known second-moment matrix E[x xᵀ] standing for {@code rows} rows (data-free sources). The
+     * matrix becomes the Hessian's own (scaled in place, not copied: it can be hundreds of MB).
+     */
     public static LayerHessian ofMoments(int n, float[] moments, long rows) {
-        LayerHessian h = new LayerHessian(n);
-        for (int i = 0; i < moments.length; i++) {
-            h.sum[i] = (float) (moments[i] * (double) rows);
+        if (rows != 1) {
+            for (int i = 0; i < moments.length; i++) {
+                moments[i] = (float) (moments[i] * (double) rows);
+            }
         }
-        h.rows = rows;
-        return h;
+        return new LayerHessian(n, moments, rows);
     }
 
     public void add(Linalg linalg, float[] chunk, int count) {

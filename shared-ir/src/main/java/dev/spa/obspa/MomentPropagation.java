@@ -145,7 +145,8 @@ final class MomentPropagation {
         int kw = (int) w.dim(3);
         int area = (int) (w.dim(2) * w.dim(3));
         int inC = x.channels();
-        int outPerGroup = outC / (int) node.attrInt("group", 1);
+        int groups = (int) node.attrInt("group", 1);
+        int outPerGroup = outC / groups;
         float[] wv = w.floats();
         float[] r = new float[area * area];
         for (int a = 0; a < area; a++) {
@@ -153,10 +154,13 @@ final class MomentPropagation {
                 r[a * area + b] = (float) correlation(kw, a, b);
             }
         }
+        Tensor bias = node.hasInput(2) ? graph.constant(node.input(2)) : null;
+        if (perGroup == 1 && inC == groups) {
+            return DepthwiseMoments.of(x, wv, outC, area, outPerGroup, r, bias == null ? null : bias.floats(), linalg);
+        }
         // m laid out [inC][outC * area]: column (o, a) holds W[o, c - first(o), a] for c in o's group
         float[] m = new float[inC * outC * area];
         double[] mean = new double[outC];
-        Tensor bias = node.hasInput(2) ? graph.constant(node.input(2)) : null;
         for (int o = 0; o < outC; o++) {
             int first = o / outPerGroup * perGroup;
             mean[o] = bias == null ? 0 : bias.floats()[o];

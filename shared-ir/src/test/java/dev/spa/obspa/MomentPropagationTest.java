@@ -71,6 +71,43 @@ class MomentPropagationTest {
         }
     }
 
+    @Test
+    void aDepthwiseConvolutionGivesTheMomentsOfTheSameConvolutionWrittenDense() {
+        // 3 channels, 2 outputs per channel: the depthwise kernels, and the same map as a dense Conv whose
+        // kernel is zero outside each output's own channel (the general path)
+        int in = 3;
+        int out = 6;
+        float[] depthwise = new float[out * 9];
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < depthwise.length; i++) {
+            depthwise[i] = (float) random.nextGaussian();
+        }
+        float[] dense = new float[out * in * 9];
+        for (int o = 0; o < out; o++) {
+            System.arraycopy(depthwise, o * 9, dense, (o * in + o / 2) * 9, 9);
+        }
+        float[] bias = {0.1f, -0.2f, 0.3f, 0f, 1f, -1f};
+        Model m = new GraphBuilder().input("x", -1, in, 5, 5).output("y").output("z")
+                .weight("S", in, in, 1, 1).op("Conv", "h", "x", "S")
+                .floats("D", new long[] {out, 1, 3, 3}, depthwise).floats("B", new long[] {out}, bias)
+                .opAttrs("Conv", "y", new String[] {"h", "D", "B"}, "group", (long) in)
+                .floats("F", new long[] {out, in, 3, 3}, dense).floats("B2", new long[] {out}, bias)
+                .opAttrs("Conv", "z", new String[] {"h", "F", "B2"}).model();
+        MomentPropagation p = new MomentPropagation(m.graph(), ShapeInference.inferAtUnitSize(m.graph(), OperatorRules.standard()),
+                new dev.spa.linalg.CpuLinalg(), dev.spa.runtime.InputStatistics.stated(new double[] {0.5}, new double[] {2}), 0.6, false,
+                java.util.Set.of("y", "z"));
+        Moments y = p.of("y");
+        Moments z = p.of("z");
+        for (int o = 0; o < out; o++) {
+            assertEquals(z.mean()[o], y.mean()[o], 1e-5 * Math.abs(z.mean()[o]) + 1e-6, "mean of output " + o);
+            for (int q = 0; q < out; q++) {
+                float expected = z.cov()[o * out + q];
+                assertEquals(expected, y.cov()[o * out + q], 1e-4 * Math.abs(expected) + 1e-5, "covariance " + o + "," + q);
+            }
+        }
+        assertEquals(0, p.assumedNodes());
+    }
+
     private static double erf(double x) {
         // Abramowitz-Stegun 7.1.26 is too coarse here; integrate instead
         int n = 20000;
