@@ -28,4 +28,18 @@ public interface Linalg {
 
     /** A⁻¹ from A's Cholesky factor L: (L Lᵀ)⁻¹ = L⁻ᵀ L⁻¹. */
     float[] inverseFromCholesky(float[] l, int n);
+
+    /**
+     * Overwrites a symmetric positive-definite A with A⁻¹ and returns true, or returns false with A
+     * unchanged when it is not positive definite. For the largest matrices OBSPA inverts (85 MB at 4608
+     * columns) this holds one matrix where factor-then-invert holds three.
+     */
+    default boolean invertInPlace(float[] a, int n) {
+        float[] l = cholesky(a, n);
+        if (l == null) {
+            return false;
+        }
+        System.arraycopy(inverseFromCholesky(l, n), 0, a, 0, n * n);
+        return true;
+    }
 }

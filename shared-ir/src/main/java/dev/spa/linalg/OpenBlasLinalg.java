@@ -84,16 +84,35 @@ public final class OpenBlasLinalg implements Linalg {
         return l;
     }
 
+    /** POTRF then POTRI on one native copy: A goes in once and A⁻¹ comes back once, into A's own array. */
+    @Override
+    public boolean invertInPlace(float[] a, int n) {
+        NativeOperands o = NativeOperands.forThisThread();
+        if (LAPACKE_spotrf(LAPACK_COL_MAJOR, UPPER_OF_TRANSPOSE, n, o.c(a, n * n), n) != 0) {
+            return false;
+        }
+        potri(o, n);
+        o.result(a, n * n);
+        Triangles.copyLowerToUpper(a, n);
+        return true;
+    }
+
     @Override
     public float[] inverseFromCholesky(float[] l, int n) {
         NativeOperands o = NativeOperands.forThisThread();
-        int info = LAPACKE_spotri(LAPACK_COL_MAJOR, UPPER_OF_TRANSPOSE, n, o.c(l, n * n), n);
-        if (info != 0) {
-            throw new IllegalStateException("LAPACK spotri failed (info " + info + "): the Cholesky factor is singular");
-        }
+        o.c(l, n * n);
+        potri(o, n);
         float[] inverse = new float[n * n];
         o.result(inverse, n * n);
         Triangles.copyLowerToUpper(inverse, n);
         return inverse;
+    }
+
+    /** The inverse from the factor in the result buffer, in place (its lower triangle, row-major). */
+    private static void potri(NativeOperands o, int n) {
+        int info = LAPACKE_spotri(LAPACK_COL_MAJOR, UPPER_OF_TRANSPOSE, n, o.cOfSize(n * n), n);
+        if (info != 0) {
+            throw new IllegalStateException("LAPACK spotri failed (info " + info + "): the Cholesky factor is singular");
+        }
     }
 }

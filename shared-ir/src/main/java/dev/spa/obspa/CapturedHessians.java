@@ -39,7 +39,7 @@ public final class CapturedHessians implements HessianSource {
     }
 
     @Override
-    public Map<String, LayerHessian> hessians(Model model, Collection<LinearLayer> layers, Linalg linalg) {
+    public LayerHessians hessians(Model model, Collection<LinearLayer> layers, Linalg linalg) {
         Map<String, LayerHessian> out = new LinkedHashMap<>();
         Set<String> observed = new LinkedHashSet<>();
         for (LinearLayer layer : layers) {
@@ -62,6 +62,6 @@ public final class CapturedHessians implements HessianSource {
                 }
             });
         }
-        return out;
+        return layer -> out.remove(layer.weight());
     }
 }

@@ -7,8 +7,6 @@ import dev.spa.rules.OperatorRules;
 import dev.spa.rules.ShapeInference;
 
 import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Hessians with no data at all: each layer's input statistics come from {@link MomentPropagation}
@@ -34,17 +32,14 @@ public final class DataFreeHessians implements HessianSource {
                 + ", spatial correlation " + rho + ")";
     }
 
+    /** Each layer's Hessian is built when it is taken, from the input moments propagated once for all layers. */
     @Override
-    public Map<String, LayerHessian> hessians(Model model, Collection<LinearLayer> layers, Linalg linalg) {
+    public LayerHessians hessians(Model model, Collection<LinearLayer> layers, Linalg linalg) {
         java.util.Set<String> inputs = new java.util.HashSet<>();
         layers.forEach(l -> inputs.add(l.input()));
         MomentPropagation stats = new MomentPropagation(model.graph(), ShapeInference.inferAtUnitSize(model.graph(), OperatorRules.standard()),
                 linalg, input, rho, !channelCovariance, inputs);
-        Map<String, LayerHessian> out = new LinkedHashMap<>();
-        for (LinearLayer layer : layers) {
-            out.put(layer.weight(), LayerHessian.ofMoments(layer.hessianColumns(), secondMoment(layer, stats.of(layer.input()), stats), 1));
-        }
-        return out;
+        return layer -> LayerHessian.ofMoments(layer.hessianColumns(), secondMoment(layer, stats.of(layer.input()), stats), 1);
     }
 
     /**

@@ -37,7 +37,7 @@ final class GreedyRemoval {
             for (int c = 0; c < columns.length; c++) {
                 columns[c] = layer.columns(m.positions()[c]);
             }
-            states.add(new LayerState(new ShrinkingLayer(layer, w, obspa.inverse(layer).matrix().clone(), obspa.lossScale(layer, w)), columns));
+            states.add(new LayerState(new ShrinkingLayer(layer, w, obspa.inverseCopy(layer), obspa.lossScale(layer)), columns));
         }
         int channels = group.channels();
         boolean[] removed = new boolean[channels];

@@ -4,13 +4,22 @@ import dev.spa.ir.Model;
 import dev.spa.linalg.Linalg;
 
 import java.util.Collection;
-import java.util.Map;
 
 /** Where the input Hessians of the layers OBSPA scores and updates come from. */
 public interface HessianSource {
     /** A short description for logs and reports ("calibration 256 samples", "data-free", ...). */
     String describe();
 
-    /** One Hessian per layer, keyed by the layer's weight name. */
-    Map<String, LayerHessian> hessians(Model model, Collection<LinearLayer> layers, Linalg linalg);
+    /** The Hessians of these layers, handed over one layer at a time. */
+    LayerHessians hessians(Model model, Collection<LinearLayer> layers, Linalg linalg);
+
+    /**
+     * Per-layer Hessians as a source hands them over: each layer's is taken once, and the source keeps no
+     * reference to it afterwards, so OBSPA holds one layer's n x n Hessian at a time where the source
+     * can build them one by one (data-free), and frees each as it goes where it must accumulate them all
+     * together (captured from samples).
+     */
+    interface LayerHessians {
+        LayerHessian take(LinearLayer layer);
+    }
 }

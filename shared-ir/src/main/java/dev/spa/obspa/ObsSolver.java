@@ -12,6 +12,8 @@ import dev.spa.linalg.Transpose;
 public final class ObsSolver {
     /** Dampening tried after the requested one fails, as multiples of mean(diag H). */
     private static final int RETRIES = 6;
+    /** Rows of (H⁻¹)_Q,: gathered at once by {@link #compensate}: a rank-256 update still runs at GEMM speed. */
+    private static final int COMPENSATION_ROWS = 256;
 
     private final Linalg linalg;
     private final double dampening;
@@ -29,32 +31,39 @@ public final class ObsSolver {
     /**
      * Inverts H + λI by Cholesky, raising λ tenfold while H is not positive definite (a layer whose
      * input has dead or duplicate channels); after that, a diagonal inverse, which still scores and
-     * removes but does not compensate.
+     * removes but does not compensate. H is left as it was.
      */
     public Inverse invert(float[] h, int n) {
+        return invertInPlace(h.clone(), n);
+    }
+
+    /** As {@link #invert}, overwriting H with the inverse (for a caller that no longer needs H: one n x n array, not two). */
+    public Inverse invertInPlace(float[] h, int n) {
         double mean = 0;
         for (int i = 0; i < n; i++) {
             mean += h[i * n + i];
         }
         mean = mean > 0 && Double.isFinite(mean) ? mean / n : 1;
+        float[] diagonal = new float[n];
+        for (int i = 0; i < n; i++) {
+            diagonal[i] = h[i * n + i];
+        }
         double lambda = dampening * mean;
         for (int attempt = 0; attempt <= RETRIES; attempt++) {
-            float[] damped = h.clone();
             for (int i = 0; i < n; i++) {
-                damped[i * n + i] += (float) lambda;
+                h[i * n + i] = (float) (diagonal[i] + lambda);
             }
-            float[] l = linalg.cholesky(damped, n);
-            if (l != null) {
-                return new Inverse(linalg.inverseFromCholesky(l, n), lambda, false);
+            if (linalg.invertInPlace(h, n)) {
+                return new Inverse(h, lambda, false);
             }
             lambda = Math.max(lambda * 10, 1e-6 * mean);
         }
-        float[] diagonal = new float[n * n];
+        java.util.Arrays.fill(h, 0f);
         for (int i = 0; i < n; i++) {
-            double d = h[i * n + i] + lambda;
-            diagonal[i * n + i] = (float) (d > 0 && Double.isFinite(d) ? 1 / d : 1 / mean);
+            double d = diagonal[i] + lambda;
+            h[i * n + i] = (float) (d > 0 && Double.isFinite(d) ? 1 / d : 1 / mean);
         }
-        return new Inverse(diagonal, lambda, true);
+        return new Inverse(h, lambda, true);
     }
 
     /**
@@ -131,9 +140,14 @@ public final class ObsSolver {
         float[] sInv = blockInverse(hinv, n, removed);
         if (sInv != null) {
             int q = removed.length;
-            float[] hq = rows(hinv, n, removed, allOf(n));
-            float[] wq = rows(w, n, allOf(outputs), removed);
-            linalg.multiplyAccumulate(w, linalg.multiply(wq, sInv, outputs, q, q), hq, outputs, q, n, -1f);
+            float[] x = linalg.multiply(rows(w, n, allOf(outputs), removed), sInv, outputs, q, q);
+            // W -= X (H⁻¹)_Q,: a block of Q's rows at a time: (H⁻¹)_Q,: whole is q x n (42 MB when a 4608-column
+            // layer loses half its columns), on top of H⁻¹ itself
+            for (int from = 0; from < q; from += COMPENSATION_ROWS) {
+                int[] block = java.util.stream.IntStream.range(from, Math.min(q, from + COMPENSATION_ROWS)).toArray();
+                float[] hBlock = rows(hinv, n, java.util.Arrays.copyOfRange(removed, from, from + block.length), allOf(n));
+                linalg.multiplyAccumulate(w, rows(x, q, allOf(outputs), block), hBlock, outputs, block.length, n, -1f);
+            }
         }
         for (int o = 0; o < outputs; o++) {
             for (int r : removed) {
@@ -183,8 +197,7 @@ public final class ObsSolver {
                 s[a * q + b] = hinv[removed[a] * n + removed[b]];
             }
         }
-        float[] l = linalg.cholesky(s, q);
-        return l == null ? null : linalg.inverseFromCholesky(l, q);
+        return linalg.invertInPlace(s, q) ? s : null;
     }
 
     /** The rows of a row-major matrix with {@code width} columns, restricted to the given columns. */

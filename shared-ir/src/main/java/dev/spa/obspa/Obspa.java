@@ -25,13 +25,20 @@ public final class Obspa {
     private final Analysis analysis;
     private final ObsSolver solver;
     private final Map<String, LinearLayer> layers;
-    private final Map<String, LayerHessian> hessians;
-    private final Map<String, ObsSolver.Inverse> inverses = new HashMap<>();
+    private final HessianSource.LayerHessians hessians;
+    private final InverseStore inverses;
     private final Map<String, Double> energies = new HashMap<>();
     private final Consumer<String> progress;
 
     public Obspa(Analysis analysis, HessianSource source, Linalg linalg, double dampening, Consumer<String> progress) {
+        this(analysis, source, linalg, dampening, progress, InverseStore.defaultBudget());
+    }
+
+    /** @param inverseBudgetBytes how many bytes of layers' H⁻¹ to keep in memory; the others are spilled to disk */
+    public Obspa(Analysis analysis, HessianSource source, Linalg linalg, double dampening, Consumer<String> progress,
+                 long inverseBudgetBytes) {
         this.analysis = analysis;
+        this.inverses = new InverseStore(inverseBudgetBytes);
         this.solver = new ObsSolver(linalg, dampening);
         this.progress = progress;
         this.layers = consumerLayers(analysis);
@@ -61,16 +68,20 @@ public final class Obspa {
     }
 
     /**
-     * What OBSPA will hold for this model before it computes anything: every layer's Hessian and its
-     * inverse (n x n floats each, n the layer's Hessian columns), both kept for the whole prune.
+     * What OBSPA will hold at its peak for this model, before it computes anything: the layers' H⁻¹ kept in
+     * memory (up to the store's default budget; the rest go to disk), or, for a source that captures every
+     * layer's Hessian from the same samples at once, all of those; plus the largest layer at work (its
+     * Hessian, the damped copy and the factor made while inverting it, and the inverse: 4 n² floats).
      */
-    public static long estimatedBytes(Analysis analysis) {
-        long bytes = 0;
+    public static long estimatedBytes(Analysis analysis, boolean capturesAllAtOnce) {
+        long all = 0;
+        long largest = 0;
         for (LinearLayer layer : consumerLayers(analysis).values()) {
             long n = layer.hessianColumns();
-            bytes += 2L * n * n * Float.BYTES;
+            all += n * n * Float.BYTES;
+            largest = Math.max(largest, n * n * Float.BYTES);
         }
-        return bytes;
+        return (capturesAllAtOnce ? all : Math.min(all, InverseStore.defaultBudget())) + 4 * largest;
     }
 
     public Collection<LinearLayer> layers() {
@@ -91,15 +102,37 @@ public final class Obspa {
         return analysis.model().graph();
     }
 
-    synchronized ObsSolver.Inverse inverse(LinearLayer layer) {
-        return inverses.computeIfAbsent(layer.weight(), w -> {
-            LayerHessian h = hessians.get(w);
-            ObsSolver.Inverse inv = solver.invert(h.matrix(), h.size());
-            if (inv.diagonalFallback()) {
-                progress.accept("OBSPA: the Hessian of " + layer.node().name() + " could not be factored; scoring it with its diagonal");
-            }
-            return inv;
-        });
+    /** The layer's H⁻¹, not to be modified. */
+    ObsSolver.Inverse inverse(LinearLayer layer) {
+        prepare(layer);
+        return inverses.get(layer.weight());
+    }
+
+    /** A copy of the layer's H⁻¹ to work on. */
+    float[] inverseCopy(LinearLayer layer) {
+        prepare(layer);
+        return inverses.copy(layer.weight());
+    }
+
+    /**
+     * Takes the layer's Hessian from the source, keeps its output energy and its inverse, and lets the
+     * Hessian go: from here on only H⁻¹ (in memory or spilled) stands for it.
+     */
+    private synchronized void prepare(LinearLayer layer) {
+        if (inverses.contains(layer.weight())) {
+            return;
+        }
+        LayerHessian h = hessians.take(layer);
+        energies.put(layer.weight(), solver.energy(layer.matrix(graph()), layer.outputs(), layer.hessianColumns(), h.matrix()));
+        ObsSolver.Inverse inv = solver.invertInPlace(h.matrix(), h.size());
+        if (inv.diagonalFallback()) {
+            progress.accept("OBSPA: the Hessian of " + layer.node().name() + " could not be factored; scoring it with its diagonal");
+        }
+        if (!inverses.put(layer.weight(), inv) && inverses.spilledLayers() == 1) {
+            progress.accept(String.format(java.util.Locale.ROOT, "OBSPA: %.0f MB of inverse Hessians held in memory (the budget: an eighth of"
+                    + " the heap, or -Dspa.obspa.inverse-cache-mb); the other layers' go to a temporary file until the update",
+                    inverses.residentBytes() / 1e6));
+        }
     }
 
     /**
@@ -116,7 +149,7 @@ public final class Obspa {
             columnSets[c] = layer.columns(m.positions()[c]);
         }
         double[] losses = solver.losses(w, layer.outputs(), n, inverse(layer).matrix(), columnSets);
-        double scale = lossScale(layer, w);
+        double scale = lossScale(layer);
         for (int c = 0; c < losses.length; c++) {
             losses[c] /= scale;
         }
@@ -124,10 +157,15 @@ public final class Obspa {
     }
 
     /** Half the layer's output energy, ½tr(W H Wᵀ): dividing a loss by it makes it a relative output error. */
-    synchronized double lossScale(LinearLayer layer, float[] w) {
-        double energy = energies.computeIfAbsent(layer.weight(),
-                k -> solver.energy(w, layer.outputs(), layer.hessianColumns(), hessians.get(k).matrix()));
+    synchronized double lossScale(LinearLayer layer) {
+        prepare(layer);
+        double energy = energies.get(layer.weight());
         return energy > 0 && Double.isFinite(energy) ? 0.5 * energy : 1;
+    }
+
+    /** How many layers' H⁻¹ went to disk because the in-memory budget was full (for logs and tests). */
+    public int spilledInverses() {
+        return inverses.spilledLayers();
     }
 
     /**

@@ -28,27 +28,22 @@ final class NaturalImageNoise {
         return sampleShape.length == 3 && sampleShape[1] >= MIN_SIDE && sampleShape[2] >= MIN_SIDE;
     }
 
-    /** {@code samples} images of {@code sampleShape} ([C, H, W]), channel c with mean[c] and std[c]. */
-    static float[] images(long[] sampleShape, int samples, double[] mean, double[] std, long seed) {
+    /** One image into {@code out} at {@code offset}, drawn from {@code random}. */
+    static void image(long[] sampleShape, double[] mean, double[] std, Random random, float[] out, int offset) {
         int channels = (int) sampleShape[0];
         int h = (int) sampleShape[1];
         int w = (int) sampleShape[2];
         int plane = h * w;
-        Random random = new Random(seed);
-        float[] out = new float[samples * channels * plane];
         double own = Math.sqrt(1 - SHARED * SHARED);
-        for (int s = 0; s < samples; s++) {
-            double[] common = standardised(octaves(h, w, random));
-            for (int c = 0; c < channels; c++) {
-                double[] mine = channels == 1 ? null : standardised(octaves(h, w, random));
-                int base = (s * channels + c) * plane;
-                for (int i = 0; i < plane; i++) {
-                    double z = mine == null ? common[i] : SHARED * common[i] + own * mine[i];
-                    out[base + i] = (float) (mean[c] + std[c] * z);
-                }
+        double[] common = standardised(octaves(h, w, random));
+        for (int c = 0; c < channels; c++) {
+            double[] mine = channels == 1 ? null : standardised(octaves(h, w, random));
+            int base = offset + c * plane;
+            for (int i = 0; i < plane; i++) {
+                double z = mine == null ? common[i] : SHARED * common[i] + own * mine[i];
+                out[base + i] = (float) (mean[c] + std[c] * z);
             }
         }
-        return out;
     }
 
     /** White noise grids at cells of 1, 2, 4, ... pixels up to the image's side, interpolated and summed. */

@@ -6,6 +6,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -176,5 +179,35 @@ abstract class LinalgContract {
         assertNull(linalg.cholesky(indefinite, 2));
         float[] nan = {Float.NaN, 0, 0, 1};
         assertNull(linalg.cholesky(nan, 2));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 64, 300})
+    void invertingInPlaceGivesTheInverseInTheSameArray(int n) {
+        float[] h = spd(n, 5 + n);
+        float[] a = h.clone();
+        assertTrue(linalg.invertInPlace(a, n));
+        float[] expected = linalg.inverseFromCholesky(linalg.cholesky(h, n), n);
+        assertTrue(relativeError(a, toDouble(expected)) < 1e-5, "the same inverse as factor-then-invert");
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) {
+                assertEquals(a[i * n + j], a[j * n + i], "symmetric at " + i + "," + j);
+            }
+        }
+    }
+
+    @Test
+    void invertingInPlaceWhatIsNotPositiveDefiniteLeavesItUnchanged() {
+        float[] indefinite = {1, 2, 2, 1};
+        assertFalse(linalg.invertInPlace(indefinite, 2));
+        assertArrayEquals(new float[] {1, 2, 2, 1}, indefinite);
+    }
+
+    private static double[] toDouble(float[] a) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i];
+        }
+        return d;
     }
 }

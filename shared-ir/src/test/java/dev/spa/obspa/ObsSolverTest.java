@@ -313,4 +313,33 @@ class ObsSolverTest {
             assertEquals(direct[i], shrunkHinv[i], 1e-4 * Math.abs(direct[i]) + 1e-7, "H⁻¹ of the remaining columns at " + i);
         }
     }
+
+    @Test
+    void compensatingManyColumnsInBlocksEqualsTheUpdateMadeAtOnce() {
+        int n = 600;
+        int outputs = 7;
+        Random r = new Random(8);
+        float[] x = new float[2 * n * n];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        float[] h = new float[n * n];
+        linalg.accumulateGram(h, n, x, 2 * n);
+        ObsSolver solver = new ObsSolver(linalg, 0.01);
+        float[] hinv = solver.invert(h, n).matrix();
+        float[] w = new float[outputs * n];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) r.nextGaussian();
+        }
+        int[] removed = java.util.stream.IntStream.range(0, n).filter(c -> c % 3 != 0).toArray(); // 400: two blocks of rows
+        float[] blocked = w.clone();
+        assertTrue(solver.compensate(blocked, outputs, n, hinv, removed));
+        float[] atOnceT = Transpose.of(w, outputs, n);
+        assertTrue(solver.removeAndShrink(atOnceT, outputs, n, hinv.clone(), removed));
+        for (int o = 0; o < outputs; o++) {
+            for (int j = 0; j < n / 3; j++) {
+                assertEquals(atOnceT[j * outputs + o], blocked[o * n + 3 * j], 1e-3, "weight " + o + "," + 3 * j);
+            }
+        }
+    }
 }

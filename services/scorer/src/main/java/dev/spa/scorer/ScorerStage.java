@@ -128,7 +128,7 @@ public class ScorerStage extends JobStage<GroupsReady> {
     }
 
     /**
-     * A job whose model, OBSPA state (every layer's Hessian and inverse) and, for an agreement target, the
+     * A job whose model, OBSPA state (the layers' Hessians or inverses it holds at once) and, for an agreement target, the
      * reference model and each candidate's bytes would not fit the scorer's memory budget together fails at once
      * with the numbers, instead of running for minutes and then out of memory (ResNet-152: 0.96 GB of model
      * copies, 2.6 GB of OBSPA state and 0.5 GB for the search, measured out of memory in a 6 GB scorer).
@@ -136,7 +136,7 @@ public class ScorerStage extends JobStage<GroupsReady> {
     private void checkMemory(PruningPolicy policy, Analysis analysis, long modelBytes, boolean search) {
         long need = MemoryBudget.MODEL_COPIES * modelBytes + (search ? 2 * modelBytes : 0);
         if (policy.usesObspa()) {
-            need += Obspa.estimatedBytes(analysis);
+            need += Obspa.estimatedBytes(analysis, !policy.hessianSource().equals("data-free"));
         }
         memory.require(need, String.format(java.util.Locale.ROOT, "%s on this %.1f MB model%s", policy.usesObspa()
                         ? "OBSPA (its Hessians and inverses)" : "scoring", modelBytes / 1e6, search ? " with a search (agreement or latency target) that runs cuts" : ""),

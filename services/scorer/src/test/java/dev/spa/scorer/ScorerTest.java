@@ -196,7 +196,7 @@ class ScorerTest {
                 .addOpsetImport(dev.spa.onnx.Onnx.OperatorSetIdProto.newBuilder().setVersion(17)).setGraph(graph).build().toByteArray();
     }
 
-    /** A layer of n inputs takes 8 n² bytes of OBSPA state: past the scorer's share of its heap the job fails with the numbers, at once. */
+    /** A layer of n inputs takes about 20 n² bytes of OBSPA state at its peak: past the scorer's share of its heap the job fails with the numbers, at once. */
     @Test
     void aJobWhoseObspaStateWouldNotFitFailsWithTheNumbers() throws Exception {
         int n = (int) Math.sqrt(0.6 * Runtime.getRuntime().maxMemory() / 8) + 2000;
