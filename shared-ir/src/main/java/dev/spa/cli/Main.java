@@ -45,15 +45,21 @@ public final class Main {
             return 1;
         } catch (OutOfMemoryError e) {
             err.println("spa: error: out of memory; raise the heap with SPA_JAVA_OPTS=-Xmx...");
+            traceWhenDebugging(e, err);
             return 1;
         } catch (RuntimeException | StackOverflowError e) {
             // a failure the engine did not name is still one line, without Java's class names; SPA_DEBUG=1 shows the trace
             err.println("spa: error: unexpected failure on this model (" + e.getMessage() + "); this is a bug in spa, please report it"
                     + " with the model");
-            if (System.getenv("SPA_DEBUG") != null) {
-                e.printStackTrace(err);
-            }
+            traceWhenDebugging(e, err);
             return 3;
+        }
+    }
+
+    /** With SPA_DEBUG set, where it failed (which allocation ran out of memory, which line threw). */
+    private static void traceWhenDebugging(Throwable e, PrintStream err) {
+        if (System.getenv("SPA_DEBUG") != null) {
+            e.printStackTrace(err);
         }
     }
 }

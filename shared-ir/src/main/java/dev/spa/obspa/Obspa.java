@@ -70,8 +70,9 @@ public final class Obspa {
     /**
      * What OBSPA will hold at its peak for this model, before it computes anything: the layers' H⁻¹ kept in
      * memory (up to the store's default budget; the rest go to disk), or, for a source that captures every
-     * layer's Hessian from the same samples at once, all of those; plus the largest layer at work (its
-     * Hessian, the damped copy and the factor made while inverting it, and the inverse: 4 n² floats).
+     * layer's Hessian from the same samples at once, all of those; plus the largest layer at work: its
+     * Hessian turned inverse, the working copy greedy removal shrinks, the native copy OpenBLAS factors
+     * (off the heap, but in the process) and the spilled inverse read back for the update, 4 n² floats.
      */
     public static long estimatedBytes(Analysis analysis, boolean capturesAllAtOnce) {
         long all = 0;
