@@ -107,10 +107,6 @@ final class InverseStore {
         return in != null ? in.matrix().clone() : read(spilled.get(key)).matrix();
     }
 
-    long budgetBytes() {
-        return budgetBytes;
-    }
-
     /** Bytes of inverses held in memory, and how many layers' went to disk. */
     synchronized long residentBytes() {
         return residentBytes;

@@ -7,6 +7,7 @@ import dev.spa.ir.Node;
 import dev.spa.ir.Shapes;
 import dev.spa.ir.Tensor;
 import dev.spa.linalg.Linalg;
+import dev.spa.linalg.Transpose;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -154,16 +155,17 @@ final class MomentPropagation {
                 r[a * area + b] = (float) correlation(kw, a, b);
             }
         }
-        Tensor bias = node.hasInput(2) ? graph.constant(node.input(2)) : null;
+        Tensor biasTensor = node.hasInput(2) ? graph.constant(node.input(2)) : null;
+        float[] bias = biasTensor == null ? null : biasTensor.floats(); // decoded once, not per output
         if (perGroup == 1 && inC == groups) {
-            return DepthwiseMoments.of(x, wv, outC, area, outPerGroup, r, bias == null ? null : bias.floats(), linalg);
+            return DepthwiseMoments.of(x, wv, outC, area, outPerGroup, r, bias, linalg);
         }
         // m laid out [inC][outC * area]: column (o, a) holds W[o, c - first(o), a] for c in o's group
         float[] m = new float[inC * outC * area];
         double[] mean = new double[outC];
         for (int o = 0; o < outC; o++) {
             int first = o / outPerGroup * perGroup;
-            mean[o] = bias == null ? 0 : bias.floats()[o];
+            mean[o] = bias == null ? 0 : bias[o];
             for (int c = 0; c < perGroup; c++) {
                 for (int a = 0; a < area; a++) {
                     float v = wv[(o * perGroup + c) * area + a];
@@ -235,13 +237,7 @@ final class MomentPropagation {
                 mean[o] += full[o * n + i] * x.mean()[i];
             }
         }
-        float[] wt = new float[k * outs];
-        for (int o = 0; o < outs; o++) {
-            for (int i = 0; i < k; i++) {
-                wt[i * outs + o] = w[o * k + i];
-            }
-        }
-        return new Moments(mean, linalg.multiply(linalg.multiply(w, x.cov(), outs, k, k), wt, outs, k, outs));
+        return new Moments(mean, linalg.multiply(linalg.multiply(w, x.cov(), outs, k, k), Transpose.of(w, outs, k), outs, k, outs));
     }
 
     /** Mean β and variance γ² from training, correlations as propagated. */

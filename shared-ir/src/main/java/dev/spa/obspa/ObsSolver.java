@@ -39,15 +39,13 @@ public final class ObsSolver {
 
     /** As {@link #invert}, overwriting H with the inverse (for a caller that no longer needs H: one n x n array, not two). */
     public Inverse invertInPlace(float[] h, int n) {
+        float[] diagonal = new float[n];
         double mean = 0;
         for (int i = 0; i < n; i++) {
-            mean += h[i * n + i];
+            diagonal[i] = h[i * n + i];
+            mean += diagonal[i];
         }
         mean = mean > 0 && Double.isFinite(mean) ? mean / n : 1;
-        float[] diagonal = new float[n];
-        for (int i = 0; i < n; i++) {
-            diagonal[i] = h[i * n + i];
-        }
         double lambda = dampening * mean;
         for (int attempt = 0; attempt <= RETRIES; attempt++) {
             for (int i = 0; i < n; i++) {

@@ -164,11 +164,6 @@ public final class Obspa {
         return energy > 0 && Double.isFinite(energy) ? 0.5 * energy : 1;
     }
 
-    /** How many layers' H⁻¹ went to disk because the in-memory budget was full (for logs and tests). */
-    public int spilledInverses() {
-        return inverses.spilledLayers();
-    }
-
     /**
      * Updates, in {@code graph} (a copy of the analysed model), every layer that loses input
      * columns under {@code kept}, so its output moves as little as possible; returns how many layers
