@@ -14,6 +14,7 @@ import dev.spa.deps.ManifestWriter;
 import dev.spa.importance.BatchNormScaleCriterion;
 import dev.spa.importance.Criterion;
 import dev.spa.ir.Model;
+import dev.spa.ir.ModelFiles;
 import dev.spa.ir.ModelLoader;
 import dev.spa.plan.PolicyParts;
 import dev.spa.plan.PruningPolicy;
@@ -114,7 +115,10 @@ final class PruneCommand {
             err.println("note: " + bn.groupsWithoutBatchNorm() + " groups have no BatchNormalization (folded into Conv?); they were scored by L2");
         }
         Path outFile = Path.of(output);
-        r.pruned().write(outFile);
+        // a model that came with external data goes back with it (a .data file beside the .onnx), as does one over 2 GiB
+        ModelFiles inputFiles = ModelFiles.of(input);
+        r.pruned().write(outFile, inputFiles.hasExternalData() || r.pruned().tensorBytes() > Model.MAX_INLINE_BYTES);
+        ModelFiles outputFiles = ModelFiles.of(outFile);
         Path planFile = planPath(outFile);
         Files.writeString(planFile, ManifestWriter.json(r.record()));
         long t2 = System.nanoTime();
@@ -122,7 +126,7 @@ final class PruneCommand {
         Table t = new Table("", "before", "after", "after/before");
         t.row("parameters", Table.millions(r.before().params()), Table.millions(r.after().params()), Table.percent(r.after().paramsRatio(r.before())));
         t.row("MACs", Table.millions(r.before().macs()), Table.millions(r.after().macs()), Table.percent(r.after().macsRatio(r.before())));
-        t.row("file bytes", Files.size(input), Files.size(outFile), Table.percent((double) Files.size(outFile) / Files.size(input)));
+        t.row("file bytes", inputFiles.bytes(), outputFiles.bytes(), Table.percent((double) outputFiles.bytes() / inputFiles.bytes()));
         out.print(t.render());
         out.printf("%ngroups pruned: %d of %d prunable; criterion %s, %s, %s; floor: every group keeps at least %s of its channels%n",
                 r.record().getGroupsCount(), analysis.prunableGroups().size(), criterion.name(), spec,

@@ -45,7 +45,7 @@ final class VerifyCommand {
         Outputs b;
         Map<String, float[]> inputs;
         LatencyComparison latency = null;
-        try (OnnxRunner ra = new OnnxRunner(original.toBytes(), threads); OnnxRunner rb = new OnnxRunner(pruned.toBytes(), threads)) {
+        try (OnnxRunner ra = OnnxRunner.of(original, threads); OnnxRunner rb = OnnxRunner.of(pruned, threads)) {
             inputs = ra.randomInputs(batch, (long) args.number("seed", 42));
             a = ra.run(inputs, batch);
             b = rb.run(inputs, batch);
@@ -77,7 +77,7 @@ final class VerifyCommand {
         }
         PlanRecord plan = ManifestWriter.parsePlan(Files.readString(planFile));
         Outputs reference;
-        try (OnnxRunner rr = new OnnxRunner(Oracle.zeroedReference(original, plan).toBytes(), 2)) {
+        try (OnnxRunner rr = OnnxRunner.of(Oracle.zeroedReference(original, plan), 2)) {
             reference = rr.run(inputs, batch);
         }
         double deviation = reference.relativeError(b);

@@ -1,6 +1,10 @@
 package dev.spa.ir;
 
 import dev.spa.SpaException;
+import dev.spa.onnx.Onnx.AttributeProto;
+import dev.spa.onnx.Onnx.GraphProto;
+import dev.spa.onnx.Onnx.ModelProto;
+import dev.spa.onnx.Onnx.NodeProto;
 import dev.spa.onnx.Onnx.StringStringEntryProto;
 import dev.spa.onnx.Onnx.TensorProto;
 
@@ -8,6 +12,8 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * Reads tensors stored outside the model file. A location may only name a file inside the model's
@@ -20,6 +26,34 @@ public final class ExternalDataResolver {
     /** @param folder the model's folder; null when the model came from bytes with no folder */
     public ExternalDataResolver(Path folder) {
         this.folder = folder;
+    }
+
+    /**
+     * The files a model's tensors name (initializers and Constant nodes of the main graph), in the order first
+     * named: what must travel with the .onnx file. Each is checked as {@link #read} checks it: relative, and no '..'.
+     */
+    public static Set<String> locations(ModelProto model) {
+        Set<String> out = new LinkedHashSet<>();
+        GraphProto g = model.getGraph();
+        g.getInitializerList().forEach(t -> addLocation(t, out));
+        for (NodeProto n : g.getNodeList()) {
+            if (n.getOpType().equals("Constant")) {
+                n.getAttributeList().stream().filter(AttributeProto::hasT).forEach(a -> addLocation(a.getT(), out));
+            }
+        }
+        return out;
+    }
+
+    private static void addLocation(TensorProto t, Set<String> out) {
+        if (t.getDataLocation() != TensorProto.DataLocation.EXTERNAL) {
+            return;
+        }
+        for (StringStringEntryProto e : t.getExternalDataList()) {
+            if (e.getKey().equals("location")) {
+                checkRelative(t.getName(), e.getValue());
+                out.add(e.getValue());
+            }
+        }
     }
 
     public byte[] read(TensorProto tensor) {
@@ -72,9 +106,17 @@ public final class ExternalDataResolver {
         }
     }
 
-    private Path resolveInside(String tensor, String location) {
-        Path rel = Path.of(location);
-        if (rel.isAbsolute()) {
+    private static Path checkRelative(String tensor, String location) {
+        if (location.isEmpty()) {
+            throw new SpaException("external tensor '" + tensor + "' has no location");
+        }
+        Path rel;
+        try {
+            rel = Path.of(location);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new SpaException("external tensor '" + tensor + "' names '" + location + "', which is not a file name");
+        }
+        if (rel.isAbsolute() || location.startsWith("/") || location.startsWith("\\")) {
             throw new SpaException("external tensor '" + tensor + "' uses absolute path '" + location
                     + "'; only paths inside the model's folder are allowed");
         }
@@ -84,7 +126,11 @@ public final class ExternalDataResolver {
                         + "' leaves the model's folder through '..'");
             }
         }
-        Path file = folder.resolve(rel);
+        return rel;
+    }
+
+    private Path resolveInside(String tensor, String location) {
+        Path file = folder.resolve(checkRelative(tensor, location));
         if (!Files.exists(file)) {
             throw new SpaException("external tensor '" + tensor + "': file '" + location + "' not found beside the model");
         }

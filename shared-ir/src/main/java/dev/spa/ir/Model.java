@@ -16,6 +16,8 @@ import java.util.List;
 
 /** A loaded model: its graph plus the header fields (IR version, opsets, metadata) written back unchanged. */
 public final class Model {
+    /** Protobuf refuses messages of 2 GiB; the graph, names and attributes need room beside the tensors. */
+    public static final long MAX_INLINE_BYTES = 2L * 1024 * 1024 * 1024 - 64L * 1024 * 1024;
     private final ModelProto header;
     private final String graphName;
     private final Graph graph;
@@ -84,15 +86,41 @@ public final class Model {
         return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(type)).build();
     }
 
+    /** The serialised model; over {@link #MAX_INLINE_BYTES} of tensors there is none (write it to a file instead). */
     public byte[] toBytes() {
+        long bytes = tensorBytes();
+        if (bytes > MAX_INLINE_BYTES) {
+            throw new dev.spa.SpaException("the model holds " + bytes + " bytes of tensors, more than one ONNX protobuf may (2 GiB):"
+                    + " it can only be written with external data");
+        }
         return toProto().toByteArray();
     }
 
+    /** Bytes in all tensors together: what decides whether the model fits in one protobuf. */
+    public long tensorBytes() {
+        long sum = 0;
+        for (Tensor t : graph.constants().values()) {
+            sum += t.byteSize();
+        }
+        return sum;
+    }
+
+    /** Writes one .onnx file, or with external data ({@link ExternalDataWriter}) when the tensors do not fit in one protobuf. */
     public void write(Path file) throws IOException {
+        write(file, tensorBytes() > MAX_INLINE_BYTES);
+    }
+
+    /** Writes {@code file}, and with {@code externalData} its tensors in {@code file.data} beside it. */
+    public void write(Path file, boolean externalData) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
+        if (externalData) {
+            ExternalDataWriter.write(this, file);
+            return;
+        }
+        Files.deleteIfExists(ExternalDataWriter.dataFile(file)); // a stale data file from an earlier write would mislead
         try (OutputStream out = Files.newOutputStream(file)) {
             toProto().writeTo(out);
         }

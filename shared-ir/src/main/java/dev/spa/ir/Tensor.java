@@ -62,6 +62,11 @@ public final class Tensor {
         return dims[axis];
     }
 
+    /** The bytes of its data. */
+    public long byteSize() {
+        return raw.length;
+    }
+
     public long numel() {
         long n = 1;
         for (long d : dims) {

@@ -71,7 +71,7 @@ public final class LatencyModelBuilder {
             sum += latency.getFullMs();
         }
         // the whole model once in one session: its own time, then against a uniform half cut
-        try (OnnxRunner original = runtime.open(analysis.model().toBytes())) {
+        try (OnnxRunner original = runtime.open(analysis.model())) {
             double whole = original.latencyMillis(runtime.batch(), 3, 11);
             double scale = sum > whole ? whole / sum : 1;
             record.setWholeMs(whole).setLayerScale(scale).setOtherMs(Math.max(0, whole - scale * sum));
@@ -103,7 +103,7 @@ public final class LatencyModelBuilder {
         }
         Model half = Surgery.apply(analysis, plan, WeightUpdate.NONE);
         LatencyComparison c;
-        try (OnnxRunner after = runtime.open(half.toBytes())) {
+        try (OnnxRunner after = runtime.open(half)) {
             c = runtime.compare(original, after, 3, 11);
         }
         double otherHalf = c.ratio() * partial.getWholeMs() - layersHalf;

@@ -28,6 +28,16 @@ public record LatencyRuntime(ExecutionProvider provider, int threads, int batch)
         return new OnnxRunner(model, threads, provider);
     }
 
+    /** An ONNX Runtime session of an engine model on this runtime ({@link OnnxRunner#of}: a large one goes as a file). */
+    public OnnxRunner open(dev.spa.ir.Model model) {
+        return OnnxRunner.of(model, threads, provider);
+    }
+
+    /** An ONNX Runtime session of the model file (and its external data beside it) on this runtime. */
+    public OnnxRunner open(java.nio.file.Path file) {
+        return new OnnxRunner(file, threads, provider);
+    }
+
     /** {@code after} timed against {@code before} at this runtime's batch, interleaved ({@link LatencyComparison}). */
     public LatencyComparison compare(OnnxRunner before, OnnxRunner after, int warmup, int rounds) {
         return LatencyComparison.measure(before, after, provider.name(), threads, batch, warmup, rounds);

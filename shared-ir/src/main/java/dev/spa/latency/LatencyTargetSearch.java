@@ -68,7 +68,7 @@ public final class LatencyTargetSearch {
         double infeasibleAsk = 1.0001; // the smallest share asked whose cut measured above it
         double ask = target;
         PruningPlan previous = null;
-        try (OnnxRunner original = runtime.open(analysis.model().toBytes())) {
+        try (OnnxRunner original = runtime.open(analysis.model())) {
             for (int i = 0; i < MEASUREMENTS; i++) {
                 Interruption.check();
                 long t0 = System.nanoTime();
@@ -80,7 +80,7 @@ public final class LatencyTargetSearch {
                 Pruner.Planned planned = pruner.planned(modelName, analysis, scores, options, plan, (System.nanoTime() - t0) / 1_000_000);
                 Pruner.Result result = pruner.cut(analysis, planned, update);
                 LatencyComparison measured;
-                try (OnnxRunner cut = runtime.open(result.pruned().toBytes())) {
+                try (OnnxRunner cut = runtime.open(result.pruned())) {
                     measured = runtime.compare(original, cut, WARMUP, ROUNDS);
                 }
                 double predicted = model.predictMs(kept(full, plan)) / fullMs;

@@ -17,7 +17,7 @@ public final class Accuracy {
         String input = model.graph().inputs().get(0).getName();
         int[] correct = {0};
         int[] seen = {0};
-        try (OnnxRunner runner = new OnnxRunner(model.toBytes(), 2)) {
+        try (OnnxRunner runner = OnnxRunner.of(model, 2)) {
             samples.forEachBatch(64, (data, count) -> {
                 Outputs out = runner.run(Map.of(input, data), count);
                 float[] logits = out.values().values().iterator().next();

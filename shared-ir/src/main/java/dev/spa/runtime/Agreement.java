@@ -61,7 +61,7 @@ public record Agreement(int samples, boolean classifier, double top1, double cos
 
         public static Baseline of(Model original, ReferenceInputs reference) {
             Baseline b = new Baseline(original.graph().inputs().get(0).getName(), reference);
-            try (OnnxRunner runner = new OnnxRunner(original.toBytes(), 2)) {
+            try (OnnxRunner runner = OnnxRunner.of(original, 2)) {
                 reference.samples().forEachBatch(BATCH, (data, count) -> b.batches.add(runner.run(Map.of(b.input, data), count)));
             }
             return b;
@@ -73,7 +73,7 @@ public record Agreement(int samples, boolean classifier, double top1, double cos
             double[] acc = new double[3]; // cosine sum, squared difference, squared reference
             boolean[] classifier = {false};
             int[] batch = {0};
-            try (OnnxRunner b = new OnnxRunner(pruned.toBytes(), 2)) {
+            try (OnnxRunner b = OnnxRunner.of(pruned, 2)) {
                 reference.samples().forEachBatch(BATCH, (data, count) -> {
                     Outputs ya = batches.get(batch[0]++);
                     Outputs yb = b.run(Map.of(input, data), count);
