@@ -15,6 +15,11 @@ import java.util.List;
 public record ModelFiles(Path model, List<Path> data) {
     /** The model at {@code file} and the data files it names, resolved beside it. */
     public static ModelFiles of(Path file) {
+        return of(file, file.toString());
+    }
+
+    /** As {@link #of(Path)}, naming the model {@code what} (where it came from) in what it refuses. */
+    public static ModelFiles of(Path file, String what) {
         ModelProto proto;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             // parsed from the mapped file with aliasing: a large model's tensors are not copied into the heap to be looked at
@@ -22,11 +27,13 @@ public record ModelFiles(Path model, List<Path> data) {
             coded.enableAliasing(true);
             coded.setSizeLimit(Integer.MAX_VALUE);
             proto = ModelProto.parseFrom(coded);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new SpaException("model '" + what + "' is not a valid ONNX protobuf (truncated or corrupt): " + e.getMessage(), e);
         } catch (IOException e) {
             throw new SpaException("cannot read model file '" + file + "': " + e.getMessage(), e);
         }
         Path folder = file.toAbsolutePath().getParent();
-        return new ModelFiles(file, ExternalDataResolver.locations(proto).stream().map(folder::resolve).toList());
+        return new ModelFiles(file, ExternalDataResolver.locations(proto).stream().map(location -> folder.resolve(location).normalize()).toList());
     }
 
     public boolean hasExternalData() {

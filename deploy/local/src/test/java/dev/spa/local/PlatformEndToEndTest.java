@@ -10,10 +10,12 @@ import dev.spa.events.JobStatus;
 import dev.spa.events.ModelPruned;
 import dev.spa.events.ModelRegistered;
 import dev.spa.events.PruningRequest;
+import dev.spa.ir.ExternalDataWriter;
 import dev.spa.ir.ModelLoader;
 import dev.spa.platform.ObjectStore;
 import dev.spa.platform.S3Uri;
 import dev.spa.platform.Topics;
+import dev.spa.runtime.ExecutionProvider;
 import dev.spa.runtime.OnnxRunner;
 import dev.spa.select.ChannelSelector;
 import dev.spa.testkit.IngestClient;
@@ -148,6 +150,49 @@ class PlatformEndToEndTest {
         assertPrunedTo(done, model("digits_mobilenet.onnx"), 0.5);
     }
 
+    /**
+     * A model stored as ONNX stores one over 2 GiB (the graph in the .onnx, the tensors in a data file beside it) is
+     * validated with its data file, pruned, and handed back the same way; without its data file it fails and says which.
+     */
+    @Test
+    void aModelWithExternalDataIsPrunedAndComesBackWithItsDataFile() throws Exception {
+        Path digits = model("digits_mobilenet.onnx");
+        Path written = Files.createTempDirectory("spa-external").resolve("digits.onnx");
+        new ModelLoader().load(digits).write(written, true);
+        store.ensureBucket("registry");
+        store.put(new S3Uri("registry", "external/digits.onnx.data"), Files.readAllBytes(ExternalDataWriter.dataFile(written)), "application/octet-stream");
+        store.put(new S3Uri("registry", "external/digits.onnx"), Files.readAllBytes(written), "application/octet-stream");
+        store.put(new S3Uri("registry", "no-data/digits.onnx"), Files.readAllBytes(written), "application/octet-stream");
+        register("ext-1", "s3://registry/external/digits.onnx");
+        register("ext-2", "s3://registry/no-data/digits.onnx");
+
+        ModelPruned done = pruned("ext-1");
+        assertTrue(store.exists(new S3Uri("spa", "jobs/ext-1/model/digits.onnx.data")), "the job's copy keeps its data file beside it");
+        Path back = Files.createTempDirectory("spa-external-back");
+        store.download(S3Uri.parse(done.getPrunedModelUri()), back.resolve("pruned.onnx"));
+        store.download(S3Uri.parse(done.getPrunedModelUri() + ".data"), back.resolve("pruned.onnx.data"));
+        assertTrue(Files.size(back.resolve("pruned.onnx")) < Files.size(back.resolve("pruned.onnx.data")) / 4,
+                "the pruned model keeps its tensors in its data file");
+        assertEquals(Files.size(back.resolve("pruned.onnx")) + Files.size(back.resolve("pruned.onnx.data")), done.getAfter().getFileBytes());
+        try (OnnxRunner runner = new OnnxRunner(back.resolve("pruned.onnx"), 1, ExecutionProvider.CPU)) {
+            runner.run(runner.randomInputs(1, 7), 1);
+        }
+        long after = new ChannelSelector(Analysis.of(new ModelLoader().load(back.resolve("pruned.onnx")))).cost(PruningPlan.empty()).macs();
+        assertEquals(after, done.getAfter().getMacs());
+        assertTrue(after <= 0.5 * macs(Files.readAllBytes(digits)), after + " MACs");
+        awaitState("ext-1", JobStatus.State.DONE, Duration.ofSeconds(30));
+
+        JobFailed failed = JobFailed.parseFrom(TopicReader.await(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, "ext-2")).value());
+        assertEquals("MODEL_NOT_FOUND", failed.getErrorCode());
+        assertTrue(failed.getMessage().contains("digits.onnx.data"), failed.getMessage());
+    }
+
+    private static void register(String jobId, String modelUri) throws Exception {
+        ModelRegistered event = ModelRegistered.newBuilder().setJobId(jobId).setModelUri(modelUri)
+                .setRequest(PruningRequest.newBuilder().setCriterion("l2").setTarget("macs=0.5").setQualityFloor(0)).build();
+        TopicReader.send(Topics.MODELS_REGISTERED, jobId, event.toByteArray());
+    }
+
     @Test
     void aBatchOfTwoModelsByTwoTargetsEndsInFourPrunedModelsAndOneReport() throws Exception {
         store.ensureBucket("registry");
@@ -183,7 +228,7 @@ class PlatformEndToEndTest {
         awaitMetric("ingest", "spa_duplicates_total{stage=\"ingest\"}");
 
         Set<String> keys = store.list(new S3Uri("spa", "jobs/dup-1/")).stream().map(S3Uri::key).collect(Collectors.toSet());
-        assertEquals(Set.of("jobs/dup-1/accepted.pb", "jobs/dup-1/model.onnx", "jobs/dup-1/manifest.pb", "jobs/dup-1/pruned.onnx", "jobs/dup-1/plan.json",
+        assertEquals(Set.of("jobs/dup-1/accepted.pb", "jobs/dup-1/model/model.onnx", "jobs/dup-1/manifest.pb", "jobs/dup-1/pruned.onnx", "jobs/dup-1/plan.json",
                 "jobs/dup-1/report.json"), keys);
         assertThrows(AssertionError.class, () -> TopicReader.awaitAll(Topics.MODELS_PRUNED, r -> TopicReader.keyIs(r, "dup-1"), 2,
                 Duration.ofSeconds(8)), "one ModelPruned for the job, not two");

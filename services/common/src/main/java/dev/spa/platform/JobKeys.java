@@ -22,8 +22,12 @@ public record JobKeys(String bucket, String jobId) {
         return new S3Uri(bucket, "jobs/" + jobId + "/" + name);
     }
 
+    /**
+     * The job's copy of the registered model, in a folder of its own: the data files its tensors name (external data)
+     * lie beside it at the places the model names, where they cannot meet the job's other objects.
+     */
     public S3Uri model() {
-        return at("model.onnx");
+        return at("model/model.onnx");
     }
 
     /** The JobAccepted as ingest minted it: what later stages check their input against. */
@@ -39,6 +43,7 @@ public record JobKeys(String bucket, String jobId) {
         return at("updated-tensors.pb");
     }
 
+    /** The pruned model; when it keeps its tensors in a data file, that is {@code pruned.onnx.data} beside it. */
     public S3Uri prunedModel() {
         return at("pruned.onnx");
     }

@@ -4,8 +4,8 @@ import dev.spa.SpaException;
 import dev.spa.deps.Analysis;
 import dev.spa.ir.InvalidModelException;
 import dev.spa.ir.Model;
-import dev.spa.ir.ModelLoader;
 import dev.spa.rules.OperatorRules;
+import dev.spa.runtime.ExecutionProvider;
 import dev.spa.runtime.OnnxRunner;
 import dev.spa.rules.ShapeInference;
 
@@ -17,21 +17,14 @@ public final class JobModels {
     private JobModels() {
     }
 
+    /** The model at {@code uri} with its external data, if any, loaded by the engine. */
     public static Model load(ObjectStore store, String uri) {
-        return parse(read(store, uri), uri, Long.MAX_VALUE);
-    }
-
-    /** The model's bytes; a bad address or a missing object is a bad message (dead-lettered too). */
-    public static byte[] read(ObjectStore store, String uri) {
-        S3Uri at = address(uri);
-        try {
-            return store.get(at);
-        } catch (ObjectNotFoundException e) {
-            throw new JobRejected("MODEL_NOT_FOUND", e.getMessage(), true);
+        try (StoredModel stored = StoredModel.fetch(store, uri, Long.MAX_VALUE)) {
+            return stored.load();
         }
     }
 
-    /** The model's size, without reading it; refused as {@link #read} refuses. */
+    /** The model's size, without reading it; a bad address or a missing object is a bad message (dead-lettered too). */
     public static long size(ObjectStore store, String uri) {
         S3Uri at = address(uri);
         try {
@@ -41,20 +34,20 @@ public final class JobModels {
         }
     }
 
-    private static S3Uri address(String uri) {
+    /** The object written into {@code file}; refused as {@link #size} refuses. */
+    static void download(ObjectStore store, S3Uri at, java.nio.file.Path file) {
+        try {
+            store.download(at, file);
+        } catch (ObjectNotFoundException e) {
+            throw new JobRejected("MODEL_NOT_FOUND", e.getMessage(), true);
+        }
+    }
+
+    static S3Uri address(String uri) {
         try {
             return S3Uri.parse(uri);
         } catch (SpaException e) {
             throw new JobRejected("BAD_MODEL_URI", e.getMessage(), true);
-        }
-    }
-
-    /** The engine's loader on those bytes, with its size limit; what it refuses is INVALID_MODEL. */
-    public static Model parse(byte[] bytes, String uri, long sizeLimit) {
-        try {
-            return new ModelLoader(sizeLimit).load(bytes, null, uri);
-        } catch (SpaException e) {
-            throw new JobRejected("INVALID_MODEL", e.getMessage(), false, e);
         }
     }
 
@@ -68,8 +61,9 @@ public final class JobModels {
     }
 
     /** ONNX Runtime loads the model (a session is made and closed): what no runtime would take is INVALID_MODEL here, not later. */
-    public static void checkLoads(byte[] bytes, String uri) {
-        try (OnnxRunner session = new OnnxRunner(bytes, 1)) {
+    public static void checkLoads(StoredModel model) {
+        String uri = model.toString();
+        try (OnnxRunner session = new OnnxRunner(model.file(), 1, ExecutionProvider.CPU)) {
             session.inputShapes(1);
         } catch (SpaException e) {
             throw new JobRejected("INVALID_MODEL", "model '" + uri + "': " + e.getMessage(), false, e);

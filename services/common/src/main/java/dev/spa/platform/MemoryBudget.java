@@ -37,9 +37,12 @@ public class MemoryBudget {
         }
     }
 
-    /** Checks, from the object's size alone, that the job's model fits when held {@code copies} times over; returns the size. */
-    public long requireModel(ObjectStore store, String uri, int copies) {
-        long size = JobModels.size(store, uri);
+    /**
+     * Checks, from the model's size alone (with its data files, as ingest measured it), that the job's model fits when
+     * held {@code copies} times over; returns the size.
+     */
+    public long requireModel(ObjectStore store, dev.spa.events.JobAccepted job, int copies) {
+        long size = job.getModelBytes() > 0 ? job.getModelBytes() : JobModels.size(store, job.getModelUri());
         require(size * copies, String.format(Locale.ROOT, "holding this %.0f MB model (%dx its size)", size / 1e6, copies),
                 "give this stage a larger heap");
         return size;

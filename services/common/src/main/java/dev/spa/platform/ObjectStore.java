@@ -9,6 +9,7 @@ import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.StatObjectArgs;
+import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.ServerException;
 import io.minio.messages.Item;
@@ -108,6 +109,24 @@ public final class ObjectStore {
                 throw missingOr(e, uri);
             }
         }, ObjectStore::isTransient);
+    }
+
+    /** Writes the object into {@code file}, streamed: an object of any size (a model's 2 GB data file) never whole in memory. */
+    public void download(S3Uri uri, java.nio.file.Path file) {
+        retry.run("reading " + uri, () -> {
+            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(uri.bucket()).object(uri.key()).build())) {
+                java.nio.file.Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                return null;
+            } catch (ErrorResponseException e) {
+                throw missingOr(e, uri);
+            }
+        }, ObjectStore::isTransient);
+    }
+
+    /** Writes {@code file} to the object, streamed in parts; retried like {@link #put} (a file can be read again). */
+    public void upload(S3Uri uri, java.nio.file.Path file, String contentType) {
+        retry.run("writing " + uri, () -> client.uploadObject(UploadObjectArgs.builder().bucket(uri.bucket()).object(uri.key())
+                .filename(file.toString(), STREAM_PART_BYTES).contentType(contentType).build()), ObjectStore::isTransient);
     }
 
     public boolean exists(S3Uri uri) {

@@ -26,6 +26,12 @@ public record S3Uri(String bucket, String key) {
         return new S3Uri(bucket, key.isEmpty() || key.endsWith("/") ? key + child : key + "/" + child);
     }
 
+    /** The object at {@code relative} from this object's folder: where a model's external data file lies. */
+    public S3Uri sibling(String relative) {
+        int slash = key.lastIndexOf('/');
+        return new S3Uri(bucket, (slash < 0 ? "" : key.substring(0, slash + 1)) + relative);
+    }
+
     @Override
     public String toString() {
         return "s3://" + bucket + "/" + key;

@@ -23,6 +23,7 @@ import dev.spa.platform.JobRef;
 import dev.spa.platform.JobRejected;
 import dev.spa.platform.ObjectNotFoundException;
 import dev.spa.platform.S3Uri;
+import dev.spa.platform.StoredModel;
 import dev.spa.platform.JobStage;
 import dev.spa.platform.MessageRefused;
 import dev.spa.platform.Requests;
@@ -80,15 +81,21 @@ public class ExporterStage extends JobStage<PlanReady> {
     public CompletionStage<Void> process(PlanReady planned) {
         long started = System.currentTimeMillis();
         JobAccepted job = planned.getJob();
-        // the engine's copies, and the original's and the pruned model's bytes for ONNX Runtime beside them
-        memory.requireModel(store, job.getModelUri(), MemoryBudget.MODEL_COPIES + 2);
-        byte[] originalBytes = JobModels.read(store, job.getModelUri());
-        Model original = JobModels.parse(originalBytes, job.getModelUri(), Long.MAX_VALUE);
+        // the engine's copies, and a serialised copy for each ONNX Runtime session of the quality checks beside them
+        memory.requireModel(store, job, MemoryBudget.MODEL_COPIES + 2);
+        try (StoredModel stored = StoredModel.fetch(store, job.getModelUri(), Long.MAX_VALUE)) {
+            return export(planned, stored, started);
+        }
+    }
+
+    private CompletionStage<Void> export(PlanReady planned, StoredModel stored, long started) {
+        JobAccepted job = planned.getJob();
+        Model original = stored.load();
         Analysis analysis = JobModels.analyse(original);
         PruningPlan plan = plan(planned, analysis);
         Model cut = cut(analysis, plan, planned);
-        byte[] prunedBytes = cut.toBytes();
-        RuntimeCheck check = RuntimeCheck.run(originalBytes, prunedBytes, Requests.latencyRuntime(job.getRequest()));
+        PrunedFiles prunedFiles = PrunedFiles.write(cut, stored);
+        RuntimeCheck check = RuntimeCheck.run(stored.file(), prunedFiles.model().model(), Requests.latencyRuntime(job.getRequest()));
         SlowerModelPolicy.apply(check.latency(), job.getRequest(), failIfSlower);
         Evaluation accuracy = Evaluation.of(store, job.getRequest(), original, cut);
         QualityGuard.Checked quality = guard.check(store, job.getRequest(), analysis, cut);
@@ -97,14 +104,14 @@ public class ExporterStage extends JobStage<PlanReady> {
         dev.spa.cost.Cost before = costs.cost(PruningPlan.empty());
         dev.spa.cost.Cost after = costs.cost(plan);
         JobKeys keys = setup.keys(job.getJobId());
-        store.put(keys.prunedModel(), prunedBytes, "application/octet-stream");
+        prunedFiles.store(store, keys.prunedModel());
         store.put(keys.plan(), ManifestWriter.json(planned.getPlan()).getBytes(StandardCharsets.UTF_8), "application/json");
 
         long exportMs = System.currentTimeMillis() - started;
         ModelPruned result = ModelPruned.newBuilder().setJobId(job.getJobId()).setBatchId(job.getBatchId())
                 .setPrunedModelUri(keys.prunedModel().toString()).setPlanUri(keys.plan().toString()).setReportUri(keys.report().toString())
                 .setBefore(cost(before, check.latency().beforeMs(), job.getModelBytes(), accuracy.before()))
-                .setAfter(cost(after, check.latency().afterMs(), prunedBytes.length, accuracy.after()))
+                .setAfter(cost(after, check.latency().afterMs(), prunedFiles.model().bytes(), accuracy.after()))
                 .setTiming(timing(check.latency()))
                 .setOutputDeviation(check.relativeDeviation())
                 .setAgreement(quality.toEvent())

@@ -7,16 +7,18 @@ import dev.spa.runtime.LatencyComparison;
 import dev.spa.runtime.OnnxRunner;
 import dev.spa.runtime.Outputs;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 
 /**
- * The pruned model checked in ONNX Runtime against the original on the same random inputs: it must
+ * The pruned model checked in ONNX Runtime against the original on the same random inputs (both from their files,
+ * with their data files if they have them): it must
  * load, run and give outputs of the original's shapes. Also times both on the job's runtime (by default the CPU
  * provider, 2 threads, batch 1), interleaved ({@link LatencyComparison}: 5 warm-up runs, 21 rounds).
  */
 public record RuntimeCheck(double relativeDeviation, LatencyComparison latency) {
-    public static RuntimeCheck run(byte[] original, byte[] pruned, LatencyRuntime runtime) {
+    public static RuntimeCheck run(Path original, Path pruned, LatencyRuntime runtime) {
         try (OnnxRunner before = runtime.open(original); OnnxRunner after = open(pruned, runtime)) {
             Map<String, float[]> inputs = before.randomInputs(1, 42);
             Outputs a = before.run(inputs, 1);
@@ -37,7 +39,7 @@ public record RuntimeCheck(double relativeDeviation, LatencyComparison latency) 
         }
     }
 
-    private static OnnxRunner open(byte[] pruned, LatencyRuntime runtime) {
+    private static OnnxRunner open(Path pruned, LatencyRuntime runtime) {
         try {
             return runtime.open(pruned);
         } catch (SpaException e) {

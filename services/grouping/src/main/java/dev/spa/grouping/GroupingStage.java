@@ -59,7 +59,7 @@ public class GroupingStage extends JobStage<JobAccepted> {
     @Override
     public CompletionStage<Void> process(JobAccepted job) {
         long started = System.currentTimeMillis();
-        memory.requireModel(store, job.getModelUri(), MemoryBudget.MODEL_COPIES);
+        memory.requireModel(store, job, MemoryBudget.MODEL_COPIES);
         Model model = JobModels.load(store, job.getModelUri());
         Analysis analysis = JobModels.analyse(model);
         if (analysis.prunableGroups().isEmpty()) {

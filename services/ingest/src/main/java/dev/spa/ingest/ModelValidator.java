@@ -1,6 +1,5 @@
 package dev.spa.ingest;
 
-import dev.spa.Sha256;
 import dev.spa.events.JobAccepted;
 import dev.spa.events.ModelRegistered;
 import dev.spa.events.PruningRequest;
@@ -11,12 +10,13 @@ import dev.spa.platform.JobRejected;
 import dev.spa.platform.ObjectStore;
 import dev.spa.platform.Policies;
 import dev.spa.platform.Requests;
+import dev.spa.platform.StoredModel;
 
 /**
  * Checks a registered model before any work is spent on it: the addresses (model, calibration and
- * evaluation data) against the allow-list, that the object exists,
- * its size and checksum, that the engine's loader and ONNX Runtime accept it; then copies it under the job's
- * own key. Every refusal is a {@link JobRejected} with a code and the engine's reason.
+ * evaluation data) against the allow-list, that the object and the data files its tensors name (external data)
+ * exist beside it, their size together and the .onnx file's checksum, that the engine's loader (which checks every
+ * tensor against its data file) and ONNX Runtime accept it; then copies it, data files too, under the job's own key. Every refusal is a {@link JobRejected} with a code and the engine's reason.
  */
 public final class ModelValidator {
     private final ObjectStore store;
@@ -39,25 +39,22 @@ public final class ModelValidator {
         Requests.check(request);
         String uri = event.getModelUri();
         sources.checkAll(uri, request);
-        long size = JobModels.size(store, uri);
-        if (size > sizeLimit) {
-            throw new JobRejected("MODEL_TOO_LARGE", uri + " is " + size + " bytes, over the limit of " + sizeLimit, false);
+        try (StoredModel stored = StoredModel.fetch(store, uri, sizeLimit)) {
+            String sha256 = stored.sha256();
+            if (!event.getSha256().isEmpty() && !event.getSha256().equalsIgnoreCase(sha256)) {
+                throw new JobRejected("CHECKSUM_MISMATCH", uri + " has SHA-256 " + sha256 + ", the event says " + event.getSha256(), false);
+            }
+            Model model = stored.load();
+            JobModels.checkShapes(model, uri);
+            JobModels.checkLoads(stored);
+            JobKeys keys = new JobKeys(bucket, event.getJobId());
+            stored.store(store, keys.model());
+            return JobAccepted.newBuilder().setJobId(event.getJobId()).setModelUri(keys.model().toString()).setSha256(sha256)
+                    .setRequest(request).setBatchId(event.getBatchId())
+                    .setModelBytes(stored.bytes()).setNodes(model.graph().nodes().size()).setAcceptedAtMs(System.currentTimeMillis())
+                    .setRegisteredAtMs(event.getRegisteredAtMs() > 0 ? event.getRegisteredAtMs() : started)
+                    .setIngestMs(System.currentTimeMillis() - started).build();
         }
-        byte[] bytes = JobModels.read(store, uri);
-        String sha256 = Sha256.hex(bytes);
-        if (!event.getSha256().isEmpty() && !event.getSha256().equalsIgnoreCase(sha256)) {
-            throw new JobRejected("CHECKSUM_MISMATCH", uri + " has SHA-256 " + sha256 + ", the event says " + event.getSha256(), false);
-        }
-        Model model = JobModels.parse(bytes, uri, sizeLimit);
-        JobModels.checkShapes(model, uri);
-        JobModels.checkLoads(bytes, uri);
-        JobKeys keys = new JobKeys(bucket, event.getJobId());
-        store.put(keys.model(), bytes, "application/octet-stream");
-        return JobAccepted.newBuilder().setJobId(event.getJobId()).setModelUri(keys.model().toString()).setSha256(sha256)
-                .setRequest(request).setBatchId(event.getBatchId())
-                .setModelBytes(bytes.length).setNodes(model.graph().nodes().size()).setAcceptedAtMs(System.currentTimeMillis())
-                .setRegisteredAtMs(event.getRegisteredAtMs() > 0 ? event.getRegisteredAtMs() : started)
-                .setIngestMs(System.currentTimeMillis() - started).build();
     }
 
 }

@@ -4,6 +4,7 @@ import dev.spa.events.JobAccepted;
 import dev.spa.events.JobFailed;
 import dev.spa.events.ModelRegistered;
 import dev.spa.events.PruningRequest;
+import dev.spa.platform.JobKeys;
 import dev.spa.platform.ObjectStore;
 import dev.spa.platform.S3Uri;
 import dev.spa.platform.Topics;
@@ -87,7 +88,7 @@ class IngestTest {
     void anUploadedModelIsValidatedAcceptedWithThePolicyAndVisibleOverHttp() throws Exception {
         String jobId = upload(digitsModel(), "?name=digits.onnx&criterion=l2&target=macs%3D0.4");
         JobAccepted accepted = JobAccepted.parseFrom(TopicReader.await(Topics.JOBS_ACCEPTED, r -> TopicReader.keyIs(r, jobId)).value());
-        assertEquals("s3://spa/jobs/" + jobId + "/model.onnx", accepted.getModelUri());
+        assertEquals("s3://spa/jobs/" + jobId + "/model/model.onnx", accepted.getModelUri());
         assertEquals("l2", accepted.getRequest().getCriterion(), "the upload's override");
         assertEquals("macs=0.4", accepted.getRequest().getTarget());
         assertEquals("data-free", accepted.getRequest().getHessianSource(), "the configured default");
@@ -245,7 +246,7 @@ class IngestTest {
             JobFailed failed = JobFailed.parseFrom(TopicReader.await(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, event.getJobId())).value());
             assertEquals("SOURCE_NOT_ALLOWED", failed.getErrorCode(), failed.getMessage());
             assertTrue(failed.getMessage().contains("outside the addresses this platform may read"), failed.getMessage());
-            assertFalse(store.exists(new S3Uri("spa", "jobs/" + event.getJobId() + "/model.onnx")), "nothing copied for " + event.getJobId());
+            assertFalse(store.exists(new JobKeys("spa", event.getJobId()).model()), "nothing copied for " + event.getJobId());
         }
     }
 

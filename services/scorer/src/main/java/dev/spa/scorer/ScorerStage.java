@@ -148,7 +148,7 @@ public class ScorerStage extends JobStage<GroupsReady> {
         long started = System.currentTimeMillis();
         JobAccepted job = groups.getJob();
         PruningRequest request = job.getRequest();
-        long modelBytes = memory.requireModel(store, job.getModelUri(), MemoryBudget.MODEL_COPIES);
+        long modelBytes = memory.requireModel(store, job, MemoryBudget.MODEL_COPIES);
         Analysis analysis = JobModels.analyse(JobModels.load(store, job.getModelUri()));
         if (analysis.groups().size() != groups.getGroups()) {
             throw new JobRejected("MANIFEST_MISMATCH", "the model has " + analysis.groups().size() + " groups, the manifest "
