@@ -10,10 +10,20 @@ public final class Sha256 {
     }
 
     public static String hex(byte[] bytes) {
+        return hex(digest(), bytes);
+    }
+
+    /** A new SHA-256 digest, to feed in parts. */
+    public static MessageDigest digest() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-256", e);
         }
+    }
+
+    /** The digest of what was fed to it and then {@code last}, in hex. */
+    public static String hex(MessageDigest digest, byte[] last) {
+        return HexFormat.of().formatHex(digest.digest(last));
     }
 }

@@ -96,6 +96,22 @@ public final class Model {
         return toProto().toByteArray();
     }
 
+    /**
+     * SHA-256 of the model's content: its serialised form with every tensor's bytes in place, fed to the digest one
+     * tensor at a time, so it is defined over 2 GiB too and never needs a serialised copy. The same model gives the
+     * same digest however its file was stored (one piece or external data).
+     */
+    public String sha256() {
+        java.security.MessageDigest digest = dev.spa.Sha256.digest();
+        ModelProto proto = toProto();
+        GraphProto.Builder structure = proto.getGraph().toBuilder().clearInitializer();
+        for (dev.spa.onnx.Onnx.TensorProto t : proto.getGraph().getInitializerList()) {
+            structure.addInitializer(t.toBuilder().clearRawData());
+            t.getRawData().asReadOnlyByteBufferList().forEach(digest::update);
+        }
+        return dev.spa.Sha256.hex(digest, proto.toBuilder().setGraph(structure).build().toByteArray());
+    }
+
     /** Bytes in all tensors together: what decides whether the model fits in one protobuf. */
     public long tensorBytes() {
         long sum = 0;

@@ -38,19 +38,23 @@ final class InterleavedTimer {
 
     /** Median milliseconds per run of each model, in the order given. */
     double[] medians(List<byte[]> models) {
-        return mediansOf(models.stream().<Supplier<byte[]>>map(m -> () -> m).toList());
+        return timed(models.stream().<Supplier<OnnxRunner>>map(m -> () -> runtime.open(m)).toList());
     }
 
     /**
-     * The same for models made one at a time: each one's bytes are only held until its session is open (ONNX Runtime
-     * keeps its own copy), so timing five cuts of a large model never holds five serialised cuts in the heap.
+     * The same for models made one at a time: each one is only held until its session is open (ONNX Runtime keeps its
+     * own copy), so timing five cuts of a large model never holds five cuts in the heap.
      */
-    double[] mediansOf(List<Supplier<byte[]>> models) {
+    double[] mediansOf(List<Supplier<dev.spa.ir.Model>> models) {
+        return timed(models.stream().<Supplier<OnnxRunner>>map(m -> () -> runtime.open(m.get())).toList());
+    }
+
+    private double[] timed(List<Supplier<OnnxRunner>> sessions) {
         List<OnnxRunner> runners = new ArrayList<>();
         List<OnnxRunner.Bound> bound = new ArrayList<>();
         try {
-            for (Supplier<byte[]> m : models) {
-                OnnxRunner r = runtime.open(m.get());
+            for (Supplier<OnnxRunner> open : sessions) {
+                OnnxRunner r = open.get();
                 runners.add(r);
                 // the layer models fix every axis at the runtime's batch; a whole model may leave it free
                 int batch = r.fixedBatch() == 0 ? runtime.batch() : r.fixedBatch();

@@ -36,6 +36,8 @@ import java.util.function.Consumer;
 public final class LatencyModelBuilder {
     private static final double[] FRACTIONS = {0.75, 0.5, 0.25};
     private static final int SWEEP = 32;
+    /** The most weights one variant of a kind's sweep holds (see {@link #sweepInSize}). */
+    private static final long SWEEP_VARIANT_BYTES = 16L << 20;
 
     private final LatencyRuntime runtime;
     private final Consumer<String> progress;
@@ -164,12 +166,13 @@ public final class LatencyModelBuilder {
         long bottom = top >= 3 * SWEEP / 2 ? top - SWEEP : Math.max(1, top / 2);
         List<byte[]> variants = new ArrayList<>();
         List<Long> sizes = new ArrayList<>();
+        long in = sweepInSize(l, models);
         for (long size = bottom; size <= top; size++) {
             if (size % unit(l) != 0) {
                 continue; // a grouped Conv only takes whole groups
             }
             sizes.add(size);
-            variants.add(models.build(l, l.inputFollowsOutput() ? l.inSize() * size / l.outSize() : l.inSize(), size));
+            variants.add(models.build(l, l.inputFollowsOutput() ? l.inSize() * size / l.outSize() : in, size));
         }
         double[] ms = new InterleavedTimer(runtime, 2, 9).medians(variants);
         long[] x = sizes.stream().mapToLong(Long::longValue).toArray();
@@ -204,6 +207,20 @@ public final class LatencyModelBuilder {
     }
 
     /** A grouped Conv loses whole groups: its output size moves in multiples of the outputs per group. */
+    /**
+     * The input size a kind's sweep times its layer at: the layer's own, unless one variant would hold more than
+     * {@link #SWEEP_VARIANT_BYTES} of weights; then fewer inputs, since the step is a property of the output count.
+     * All variants are held and timed together: 32 of a 8192-wide Gemm are 8.6 GB, which ran the scorer out of memory.
+     */
+    private static long sweepInSize(TimedLayer l, LayerModels models) {
+        if (l.inputFollowsOutput() || l.kind() == TimedLayer.Kind.GROUPED_CONV) {
+            return l.inSize();
+        }
+        long weightsPerPair = Math.max(1, models.weightElements(l) / (l.inSize() * l.outSize())); // a Conv's kernel area
+        long fits = SWEEP_VARIANT_BYTES / (Float.BYTES * l.outSize() * weightsPerPair);
+        return Math.max(1, Math.min(l.inSize(), fits));
+    }
+
     private static int unit(TimedLayer l) {
         return l.inputFollowsOutput() ? (int) (l.outSize() / l.node().attrInt("group", 1)) : 1;
     }

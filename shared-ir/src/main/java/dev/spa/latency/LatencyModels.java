@@ -1,6 +1,5 @@
 package dev.spa.latency;
 
-import dev.spa.Sha256;
 import dev.spa.deps.Analysis;
 import dev.spa.deps.ManifestWriter;
 import dev.spa.manifest.LatencyModelRecord;
@@ -40,7 +39,7 @@ public final class LatencyModels {
     }
 
     public static Obtained obtain(Analysis analysis, LatencyRuntime runtime, Cache cache, Consumer<String> progress) {
-        String sha256 = Sha256.hex(analysis.model().toBytes());
+        String sha256 = analysis.model().sha256();
         String key = key(sha256, runtime);
         LatencyModelRecord stored = current(cache.get(key));
         if (stored != null) {
@@ -56,7 +55,7 @@ public final class LatencyModels {
      * one is cached, else from a cached sweep ({@code <sha256>-<runtime>-steps}), else swept now and cached.
      */
     public static Obtained steps(Analysis analysis, LatencyRuntime runtime, Cache cache, Consumer<String> progress) {
-        String sha256 = Sha256.hex(analysis.model().toBytes());
+        String sha256 = analysis.model().sha256();
         String key = key(sha256, runtime);
         LatencyModelRecord stored = current(cache.get(key));
         if (stored == null) {

@@ -46,6 +46,11 @@ final class LayerModels {
         return x;
     }
 
+    /** How many weights the layer has in the model. */
+    long weightElements(TimedLayer layer) {
+        return model.graph().constant(layer.node().input(1)).numel();
+    }
+
     /** The layer at input size {@code in} and output size {@code out}, serialized. */
     byte[] build(TimedLayer layer, long in, long out) {
         Node node = layer.node();

@@ -34,10 +34,10 @@ final class ModelStepSweep {
 
     /** Times the candidates' half cuts; {@code kernels} holds the kernels' steps already swept. */
     static ModelStep sweep(Analysis analysis, LatencyModelRecord kernels, LatencyRuntime runtime) {
-        List<Supplier<byte[]>> cuts = new ArrayList<>();
+        List<Supplier<dev.spa.ir.Model>> cuts = new ArrayList<>();
         for (int s : CANDIDATES) {
             PruningPlan plan = halfCut(analysis, new LatencyModel(withStep(kernels, s), analysis));
-            cuts.add(() -> Surgery.apply(analysis, plan, WeightUpdate.NONE).toBytes());
+            cuts.add(() -> Surgery.apply(analysis, plan, WeightUpdate.NONE));
         }
         double[] ms = new InterleavedTimer(runtime, 2, 9, TIMING_MILLIS).mediansOf(cuts);
         ModelStep.Builder b = ModelStep.newBuilder().setStep(choose(CANDIDATES, ms));

@@ -67,6 +67,21 @@ class ExternalDataWriterTest {
         }
     }
 
+    /** The content digest (the latency models' cache key) needs no serialised copy and does not depend on how the file was stored. */
+    @Test
+    void theDigestIsTheContentsNotTheFilesLayout() throws IOException {
+        Model model = convNet();
+        Path file = dir.resolve("net.onnx");
+        model.write(file, true);
+        assertEquals(model.sha256(), new ModelLoader().load(file).sha256());
+        assertEquals(model.sha256(), new ModelLoader().load(model.toBytes(), null, "inline").sha256());
+        Tensor w = model.graph().constant("W2");
+        float[] changed = w.floats();
+        changed[5] += 1e-3f;
+        model.graph().putConstant(Tensor.ofFloats("W2", w.dims(), changed));
+        assertFalse(model.sha256().equals(new ModelLoader().load(file).sha256()), "one weight changed changes the digest");
+    }
+
     @Test
     void writingInOnePieceRemovesAStaleDataFile() throws IOException {
         Model model = convNet();

@@ -8,6 +8,7 @@ import dev.spa.events.JobStatus;
 import dev.spa.events.ModelPruned;
 import dev.spa.events.Timing;
 import dev.spa.runtime.LatencyComparison;
+import dev.spa.ir.ModelFiles;
 import dev.spa.platform.S3Uri;
 import dev.spa.testkit.IngestClient;
 
@@ -75,7 +76,7 @@ public final class RunLocal {
             query += "&evaluation-inputs=" + URLEncoder.encode(x.toString(), StandardCharsets.UTF_8)
                     + "&evaluation-labels=" + URLEncoder.encode(y.toString(), StandardCharsets.UTF_8);
         }
-        String jobId = IngestClient.upload(stack.url("ingest"), stack.apiToken(), HttpRequest.BodyPublishers.ofFile(model), "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + query);
+        String jobId = submit(stack, model, query);
         System.out.println("job " + jobId + ": follow it at " + stack.url("ingest") + "/jobs/" + jobId);
         JobStatus status = follow(stack, jobId);
         int rc = 0;
@@ -84,7 +85,11 @@ public final class RunLocal {
             JsonFormat.parser().merge(new String(stack.store().get(new S3Uri("spa", "jobs/" + jobId + "/report.json")), StandardCharsets.UTF_8), report);
             Path local = Path.of("out", name.replace(".onnx", "") + "-pruned.onnx");
             Files.createDirectories(local.getParent());
-            Files.write(local, stack.store().get(S3Uri.parse(report.getResult().getPrunedModelUri())));
+            S3Uri pruned = S3Uri.parse(report.getResult().getPrunedModelUri());
+            stack.store().download(pruned, local);
+            for (Path data : ModelFiles.of(local).data()) {
+                stack.store().download(pruned.sibling(data.getFileName().toString()), data);
+            }
             System.out.print(table(report.getResult()));
             System.out.printf("%ncriterion %s, target %s; output deviation on random inputs %.3g%n", report.getRequest().getCriterion(),
                     report.getRequest().getTarget(), report.getResult().getOutputDeviation());
@@ -106,6 +111,29 @@ public final class RunLocal {
             Thread.currentThread().join();
         }
         System.exit(rc);
+    }
+
+    /**
+     * Uploads the model as a user does (POST /models with the file as the body); one with external data (data files
+     * beside the .onnx) goes into the registry bucket, data files first, and is registered by its address (uri=).
+     */
+    private static String submit(LocalStack stack, Path model, String query) throws Exception {
+        String name = model.getFileName().toString();
+        ModelFiles files = ModelFiles.of(model);
+        if (!files.hasExternalData()) {
+            return IngestClient.upload(stack.url("ingest"), stack.apiToken(), HttpRequest.BodyPublishers.ofFile(model),
+                    "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + query);
+        }
+        S3Uri at = new S3Uri("registry", "local/" + name);
+        stack.store().ensureBucket("registry");
+        Path folder = model.toAbsolutePath().getParent();
+        for (Path data : files.data()) {
+            System.out.printf("putting %s (%d bytes) into %s%n", data.getFileName(), Files.size(data), at.sibling(folder.relativize(data).toString()));
+            stack.store().upload(at.sibling(folder.relativize(data).toString()), data, "application/octet-stream");
+        }
+        stack.store().upload(at, model, "application/octet-stream");
+        return IngestClient.upload(stack.url("ingest"), stack.apiToken(), HttpRequest.BodyPublishers.noBody(),
+                "?uri=" + URLEncoder.encode(at.toString(), StandardCharsets.UTF_8) + query);
     }
 
     /** Polls the job's status until it is DONE or FAILED, printing each new state. */

@@ -266,6 +266,27 @@ class IngestTest {
         assertEquals("model.onnx", Uploads.fileName(".."), "a name of dots alone is not a file name");
     }
 
+    /** uri= registers a model already in the store (how one with external data comes in); the address is checked first. */
+    @Test
+    void aStoredModelIsRegisteredByItsAddress() throws Exception {
+        ObjectStore store = ObjectStore.connect(RealServersResource.s3.endpoint(), RealServersResource.s3.accessKey(), RealServersResource.s3.secretKey());
+        store.ensureBucket("registry");
+        store.put(new S3Uri("registry", "by-uri/digits.onnx"), digitsModel(), "application/octet-stream");
+        String jobId = IngestClient.upload(ingest(), TEAM_A, HttpRequest.BodyPublishers.noBody(),
+                "?uri=s3://registry/by-uri/digits.onnx&criterion=l1&target=macs%3D0.6");
+        JobAccepted accepted = JobAccepted.parseFrom(TopicReader.await(Topics.JOBS_ACCEPTED, r -> TopicReader.keyIs(r, jobId)).value());
+        assertEquals("l1", accepted.getRequest().getCriterion());
+        assertTrue(store.exists(new S3Uri("registry", "by-uri/digits.onnx")), "the registered model stays where it is");
+
+        HttpResponse<String> outside = IngestClient.uploadResponse(ingest(), TEAM_A, HttpRequest.BodyPublishers.noBody(), "?uri=s3://another-bucket/x.onnx");
+        assertEquals(403, outside.statusCode(), outside.body());
+        HttpResponse<String> upload = IngestClient.uploadResponse(ingest(), TEAM_A, HttpRequest.BodyPublishers.noBody(), "?uri=s3://spa/uploads/j/x.onnx");
+        assertEquals(403, upload.statusCode(), upload.body());
+        HttpResponse<String> both = IngestClient.uploadResponse(ingest(), TEAM_A, HttpRequest.BodyPublishers.ofByteArray(digitsModel()),
+                "?uri=s3://registry/by-uri/digits.onnx");
+        assertEquals(400, both.statusCode(), both.body());
+    }
+
     @Test
     void uploadsOverTheLimitOrEmptyAreRefusedWithTheReason() throws Exception {
         HttpResponse<String> empty = http.send(HttpRequest.newBuilder(URI.create(base + "models?name=e.onnx"))
