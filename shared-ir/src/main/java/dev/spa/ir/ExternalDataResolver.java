@@ -36,15 +36,18 @@ public final class ExternalDataResolver {
         Set<String> out = new LinkedHashSet<>();
         GraphProto g = model.getGraph();
         g.getInitializerList().forEach(t -> addLocation(t, out));
-        for (NodeProto n : g.getNodeList()) {
-            if (n.getOpType().equals("Constant")) {
-                n.getAttributeList().stream().filter(AttributeProto::hasT).forEach(a -> addLocation(a.getT(), out));
-            }
-        }
+        g.getNodeList().forEach(n -> addLocations(n, out));
         return out;
     }
 
-    private static void addLocation(TensorProto t, Set<String> out) {
+    /** The files a Constant node's tensor names; other nodes name none. */
+    static void addLocations(NodeProto n, Set<String> out) {
+        if (n.getOpType().equals("Constant")) {
+            n.getAttributeList().stream().filter(AttributeProto::hasT).forEach(a -> addLocation(a.getT(), out));
+        }
+    }
+
+    static void addLocation(TensorProto t, Set<String> out) {
         if (t.getDataLocation() != TensorProto.DataLocation.EXTERNAL) {
             return;
         }

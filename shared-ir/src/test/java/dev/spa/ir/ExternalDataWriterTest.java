@@ -45,6 +45,9 @@ class ExternalDataWriterTest {
         assertTrue(Files.size(data) >= model.graph().constant("W1").byteSize() + model.graph().constant("W2").byteSize());
         assertTrue(Files.size(file) < 1024, "the .onnx holds the graph only: " + Files.size(file) + " bytes");
         assertEquals(Set.of("net.onnx.data"), ExternalDataResolver.locations(ModelProto.parseFrom(Files.readAllBytes(file))));
+        ModelFiles files = ModelFiles.of(file);
+        assertEquals(List.of(data), files.data(), "found by skimming the file's fields, as a full parse finds them");
+        assertEquals(Files.size(file) + Files.size(data), files.bytes());
 
         Model read = new ModelLoader().load(file);
         for (String name : List.of("W1", "W2")) {
@@ -90,5 +93,6 @@ class ExternalDataWriterTest {
         model.write(file);
         assertFalse(Files.exists(dir.resolve("net.onnx.data")));
         assertTrue(ExternalDataResolver.locations(ModelProto.parseFrom(Files.readAllBytes(file))).isEmpty());
+        assertFalse(ModelFiles.of(file).hasExternalData());
     }
 }

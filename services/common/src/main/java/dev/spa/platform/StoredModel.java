@@ -112,8 +112,10 @@ public final class StoredModel implements AutoCloseable {
 
     /** SHA-256 of the .onnx file (its data files are checked against the tensors that name them when it loads). */
     public String sha256() {
-        try {
-            return Sha256.hex(Files.readAllBytes(file()));
+        java.security.MessageDigest digest = Sha256.digest();
+        try (java.io.InputStream in = new java.security.DigestInputStream(Files.newInputStream(file()), digest)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream()); // streamed: the file is never whole in the heap for this
+            return Sha256.hex(digest, new byte[0]);
         } catch (IOException e) {
             throw new SpaException("cannot read " + file() + ": " + e.getMessage(), e);
         }
