@@ -2,8 +2,6 @@ package dev.spa.ir;
 
 import dev.spa.SpaException;
 import dev.spa.onnx.Onnx.AttributeProto;
-import dev.spa.onnx.Onnx.GraphProto;
-import dev.spa.onnx.Onnx.ModelProto;
 import dev.spa.onnx.Onnx.NodeProto;
 import dev.spa.onnx.Onnx.StringStringEntryProto;
 import dev.spa.onnx.Onnx.TensorProto;
@@ -12,7 +10,6 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
@@ -28,18 +25,6 @@ public final class ExternalDataResolver {
         this.folder = folder;
     }
 
-    /**
-     * The files a model's tensors name (initializers and Constant nodes of the main graph), in the order first
-     * named: what must travel with the .onnx file. Each is checked as {@link #read} checks it: relative, and no '..'.
-     */
-    public static Set<String> locations(ModelProto model) {
-        Set<String> out = new LinkedHashSet<>();
-        GraphProto g = model.getGraph();
-        g.getInitializerList().forEach(t -> addLocation(t, out));
-        g.getNodeList().forEach(n -> addLocations(n, out));
-        return out;
-    }
-
     /** The files a Constant node's tensor names; other nodes name none. */
     static void addLocations(NodeProto n, Set<String> out) {
         if (n.getOpType().equals("Constant")) {
@@ -47,6 +32,7 @@ public final class ExternalDataResolver {
         }
     }
 
+    /** The file a tensor names, checked as {@link #read} checks it (relative, no '..'), when its data lies outside. */
     static void addLocation(TensorProto t, Set<String> out) {
         if (t.getDataLocation() != TensorProto.DataLocation.EXTERNAL) {
             return;

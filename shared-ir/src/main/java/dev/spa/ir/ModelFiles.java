@@ -97,6 +97,11 @@ public record ModelFiles(Path model, List<Path> data) {
         return WireFormat.getTagFieldNumber(tag) == field && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED;
     }
 
+    /** Where a data file lies relative to the .onnx, with '/' between folders: as the model names it and as object keys have it. */
+    public String location(Path dataFile) {
+        return model.toAbsolutePath().getParent().relativize(dataFile).toString().replace(java.io.File.separatorChar, '/');
+    }
+
     public boolean hasExternalData() {
         return !data.isEmpty();
     }

@@ -9,6 +9,7 @@ import dev.spa.events.ModelPruned;
 import dev.spa.events.Timing;
 import dev.spa.runtime.LatencyComparison;
 import dev.spa.ir.ModelFiles;
+import dev.spa.platform.ModelUpload;
 import dev.spa.platform.S3Uri;
 import dev.spa.testkit.IngestClient;
 
@@ -87,8 +88,9 @@ public final class RunLocal {
             Files.createDirectories(local.getParent());
             S3Uri pruned = S3Uri.parse(report.getResult().getPrunedModelUri());
             stack.store().download(pruned, local);
-            for (Path data : ModelFiles.of(local).data()) {
-                stack.store().download(pruned.sibling(data.getFileName().toString()), data);
+            ModelFiles prunedFiles = ModelFiles.of(local);
+            for (Path data : prunedFiles.data()) {
+                stack.store().download(pruned.sibling(prunedFiles.location(data)), data);
             }
             System.out.print(table(report.getResult()));
             System.out.printf("%ncriterion %s, target %s; output deviation on random inputs %.3g%n", report.getRequest().getCriterion(),
@@ -126,12 +128,8 @@ public final class RunLocal {
         }
         S3Uri at = new S3Uri("registry", "local/" + name);
         stack.store().ensureBucket("registry");
-        Path folder = model.toAbsolutePath().getParent();
-        for (Path data : files.data()) {
-            System.out.printf("putting %s (%d bytes) into %s%n", data.getFileName(), Files.size(data), at.sibling(folder.relativize(data).toString()));
-            stack.store().upload(at.sibling(folder.relativize(data).toString()), data, "application/octet-stream");
-        }
-        stack.store().upload(at, model, "application/octet-stream");
+        System.out.printf("putting %s and its data files (%d bytes in all) beside %s%n", name, files.bytes(), at);
+        ModelUpload.store(stack.store(), files, at);
         return IngestClient.upload(stack.url("ingest"), stack.apiToken(), HttpRequest.BodyPublishers.noBody(),
                 "?uri=" + URLEncoder.encode(at.toString(), StandardCharsets.UTF_8) + query);
     }

@@ -9,23 +9,20 @@ public final class ModelUpload {
     private ModelUpload() {
     }
 
-    /** Uploads {@code files} with the .onnx at {@code target}; a data file named like the .onnx itself is INVALID_MODEL. */
+    /**
+     * Uploads {@code files} with the .onnx at {@code target}, its data files first: a bucket notification for the .onnx
+     * then never starts a job that finds them missing. A data file named like the .onnx itself is INVALID_MODEL.
+     */
     public static void store(ObjectStore store, ModelFiles files, S3Uri target) {
-        Path folder = files.model().toAbsolutePath().getParent();
         for (Path data : files.data()) {
-            if (target.sibling(location(folder, data)).equals(target)) {
-                throw new JobRejected("INVALID_MODEL", "the model keeps tensors in '" + location(folder, data) + "', the name its copy "
+            if (target.sibling(files.location(data)).equals(target)) {
+                throw new JobRejected("INVALID_MODEL", "the model keeps tensors in '" + files.location(data) + "', the name its copy "
                         + target + " takes: rename the data file", false);
             }
         }
-        store.upload(target, files.model(), "application/octet-stream");
         for (Path data : files.data()) {
-            store.upload(target.sibling(location(folder, data)), data, "application/octet-stream");
+            store.upload(target.sibling(files.location(data)), data, "application/octet-stream");
         }
-    }
-
-    /** The data file's place relative to the model, with '/' between folders as object keys have them. */
-    private static String location(Path folder, Path data) {
-        return folder.relativize(data).toString().replace(java.io.File.separatorChar, '/');
+        store.upload(target, files.model(), "application/octet-stream");
     }
 }

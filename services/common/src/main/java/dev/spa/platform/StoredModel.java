@@ -42,7 +42,7 @@ public final class StoredModel implements AutoCloseable {
             JobModels.download(store, at, file);
             ModelFiles files = namedFiles(file, uri);
             for (Path data : files.data()) {
-                String location = folder.relativize(data).toString().replace(java.io.File.separatorChar, '/');
+                String location = files.location(data);
                 if (data.equals(file)) {
                     throw new JobRejected("INVALID_MODEL", "model '" + uri + "' names itself as its external data file", false);
                 }

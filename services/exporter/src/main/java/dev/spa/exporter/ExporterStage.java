@@ -15,10 +15,12 @@ import dev.spa.events.ModelPruned;
 import dev.spa.events.PlanReady;
 import dev.spa.events.StageTimings;
 import dev.spa.ir.Model;
+import dev.spa.ir.ModelFiles;
 import dev.spa.platform.EventSender;
 import dev.spa.platform.JobKeys;
 import dev.spa.platform.JobModels;
 import dev.spa.platform.MemoryBudget;
+import dev.spa.platform.ModelUpload;
 import dev.spa.platform.JobRef;
 import dev.spa.platform.JobRejected;
 import dev.spa.platform.ObjectNotFoundException;
@@ -94,8 +96,8 @@ public class ExporterStage extends JobStage<PlanReady> {
         Analysis analysis = JobModels.analyse(original);
         PruningPlan plan = plan(planned, analysis);
         Model cut = cut(analysis, plan, planned);
-        PrunedFiles prunedFiles = PrunedFiles.write(cut, stored);
-        RuntimeCheck check = RuntimeCheck.run(stored.file(), prunedFiles.model().model(), Requests.latencyRuntime(job.getRequest()));
+        ModelFiles prunedFiles = PrunedFiles.write(cut, stored);
+        RuntimeCheck check = RuntimeCheck.run(stored.file(), prunedFiles.model(), Requests.latencyRuntime(job.getRequest()));
         SlowerModelPolicy.apply(check.latency(), job.getRequest(), failIfSlower);
         Evaluation accuracy = Evaluation.of(store, job.getRequest(), original, cut);
         QualityGuard.Checked quality = guard.check(store, job.getRequest(), analysis, cut);
@@ -104,14 +106,14 @@ public class ExporterStage extends JobStage<PlanReady> {
         dev.spa.cost.Cost before = costs.cost(PruningPlan.empty());
         dev.spa.cost.Cost after = costs.cost(plan);
         JobKeys keys = setup.keys(job.getJobId());
-        prunedFiles.store(store, keys.prunedModel());
+        ModelUpload.store(store, prunedFiles, keys.prunedModel());
         store.put(keys.plan(), ManifestWriter.json(planned.getPlan()).getBytes(StandardCharsets.UTF_8), "application/json");
 
         long exportMs = System.currentTimeMillis() - started;
         ModelPruned result = ModelPruned.newBuilder().setJobId(job.getJobId()).setBatchId(job.getBatchId())
                 .setPrunedModelUri(keys.prunedModel().toString()).setPlanUri(keys.plan().toString()).setReportUri(keys.report().toString())
                 .setBefore(cost(before, check.latency().beforeMs(), job.getModelBytes(), accuracy.before()))
-                .setAfter(cost(after, check.latency().afterMs(), prunedFiles.model().bytes(), accuracy.after()))
+                .setAfter(cost(after, check.latency().afterMs(), prunedFiles.bytes(), accuracy.after()))
                 .setTiming(timing(check.latency()))
                 .setOutputDeviation(check.relativeDeviation())
                 .setAgreement(quality.toEvent())

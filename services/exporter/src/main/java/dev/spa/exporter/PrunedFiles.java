@@ -3,9 +3,6 @@ package dev.spa.exporter;
 import dev.spa.SpaException;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelFiles;
-import dev.spa.platform.ModelUpload;
-import dev.spa.platform.ObjectStore;
-import dev.spa.platform.S3Uri;
 import dev.spa.platform.StoredModel;
 
 import java.io.IOException;
@@ -16,18 +13,17 @@ import java.nio.file.Path;
  * ({@code pruned.onnx.data}) when the original had external data or the pruned model is over 2 GiB, in one file
  * otherwise. ONNX Runtime checks it from there and the store receives it from there, with no serialised copy in the heap.
  */
-record PrunedFiles(ModelFiles model) {
-    static PrunedFiles write(Model cut, StoredModel original) {
+final class PrunedFiles {
+    private PrunedFiles() {
+    }
+
+    static ModelFiles write(Model cut, StoredModel original) {
         Path file = original.folder().resolve("pruned").resolve("pruned.onnx");
         try {
             cut.write(file, original.hasExternalData() || cut.tensorBytes() > Model.MAX_INLINE_BYTES);
         } catch (IOException e) {
             throw new SpaException("cannot write the pruned model to " + file + ": " + e.getMessage(), e);
         }
-        return new PrunedFiles(ModelFiles.of(file));
-    }
-
-    void store(ObjectStore store, S3Uri target) {
-        ModelUpload.store(store, model, target);
+        return ModelFiles.of(file);
     }
 }
