@@ -61,6 +61,14 @@ public final class PruningPlan {
         return keptChannels;
     }
 
+    /** Whether {@code other} keeps exactly the same channels (the arrays compared by content, not identity). */
+    public boolean sameCut(PruningPlan other) {
+        if (!keptChannels.keySet().equals(other.keptChannels.keySet())) {
+            return false;
+        }
+        return keptChannels.entrySet().stream().allMatch(e -> java.util.Arrays.equals(e.getValue(), other.keptChannels.get(e.getKey())));
+    }
+
     public int removedChannels(Group g) {
         int[] kept = keptChannels.get(g.id());
         return kept == null ? 0 : g.channels() - kept.length;

@@ -56,9 +56,7 @@ final class InterleavedTimer {
             for (Supplier<OnnxRunner> open : sessions) {
                 OnnxRunner r = open.get();
                 runners.add(r);
-                // the layer models fix every axis at the runtime's batch; a whole model may leave it free
-                int batch = r.fixedBatch() == 0 ? runtime.batch() : r.fixedBatch();
-                bound.add(r.bind(r.randomInputs(batch, 1), batch));
+                bound.add(r.bindRandom(runtime.batch()));
             }
             for (int w = 0; w < warmup; w++) {
                 bound.forEach(OnnxRunner.Bound::runMillis);

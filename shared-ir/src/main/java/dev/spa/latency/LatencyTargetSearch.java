@@ -73,7 +73,7 @@ public final class LatencyTargetSearch {
                 Interruption.check();
                 long t0 = System.nanoTime();
                 PruningPlan plan = selector.select(scores.byGroup(), options, ask);
-                if (previous != null && plan.keptChannels().equals(previous.keptChannels())) {
+                if (previous != null && plan.sameCut(previous)) {
                     break;
                 }
                 previous = plan;

@@ -13,7 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LatencyComparisonTest {
     private static byte[] mlp(int width) {
-        return new GraphBuilder().input("x", -1, 256).output("y").weight("W1", 256, width).op("MatMul", "h", "x", "W1").op("Relu", "r", "h")
+        return mlp(-1, width);
+    }
+
+    private static byte[] mlp(int batch, int width) {
+        return new GraphBuilder().input("x", batch, 256).output("y").weight("W1", 256, width).op("MatMul", "h", "x", "W1").op("Relu", "r", "h")
                 .weight("W2", width, 16).op("MatMul", "y", "r", "W2").bytes();
     }
 
@@ -26,6 +30,21 @@ class LatencyComparisonTest {
             assertTrue(c.ratio() < 1 && !c.slower(), "64 times less work measured slower: " + c.describe());
             assertTrue(c.beforeMs() > 0 && c.afterMs() > 0);
             assertTrue(c.describe().contains("ONNX Runtime CPU, 1 intra-op thread, batch 8, 5 warm-up runs, 31 interleaved rounds"), c.describe());
+        }
+    }
+
+    /** A model exported with a batch of 1 is timed at batch 8 as it is fed: eight runs, inputs bound once. */
+    @Test
+    void aModelThatFixesItsBatchIsTimedInChunksAtTheAskedBatch() {
+        try (OnnxRunner free = new OnnxRunner(mlp(-1, 2048), 1); OnnxRunner fixed = new OnnxRunner(mlp(1, 32), 1)) {
+            assertEquals(1, fixed.fixedBatch());
+            try (OnnxRunner.Bound chunked = fixed.bindRandom(8); OnnxRunner.Bound whole = free.bindRandom(8)) {
+                assertEquals(8, chunked.runsPerBatch(), "eight runs of one sample");
+                assertEquals(1, whole.runsPerBatch());
+                assertTrue(chunked.runMillis() > 0 && whole.runMillis() > 0);
+            }
+            LatencyComparison c = LatencyComparison.measure(free, fixed, "CPU", 1, 8, 3, 15);
+            assertTrue(c.afterMs() > 0 && c.beforeMs() > 0, c.describe());
         }
     }
 
