@@ -37,6 +37,56 @@ public class MemoryBudget {
         }
     }
 
+    /** Bytes held by the jobs running now ({@link #reserve}). */
+    private long reserved;
+
+    /** Bytes a running job holds until it is closed. */
+    public interface Reservation extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * As {@link #require}, and holds the bytes until the returned reservation is closed: where a stage runs jobs side by
+     * side, a job whose need does not fit beside the others' waits until it does (it fits alone, or it failed above),
+     * instead of running them all out of memory together.
+     */
+    public Reservation reserve(long need, String what, String remedy) {
+        require(need, what, remedy);
+        long bytes = need + FIXED_BYTES;
+        synchronized (this) {
+            try {
+                while (reserved > 0 && reserved + bytes > bytes()) {
+                    wait();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new dev.spa.SpaException("stopped while waiting for memory: the work was interrupted (its deadline passed or the"
+                        + " service is stopping)");
+            }
+            reserved += bytes;
+        }
+        return new Reservation() {
+            private boolean closed;
+
+            @Override
+            public void close() {
+                synchronized (MemoryBudget.this) {
+                    if (!closed) {
+                        closed = true;
+                        reserved -= bytes;
+                        MemoryBudget.this.notifyAll();
+                    }
+                }
+            }
+        };
+    }
+
+    /** Bytes the running jobs hold now. */
+    public synchronized long reserved() {
+        return reserved;
+    }
+
     /**
      * Checks, from the model's size alone (with its data files, as ingest measured it), that the job's model fits when
      * held {@code copies} times over; returns the size.

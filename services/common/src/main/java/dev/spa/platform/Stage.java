@@ -31,6 +31,14 @@ public interface Stage<I> {
         return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
 
+    /**
+     * How many of the stage's cores this job keeps busy ({@link CoreSlots}): by default all of them, so jobs run one
+     * after another; a stage whose consumer takes several messages at once says which jobs leave cores idle.
+     */
+    default int cores(I input) {
+        return Integer.MAX_VALUE;
+    }
+
     /** Does the work and returns when its outputs (events and objects) are written. */
     CompletionStage<Void> process(I input);
 }

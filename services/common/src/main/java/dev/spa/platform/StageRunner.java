@@ -6,6 +6,7 @@ import dev.spa.events.JobStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -60,6 +61,17 @@ public class StageRunner {
     @ConfigProperty(name = "spa.stage.deadline", defaultValue = "30m")
     Duration deadline;
 
+    /** Cores the stage's jobs share ({@link Stage#cores}); 0 means the machine's. */
+    @ConfigProperty(name = "spa.stage.cores", defaultValue = "0")
+    int configuredCores;
+
+    private CoreSlots slots;
+
+    @PostConstruct
+    void init() {
+        slots = new CoreSlots(configuredCores > 0 ? configuredCores : Runtime.getRuntime().availableProcessors());
+    }
+
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "spa-job");
         t.setDaemon(true);
@@ -90,6 +102,27 @@ public class StageRunner {
         if (refusedOrFinished != null) {
             return refusedOrFinished;
         }
+        CoreSlots.Held cores;
+        try {
+            cores = slots.acquire(stage.cores(input));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return leftForRedelivery(stage, job);
+        }
+        if (stopping) { // it waited for cores while the service began to stop: the next instance takes it
+            cores.close();
+            return leftForRedelivery(stage, job);
+        }
+        try {
+            return started(stage, input, job, message).whenComplete((v, e) -> cores.close());
+        } catch (RuntimeException | Error e) {
+            cores.close();
+            throw e;
+        }
+    }
+
+    /** A job with its cores: counted as an attempt, then run under its deadline. */
+    private <I> CompletionStage<Void> started(Stage<I> stage, I input, JobRef job, Message<byte[]> message) {
         int attempt = attempts.start(stage.name(), job.jobId());
         if (attempt > attempts.max()) {
             String reason = "the " + stage.name() + " started this job " + (attempt - 1) + " times and never finished it (the service"

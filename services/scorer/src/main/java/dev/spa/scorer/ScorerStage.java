@@ -29,9 +29,11 @@ import dev.spa.platform.JobStage;
 import dev.spa.platform.StoredFiles;
 import dev.spa.surgery.Pruner;
 import dev.spa.surgery.UpdatedTensors;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -66,10 +68,29 @@ public class ScorerStage extends JobStage<GroupsReady> {
     @Inject
     MemoryBudget memory;
 
+    private JobCores cores;
+
+    @ConfigProperty(name = "spa.scorer.light-job-bytes", defaultValue = "2000000")
+    long lightJobBytes;
+
+    @PostConstruct
+    void init() {
+        cores = new JobCores(lightJobBytes);
+    }
+
+    /**
+     * Unordered on a pool of its own ({@code smallrye.messaging.worker.scorer-jobs.max-concurrency}): several jobs may be
+     * in hand at once, and {@link #cores} decides which of them run side by side.
+     */
     @Incoming("groups")
-    @Blocking
+    @Blocking(value = "scorer-jobs", ordered = false)
     public CompletionStage<Void> consume(Message<byte[]> message) {
         return run(message);
+    }
+
+    @Override
+    public int cores(GroupsReady groups) {
+        return cores.of(groups.getJob());
     }
 
     /**
@@ -131,14 +152,15 @@ public class ScorerStage extends JobStage<GroupsReady> {
      * A job whose model, OBSPA state (the layers' Hessians or inverses it holds at once) and, for an agreement target, the
      * reference model and each candidate's bytes would not fit the scorer's memory budget together fails at once
      * with the numbers, instead of running for minutes and then out of memory (ResNet-152: 0.96 GB of model
-     * copies, 2.6 GB of OBSPA state and 0.5 GB for the search, measured out of memory in a 6 GB scorer).
+     * copies, 2.6 GB of OBSPA state and 0.5 GB for the search, measured out of memory in a 6 GB scorer). One that fits is
+     * held to its need while it runs: a job beside it ({@link JobCores}) waits until both fit.
      */
-    private void checkMemory(PruningPolicy policy, Analysis analysis, long modelBytes, boolean search) {
+    private MemoryBudget.Reservation reserveMemory(PruningPolicy policy, Analysis analysis, long modelBytes, boolean search) {
         long need = MemoryBudget.MODEL_COPIES * modelBytes + (search ? 2 * modelBytes : 0);
         if (policy.usesObspa()) {
             need += Obspa.estimatedBytes(analysis, !policy.hessianSource().equals("data-free"));
         }
-        memory.require(need, String.format(java.util.Locale.ROOT, "%s on this %.1f MB model%s", policy.usesObspa()
+        return memory.reserve(need, String.format(java.util.Locale.ROOT, "%s on this %.1f MB model%s", policy.usesObspa()
                         ? "OBSPA (its Hessians and inverses)" : "scoring", modelBytes / 1e6, search ? " with a search (agreement or latency target) that runs cuts" : ""),
                 policy.usesObspa() ? "use criterion l1 or l2, or a larger scorer" : "give the scorer a larger heap");
     }
@@ -156,10 +178,11 @@ public class ScorerStage extends JobStage<GroupsReady> {
         }
         Path calibration = request.getHessianSource().equals("calibration")
                 ? StoredFiles.fetch(store, request.getCalibrationUri(), "calibration data", "CALIBRATION_NOT_FOUND") : null;
+        MemoryBudget.Reservation reservation = null;
         try {
             PruningPolicy policy = Requests.policy(request, calibration);
             TargetSpec spec = TargetSpec.parse(request.getTarget());
-            checkMemory(policy, analysis, modelBytes, spec.hasAgreement() || spec.cost().kind() == Target.Kind.LATENCY);
+            reservation = reserveMemory(policy, analysis, modelBytes, spec.hasAgreement() || spec.cost().kind() == Target.Kind.LATENCY);
             PolicyParts parts;
             Pruner.Planned planned;
             String latencySearch;
@@ -187,10 +210,14 @@ public class ScorerStage extends JobStage<GroupsReady> {
             String detail = String.format("%s: %d groups lose channels; MACs %.1f%% of the original, update %s",
                     parts.scorer().criterion().name(), planned.record().getGroupsCount(),
                     100.0 * planned.after().macs() / Math.max(1, planned.before().macs()), parts.update().name());
+            cores.finished(job);
             return EventSender.send(plans, job.getJobId(), plan)
                     .thenCompose(v -> events.status(JobRef.of(job), JobStatus.State.PLANNED, name(), detail));
         } finally {
             StoredFiles.delete(calibration);
+            if (reservation != null) {
+                reservation.close();
+            }
         }
     }
 }
