@@ -37,54 +37,35 @@ public class MemoryBudget {
         }
     }
 
-    /** Bytes held by the jobs running now ({@link #reserve}). */
-    private long reserved;
+    /** The budget as the jobs running now share it ({@link #reserve}); made on first use, once the share is configured. */
+    private Shares running;
 
-    /** Bytes a running job holds until it is closed. */
-    public interface Reservation extends AutoCloseable {
-        @Override
-        void close();
+    private synchronized Shares running() {
+        if (running == null) {
+            running = new Shares(bytes());
+        }
+        return running;
     }
 
     /**
-     * As {@link #require}, and holds the bytes until the returned reservation is closed: where a stage runs jobs side by
-     * side, a job whose need does not fit beside the others' waits until it does (it fits alone, or it failed above),
-     * instead of running them all out of memory together.
+     * As {@link #require}, and holds the bytes until what it returns is closed: where a stage runs jobs side by side, a
+     * job whose need does not fit beside the others' waits until it does (it fits alone, or it failed above), instead
+     * of running them all out of memory together.
      */
-    public Reservation reserve(long need, String what, String remedy) {
+    public Shares.Held reserve(long need, String what, String remedy) {
         require(need, what, remedy);
-        long bytes = need + FIXED_BYTES;
-        synchronized (this) {
-            try {
-                while (reserved > 0 && reserved + bytes > bytes()) {
-                    wait();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new dev.spa.SpaException("stopped while waiting for memory: the work was interrupted (its deadline passed or the"
-                        + " service is stopping)");
-            }
-            reserved += bytes;
+        try {
+            return running().acquire(need + FIXED_BYTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new dev.spa.SpaException("stopped while waiting for memory: the work was interrupted (its deadline passed or the"
+                    + " service is stopping)");
         }
-        return new Reservation() {
-            private boolean closed;
-
-            @Override
-            public void close() {
-                synchronized (MemoryBudget.this) {
-                    if (!closed) {
-                        closed = true;
-                        reserved -= bytes;
-                        MemoryBudget.this.notifyAll();
-                    }
-                }
-            }
-        };
     }
 
     /** Bytes the running jobs hold now. */
-    public synchronized long reserved() {
-        return reserved;
+    public long reserved() {
+        return running().capacity() - running().free();
     }
 
     /**

@@ -32,7 +32,7 @@ public interface Stage<I> {
     }
 
     /**
-     * How many of the stage's cores this job keeps busy ({@link CoreSlots}): by default all of them, so jobs run one
+     * How many of the stage's cores this job keeps busy ({@link Shares}): by default all of them, so jobs run one
      * after another; a stage whose consumer takes several messages at once says which jobs leave cores idle.
      */
     default int cores(I input) {

@@ -65,11 +65,11 @@ public class StageRunner {
     @ConfigProperty(name = "spa.stage.cores", defaultValue = "0")
     int configuredCores;
 
-    private CoreSlots slots;
+    private Shares slots;
 
     @PostConstruct
     void init() {
-        slots = new CoreSlots(configuredCores > 0 ? configuredCores : Runtime.getRuntime().availableProcessors());
+        slots = new Shares(configuredCores > 0 ? configuredCores : Runtime.getRuntime().availableProcessors());
     }
 
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
@@ -102,7 +102,7 @@ public class StageRunner {
         if (refusedOrFinished != null) {
             return refusedOrFinished;
         }
-        CoreSlots.Held cores;
+        Shares.Held cores;
         try {
             cores = slots.acquire(stage.cores(input));
         } catch (InterruptedException e) {

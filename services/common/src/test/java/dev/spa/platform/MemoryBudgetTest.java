@@ -24,10 +24,10 @@ class MemoryBudgetTest {
     void aJobThatDoesNotFitBesideTheRunningOneWaitsForItAndOneThatNeverFitsFails() throws Exception {
         MemoryBudget budget = budget();
         long third = budget.bytes() / 3;
-        MemoryBudget.Reservation first = budget.reserve(third, "first", "");
-        MemoryBudget.Reservation second = budget.reserve(third, "second", "");
+        Shares.Held first = budget.reserve(third, "first", "");
+        Shares.Held second = budget.reserve(third, "second", "");
         ExecutorService threads = Executors.newSingleThreadExecutor();
-        Future<MemoryBudget.Reservation> third3 = threads.submit(() -> budget.reserve(third, "third", ""));
+        Future<Shares.Held> third3 = threads.submit(() -> budget.reserve(third, "third", ""));
         assertThrows(TimeoutException.class, () -> third3.get(200, TimeUnit.MILLISECONDS), "three thirds and the fixed part do not fit");
         first.close();
         first.close();

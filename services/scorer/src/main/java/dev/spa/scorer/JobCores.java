@@ -11,9 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How many cores a scoring job keeps busy, so that the scorer can run jobs that leave cores idle side by side
- * ({@link dev.spa.platform.CoreSlots}). A job on a small model that times nothing is mostly one core's work: its
- * analysis and scores run on one thread, and OpenBLAS has little to split in matrices that small. Everything else takes every core: a large model's OBSPA fills
- * them, and a job that times models (a latency or agreement target's cuts, the kernel steps measured on first
+ * ({@link dev.spa.platform.Shares}). A job on a small model that times nothing is mostly one core's work: its
+ * analysis and scores run on one thread, and OpenBLAS has little to split in matrices that small. Everything else
+ * takes every core: a large model's OBSPA fills them, and a job that times models (a latency or agreement target's cuts, the kernel steps measured on first
  * sight of a model, activations captured through ONNX Runtime) must not share them, or its timings measure the
  * other job.
  */

@@ -26,6 +26,7 @@ import dev.spa.platform.JobRef;
 import dev.spa.platform.JobRejected;
 import dev.spa.platform.Requests;
 import dev.spa.platform.JobStage;
+import dev.spa.platform.Shares;
 import dev.spa.platform.StoredFiles;
 import dev.spa.surgery.Pruner;
 import dev.spa.surgery.UpdatedTensors;
@@ -155,7 +156,7 @@ public class ScorerStage extends JobStage<GroupsReady> {
      * copies, 2.6 GB of OBSPA state and 0.5 GB for the search, measured out of memory in a 6 GB scorer). One that fits is
      * held to its need while it runs: a job beside it ({@link JobCores}) waits until both fit.
      */
-    private MemoryBudget.Reservation reserveMemory(PruningPolicy policy, Analysis analysis, long modelBytes, boolean search) {
+    private Shares.Held reserveMemory(PruningPolicy policy, Analysis analysis, long modelBytes, boolean search) {
         long need = MemoryBudget.MODEL_COPIES * modelBytes + (search ? 2 * modelBytes : 0);
         if (policy.usesObspa()) {
             need += Obspa.estimatedBytes(analysis, !policy.hessianSource().equals("data-free"));
@@ -178,7 +179,7 @@ public class ScorerStage extends JobStage<GroupsReady> {
         }
         Path calibration = request.getHessianSource().equals("calibration")
                 ? StoredFiles.fetch(store, request.getCalibrationUri(), "calibration data", "CALIBRATION_NOT_FOUND") : null;
-        MemoryBudget.Reservation reservation = null;
+        Shares.Held reservation = null;
         try {
             PruningPolicy policy = Requests.policy(request, calibration);
             TargetSpec spec = TargetSpec.parse(request.getTarget());

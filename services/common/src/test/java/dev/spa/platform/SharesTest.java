@@ -15,10 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The gate's order and arithmetic, on real threads; "still waiting" is a bounded wait that must time out. */
-class CoreSlotsTest {
+class SharesTest {
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
-    private Future<CoreSlots.Held> acquire(CoreSlots slots, int cores) {
+    private Future<Shares.Held> acquire(Shares slots, long cores) {
         return threads.submit(() -> slots.acquire(cores));
     }
 
@@ -28,11 +28,11 @@ class CoreSlotsTest {
 
     @Test
     void twoOneCoreJobsRunTogetherOnTwoCoresAndAThirdWaits() throws Exception {
-        CoreSlots slots = new CoreSlots(2);
-        CoreSlots.Held a = slots.acquire(1);
-        CoreSlots.Held b = slots.acquire(1);
+        Shares slots = new Shares(2);
+        Shares.Held a = slots.acquire(1);
+        Shares.Held b = slots.acquire(1);
         assertEquals(0, slots.free());
-        Future<CoreSlots.Held> c = acquire(slots, 1);
+        Future<Shares.Held> c = acquire(slots, 1);
         stillWaiting(c);
         a.close();
         assertEquals(1, c.get(5, TimeUnit.SECONDS).taken());
@@ -43,14 +43,14 @@ class CoreSlotsTest {
 
     @Test
     void aJobThatNeedsEveryCoreWaitsForTheRunningOnesAndTheLaterSmallOnesWaitBehindIt() throws Exception {
-        CoreSlots slots = new CoreSlots(2);
-        CoreSlots.Held small = slots.acquire(1);
-        Future<CoreSlots.Held> large = acquire(slots, Integer.MAX_VALUE);
+        Shares slots = new Shares(2);
+        Shares.Held small = slots.acquire(1);
+        Future<Shares.Held> large = acquire(slots, Integer.MAX_VALUE);
         stillWaiting(large);
-        Future<CoreSlots.Held> later = acquire(slots, 1);
+        Future<Shares.Held> later = acquire(slots, 1);
         stillWaiting(later); // one core is free, but the large job asked first
         small.close();
-        CoreSlots.Held l = large.get(5, TimeUnit.SECONDS);
+        Shares.Held l = large.get(5, TimeUnit.SECONDS);
         assertEquals(2, l.taken(), "more than there are means all of them");
         stillWaiting(later);
         l.close();
@@ -60,8 +60,8 @@ class CoreSlotsTest {
 
     @Test
     void anInterruptedWaiterLeavesTheQueueAndClosingTwiceGivesBackOnce() throws Exception {
-        CoreSlots slots = new CoreSlots(2);
-        CoreSlots.Held all = slots.acquire(2);
+        Shares slots = new Shares(2);
+        Shares.Held all = slots.acquire(2);
         CompletableFuture<Thread> waiter = new CompletableFuture<>();
         Future<Boolean> interrupted = threads.submit(() -> {
             waiter.complete(Thread.currentThread());
@@ -76,12 +76,12 @@ class CoreSlotsTest {
         stillWaiting(interrupted);
         t.interrupt();
         assertTrue(interrupted.get(5, TimeUnit.SECONDS));
-        Future<CoreSlots.Held> next = acquire(slots, 1);
+        Future<Shares.Held> next = acquire(slots, 1);
         stillWaiting(next);
         all.close();
         all.close();
         next.get(5, TimeUnit.SECONDS).close();
         assertEquals(2, slots.free());
-        assertFalse(slots.free() > slots.cores());
+        assertFalse(slots.free() > slots.capacity());
     }
 }
