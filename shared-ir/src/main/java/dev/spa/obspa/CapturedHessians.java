@@ -40,10 +40,10 @@ public final class CapturedHessians implements HessianSource {
 
     @Override
     public LayerHessians hessians(Model model, Collection<LinearLayer> layers, Linalg linalg) {
-        Map<String, LayerHessian> out = new LinkedHashMap<>();
+        Map<String, GramHessian> out = new LinkedHashMap<>();
         Set<String> observed = new LinkedHashSet<>();
         for (LinearLayer layer : layers) {
-            out.put(layer.weight(), new LayerHessian(layer.hessianColumns()));
+            out.put(layer.weight(), new GramHessian(layer.hessianColumns()));
             if (!model.graph().isGraphInput(layer.input())) {
                 observed.add(layer.input());
             }
@@ -57,7 +57,7 @@ public final class CapturedHessians implements HessianSource {
                     float[] x = model.graph().isGraphInput(layer.input()) ? data : result.values().get(layer.input());
                     long[] shape = model.graph().isGraphInput(layer.input())
                             ? runner.inputShapes(count).get(inputName) : result.shapes().get(layer.input());
-                    LayerHessian h = out.get(layer.weight());
+                    GramHessian h = out.get(layer.weight());
                     Unfold.rows(layer, x, shape, (rows, n) -> h.add(linalg, rows, n));
                 }
             });

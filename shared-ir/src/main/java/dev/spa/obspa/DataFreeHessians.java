@@ -39,54 +39,27 @@ public final class DataFreeHessians implements HessianSource {
         layers.forEach(l -> inputs.add(l.input()));
         MomentPropagation stats = new MomentPropagation(model.graph(), ShapeInference.inferAtUnitSize(model.graph(), OperatorRules.standard()),
                 linalg, input, rho, !channelCovariance, inputs);
-        return layer -> LayerHessian.ofMoments(layer.hessianColumns(), secondMoment(layer, stats.of(layer.input()), stats), 1);
+        return layer -> secondMoment(layer, stats.of(layer.input()), stats);
     }
 
     /**
-     * E[x xᵀ] over the layer's unfolded input, written block by block (one channel pair's per x per block:
-     * its covariance times the patch's spatial correlation, plus the means' product) with the correlation
-     * tabulated once: a 4608-column layer has 21M entries.
+     * E[x xᵀ] over the layer's unfolded input, kept in its structure (channel covariance ⊗ the patch's spatial
+     * correlation, plus the means' product): a 4608-column layer's is 21M entries written out, a 512 x 512
+     * covariance and a 9 x 9 correlation kept.
      */
-    private static float[] secondMoment(LinearLayer layer, Moments x, MomentPropagation stats) {
-        int n = layer.hessianColumns();
+    private static KroneckerHessian secondMoment(LinearLayer layer, Moments x, MomentPropagation stats) {
         int per = layer.columnsPerChannel();
         int kw = layer.conv() == null ? 1 : layer.conv().kw();
-        int k = layer.weightColumns();
-        boolean known = x.channels() == layer.inputChannels();
         int channels = layer.inputChannels();
-        double[] mean = new double[n];
-        for (int i = 0; i < k; i++) {
-            mean[i] = known ? x.mean()[i / per] : 0;
-        }
-        if (n > k) {
-            mean[k] = 1; // the bias column: a constant 1
-        }
+        boolean known = x.channels() == channels;
         double[] correlation = new double[per * per];
         for (int a = 0; a < per; a++) {
             for (int b = 0; b < per; b++) {
                 correlation[a * per + b] = stats.correlation(kw, a, b);
             }
         }
-        float[] h = new float[n * n];
-        for (int ci = 0; ci < channels; ci++) {
-            for (int a = 0; a < per; a++) {
-                int i = ci * per + a;
-                int row = i * n;
-                for (int cj = 0; cj < channels; cj++) {
-                    double cov = known ? x.cov()[ci * channels + cj] : (ci == cj ? 1 : 0);
-                    int j0 = cj * per;
-                    for (int b = 0; b < per; b++) {
-                        h[row + j0 + b] = (float) (mean[i] * mean[j0 + b] + cov * correlation[a * per + b]);
-                    }
-                }
-            }
-        }
-        for (int j = k; j < n; j++) { // the bias row and column hold only the means' products
-            for (int i = 0; i < n; i++) {
-                h[j * n + i] = (float) (mean[j] * mean[i]);
-                h[i * n + j] = (float) (mean[i] * mean[j]);
-            }
-        }
-        return h;
+        Moments channelMoments = known ? x : Moments.constant(channels, 0, 1);
+        return new KroneckerHessian(channelMoments.mean(), channelMoments.cov(), correlation, per,
+                layer.hessianColumns() > layer.weightColumns());
     }
 }

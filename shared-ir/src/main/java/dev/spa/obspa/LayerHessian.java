@@ -2,50 +2,25 @@ package dev.spa.obspa;
 
 import dev.spa.linalg.Linalg;
 
-/** H = Σ x xᵀ over a layer's unfolded inputs, accumulated batch by batch, and how many rows went in. */
-public final class LayerHessian {
-    private final int n;
-    private final float[] sum;
-    private long rows;
+/**
+ * A layer's input Hessian H as OBSPA uses it: its diagonal (for the dampening), the output energy tr(W H Wᵀ)
+ * of a weight under it (to make losses of different layers comparable), and the damped inverse
+ * (H + λI)⁻¹. Sources hand it over in the form they build it in: accumulated from samples
+ * ({@link GramHessian}) or written from propagated moments ({@link KroneckerHessian}).
+ */
+public interface LayerHessian {
+    /** Rows and columns of H: the layer's Hessian columns. */
+    int size();
 
-    public LayerHessian(int n) {
-        this(n, new float[n * n], 0);
-    }
+    double[] diagonal();
 
-    private LayerHessian(int n, float[] sum, long rows) {
-        this.n = n;
-        this.sum = sum;
-        this.rows = rows;
-    }
+    /** tr(W H Wᵀ) for W in {@link LinearLayer#matrix}'s layout (outputs x size). */
+    double energy(Linalg linalg, float[] w, int outputs);
 
     /**
-     * From a known second-moment matrix E[x xᵀ] standing for {@code rows} rows (data-free sources). The
-     * matrix becomes the Hessian's own (scaled in place, not copied: it can be hundreds of MB).
+     * (H + λI)⁻¹ as a row-major size x size matrix, or null when H + λI is not positive definite. A
+     * Hessian may hand over its own storage as the result (one n x n array, not two), after which it is
+     * used up: call this last.
      */
-    public static LayerHessian ofMoments(int n, float[] moments, long rows) {
-        if (rows != 1) {
-            for (int i = 0; i < moments.length; i++) {
-                moments[i] = (float) (moments[i] * (double) rows);
-            }
-        }
-        return new LayerHessian(n, moments, rows);
-    }
-
-    public void add(Linalg linalg, float[] chunk, int count) {
-        linalg.accumulateGram(sum, n, chunk, count);
-        rows += count;
-    }
-
-    public int size() {
-        return n;
-    }
-
-    public long rows() {
-        return rows;
-    }
-
-    /** The accumulated Σ x xᵀ (not a copy). */
-    public float[] matrix() {
-        return sum;
-    }
+    float[] dampedInverse(Linalg linalg, double lambda);
 }

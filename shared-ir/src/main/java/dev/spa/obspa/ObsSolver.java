@@ -24,44 +24,51 @@ public final class ObsSolver {
         this.dampening = dampening;
     }
 
+    Linalg linalg() {
+        return linalg;
+    }
+
     /** H⁻¹ of the damped Hessian, and how it was obtained. */
     public record Inverse(float[] matrix, double lambda, boolean diagonalFallback) {
     }
 
-    /**
-     * Inverts H + λI by Cholesky, raising λ tenfold while H is not positive definite (a layer whose
-     * input has dead or duplicate channels); after that, a diagonal inverse, which still scores and
-     * removes but does not compensate. H is left as it was.
-     */
+    /** {@link #invert(LayerHessian)} of a dense H, which is left as it was. */
     public Inverse invert(float[] h, int n) {
         return invertInPlace(h.clone(), n);
     }
 
     /** As {@link #invert}, overwriting H with the inverse (for a caller that no longer needs H: one n x n array, not two). */
     public Inverse invertInPlace(float[] h, int n) {
-        float[] diagonal = new float[n];
+        return invert(GramHessian.of(n, h));
+    }
+
+    /**
+     * (H + λI)⁻¹ with λ the requested dampening, raised tenfold while H + λI is not positive definite (a layer
+     * whose input has dead or duplicate channels); after that, a diagonal inverse, which still scores and
+     * removes but does not compensate. The Hessian may be used up (see {@link LayerHessian#dampedInverse}).
+     */
+    public Inverse invert(LayerHessian h) {
+        int n = h.size();
+        double[] diagonal = h.diagonal();
         double mean = 0;
-        for (int i = 0; i < n; i++) {
-            diagonal[i] = h[i * n + i];
-            mean += diagonal[i];
+        for (double d : diagonal) {
+            mean += d;
         }
         mean = mean > 0 && Double.isFinite(mean) ? mean / n : 1;
         double lambda = dampening * mean;
         for (int attempt = 0; attempt <= RETRIES; attempt++) {
-            for (int i = 0; i < n; i++) {
-                h[i * n + i] = (float) (diagonal[i] + lambda);
-            }
-            if (linalg.invertInPlace(h, n)) {
-                return new Inverse(h, lambda, false);
+            float[] inverse = h.dampedInverse(linalg, lambda);
+            if (inverse != null) {
+                return new Inverse(inverse, lambda, false);
             }
             lambda = Math.max(lambda * 10, 1e-6 * mean);
         }
-        java.util.Arrays.fill(h, 0f);
+        float[] inverse = new float[n * n];
         for (int i = 0; i < n; i++) {
             double d = diagonal[i] + lambda;
-            h[i * n + i] = (float) (d > 0 && Double.isFinite(d) ? 1 / d : 1 / mean);
+            inverse[i * n + i] = (float) (d > 0 && Double.isFinite(d) ? 1 / d : 1 / mean);
         }
-        return new Inverse(h, lambda, true);
+        return new Inverse(inverse, lambda, true);
     }
 
     /**
@@ -253,15 +260,5 @@ public final class ObsSolver {
 
     private static int[] allOf(int n) {
         return java.util.stream.IntStream.range(0, n).toArray();
-    }
-
-    /** tr(W H Wᵀ): the layer's output energy over the rows in H, to make losses of different layers comparable. */
-    public double energy(float[] w, int outputs, int n, float[] h) {
-        float[] wh = linalg.multiply(w, h, outputs, n, n);
-        double e = 0;
-        for (int i = 0; i < wh.length; i++) {
-            e += (double) wh[i] * w[i];
-        }
-        return e;
     }
 }

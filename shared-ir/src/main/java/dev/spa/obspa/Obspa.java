@@ -124,8 +124,8 @@ public final class Obspa {
             return;
         }
         LayerHessian h = hessians.take(layer);
-        energies.put(layer.weight(), solver.energy(layer.matrix(graph()), layer.outputs(), layer.hessianColumns(), h.matrix()));
-        ObsSolver.Inverse inv = solver.invertInPlace(h.matrix(), h.size());
+        energies.put(layer.weight(), h.energy(solver.linalg(), layer.matrix(graph()), layer.outputs()));
+        ObsSolver.Inverse inv = solver.invert(h);
         if (inv.diagonalFallback()) {
             progress.accept("OBSPA: the Hessian of " + layer.node().name() + " could not be factored; scoring it with its diagonal");
         }

@@ -225,9 +225,9 @@ class ObsSolverTest {
     void streamedHessianEqualsAllAtOnce() {
         int n = 7;
         float[] x = correlatedRows(500, n - 1, 9);
-        LayerHessian once = new LayerHessian(n);
+        GramHessian once = new GramHessian(n);
         once.add(linalg, x, 500);
-        LayerHessian streamed = new LayerHessian(n);
+        GramHessian streamed = new GramHessian(n);
         for (int r0 = 0; r0 < 500; r0 += 64) {
             int count = Math.min(64, 500 - r0);
             streamed.add(linalg, java.util.Arrays.copyOfRange(x, r0 * n, (r0 + count) * n), count);
