@@ -67,11 +67,11 @@ public final class GramHessian implements LayerHessian {
 
     /** Inverts in place: on success the accumulated matrix is the inverse; on failure only its diagonal changed. */
     @Override
-    public float[] dampedInverse(Linalg linalg, double lambda) {
+    public DenseInverse dampedInverse(Linalg linalg, double lambda) {
         double[] d = diagonal();
         for (int i = 0; i < n; i++) {
             sum[i * n + i] = (float) (d[i] + lambda);
         }
-        return linalg.invertInPlace(sum, n) ? sum : null;
+        return linalg.invertInPlace(sum, n) ? new DenseInverse(sum, n) : null;
     }
 }

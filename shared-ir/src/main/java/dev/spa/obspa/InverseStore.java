@@ -73,18 +73,23 @@ final class InverseStore {
         return Long.getLong("spa.obspa.inverse-cache-mb", Runtime.getRuntime().maxMemory() / 8 / 1_000_000) * 1_000_000;
     }
 
-    /** Keeps the inverse; returns false when it went to disk. */
+    /**
+     * Keeps the inverse; returns false when it went to disk. Only a written-out inverse goes: a structured one
+     * ({@link KroneckerInverse}) is a small fraction of its layer's n² and stays, counted in the budget.
+     */
     synchronized boolean put(String key, ObsSolver.Inverse inverse) {
-        long bytes = (long) inverse.matrix().length * Float.BYTES;
-        if (residentBytes + bytes <= budgetBytes) {
+        long bytes = inverse.value().bytes();
+        if (residentBytes + bytes <= budgetBytes || !(inverse.value() instanceof DenseInverse)) {
             resident.put(key, inverse);
             residentBytes += bytes;
             return true;
         }
         try {
             Path file = Files.createTempFile(files.folder(), "hinv-", ".f32");
-            write(file, inverse.matrix());
-            spilled.put(key, new Spilled(file, inverse.matrix().length, inverse.lambda(), inverse.diagonalFallback()));
+            DenseInverse dense = (DenseInverse) inverse.value();
+            int floats = dense.size() * dense.size();
+            write(file, dense.matrix(), floats);
+            spilled.put(key, new Spilled(file, floats, inverse.lambda(), inverse.diagonalFallback()));
             return false;
         } catch (IOException e) {
             throw new UncheckedIOException("could not spill an inverse Hessian to the temporary folder", e);
@@ -101,10 +106,10 @@ final class InverseStore {
         return in != null ? in : read(spilled.get(key));
     }
 
-    /** A copy the caller may overwrite (a file read is one already). */
-    synchronized float[] copy(String key) {
+    /** A copy the caller may shrink (a file read is one already). */
+    synchronized InverseHessian copy(String key) {
         ObsSolver.Inverse in = resident.get(key);
-        return in != null ? in.matrix().clone() : read(spilled.get(key)).matrix();
+        return in != null ? in.value().copy() : read(spilled.get(key)).value();
     }
 
     /** Bytes of inverses held in memory, and how many layers' went to disk. */
@@ -116,11 +121,11 @@ final class InverseStore {
         return spilled.size();
     }
 
-    private static void write(Path file, float[] values) throws IOException {
+    private static void write(Path file, float[] values, int length) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(CHUNK_FLOATS * Float.BYTES).order(ByteOrder.nativeOrder());
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            for (int from = 0; from < values.length; from += CHUNK_FLOATS) {
-                int count = Math.min(CHUNK_FLOATS, values.length - from);
+            for (int from = 0; from < length; from += CHUNK_FLOATS) {
+                int count = Math.min(CHUNK_FLOATS, length - from);
                 buffer.clear();
                 buffer.asFloatBuffer().put(values, from, count);
                 buffer.limit(count * Float.BYTES);

@@ -2,8 +2,6 @@ package dev.spa.obspa;
 
 import dev.spa.linalg.Linalg;
 
-import java.util.stream.IntStream;
-
 /**
  * A data-free layer Hessian in the form it is built in: over a patch of C channels x k positions (plus the
  * bias's constant 1), E[x xᵀ] = m mᵀ + Σ ⊗ R, with m the means (a channel's mean at each of its positions, 1 for
@@ -13,7 +11,8 @@ import java.util.stream.IntStream;
  * <pre>
  *   (Σ ⊗ R + λI)⁻¹ = Σ_g (γ_g Σ + λI)⁻¹ ⊗ v_g v_gᵀ       (k inverses of C x C: k·C³)
  * </pre>
- * and m mᵀ is added back by Sherman–Morrison. The energy tr(W H Wᵀ) needs k products of C x C too.
+ * and m mᵀ is added back by Sherman–Morrison ({@link KroneckerInverse}, which never writes the inverse out either).
+ * The energy tr(W H Wᵀ) needs k products of C x C too.
  */
 final class KroneckerHessian implements LayerHessian {
     private final int channels;
@@ -64,7 +63,7 @@ final class KroneckerHessian implements LayerHessian {
         return d;
     }
 
-    /** H written out, entry by entry: what the structure stands for (the tests compare against it). */
+    /** H written out, entry by entry: what the structure stands for (for one position, what is inverted). */
     float[] dense() {
         int n = size();
         int k = weightColumns();
@@ -116,8 +115,15 @@ final class KroneckerHessian implements LayerHessian {
         return e;
     }
 
+    /**
+     * The structured inverse for patches of several positions; for one position (a Gemm, a 1x1 Conv) the structure
+     * saves nothing, and the written-out inverse, the same size as its one C x C factor, shrinks with less work.
+     */
     @Override
-    public float[] dampedInverse(Linalg linalg, double lambda) {
+    public InverseHessian dampedInverse(Linalg linalg, double lambda) {
+        if (positions == 1) {
+            return GramHessian.of(size(), dense()).dampedInverse(linalg, lambda);
+        }
         float[][] perEigen = new float[positions][];
         for (int g = 0; g < positions; g++) {
             perEigen[g] = dampedChannelInverse(linalg, Math.max(0, spatial.value(g)), lambda);
@@ -125,41 +131,13 @@ final class KroneckerHessian implements LayerHessian {
                 return null;
             }
         }
-        int n = size();
-        int k = weightColumns();
-        float[] out = new float[n * n];
-        double[] outer = new double[positions * positions * positions]; // v_g v_gᵀ, g outermost
-        for (int g = 0; g < positions; g++) {
-            for (int a = 0; a < positions; a++) {
-                for (int b = 0; b < positions; b++) {
-                    outer[(g * positions + a) * positions + b] = spatial.vector(g, a) * spatial.vector(g, b);
-                }
+        double[] vectors = new double[positions * positions];
+        for (int a = 0; a < positions; a++) {
+            for (int g = 0; g < positions; g++) {
+                vectors[a * positions + g] = spatial.vector(g, a);
             }
         }
-        IntStream.range(0, channels).parallel().forEach(c -> {
-            double[] block = new double[positions * positions];
-            for (int d = 0; d < channels; d++) {
-                java.util.Arrays.fill(block, 0);
-                for (int g = 0; g < positions; g++) {
-                    double alpha = perEigen[g][c * channels + d];
-                    int at = g * positions * positions;
-                    for (int ab = 0; ab < block.length; ab++) {
-                        block[ab] += alpha * outer[at + ab];
-                    }
-                }
-                for (int a = 0; a < positions; a++) {
-                    int row = (c * positions + a) * n + d * positions;
-                    for (int b = 0; b < positions; b++) {
-                        out[row + b] = (float) block[a * positions + b];
-                    }
-                }
-            }
-        });
-        if (bias) {
-            out[k * n + k] = (float) (1 / lambda);
-        }
-        addMeans(out, perEigen, lambda);
-        return out;
+        return new KroneckerInverse(perEigen, vectors, channelMean, positions, bias, lambda);
     }
 
     /** (γ Σ + λI)⁻¹, or null when it is not positive definite. */
@@ -172,50 +150,5 @@ final class KroneckerHessian implements LayerHessian {
             a[c * channels + c] += (float) lambda;
         }
         return linalg.invertInPlace(a, channels) ? a : null;
-    }
-
-    /**
-     * Sherman–Morrison for the means: (A + m mᵀ)⁻¹ = A⁻¹ − u uᵀ / (1 + mᵀu) with u = A⁻¹ m, where the part of u
-     * on channel c's position a is Σ_g v_g[a] (Σ_b v_g[b]) ((γ_g Σ + λI)⁻¹ μ)_c, and the bias's is 1/λ.
-     */
-    private void addMeans(float[] inverse, float[][] perEigen, double lambda) {
-        int n = size();
-        int k = weightColumns();
-        double[] u = new double[n];
-        for (int g = 0; g < positions; g++) {
-            double sum = 0;
-            for (int b = 0; b < positions; b++) {
-                sum += spatial.vector(g, b);
-            }
-            for (int c = 0; c < channels; c++) {
-                double mu = 0;
-                for (int d = 0; d < channels; d++) {
-                    mu += perEigen[g][c * channels + d] * channelMean[d];
-                }
-                for (int a = 0; a < positions; a++) {
-                    u[c * positions + a] += spatial.vector(g, a) * sum * mu;
-                }
-            }
-        }
-        if (bias) {
-            u[k] = 1 / lambda;
-        }
-        if (!bias && java.util.Arrays.stream(channelMean).allMatch(m -> m == 0)) {
-            return; // no mean anywhere: m mᵀ is zero
-        }
-        double denominator = 1;
-        for (int i = 0; i < n; i++) {
-            denominator += mean(i) * u[i];
-        }
-        double scale = 1 / denominator;
-        IntStream.range(0, n).parallel().forEach(i -> {
-            double ui = u[i] * scale;
-            if (ui == 0) {
-                return;
-            }
-            for (int j = 0; j < n; j++) {
-                inverse[i * n + j] -= (float) (ui * u[j]);
-            }
-        });
     }
 }

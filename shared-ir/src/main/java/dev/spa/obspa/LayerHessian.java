@@ -18,9 +18,8 @@ public interface LayerHessian {
     double energy(Linalg linalg, float[] w, int outputs);
 
     /**
-     * (H + λI)⁻¹ as a row-major size x size matrix, or null when H + λI is not positive definite. A
-     * Hessian may hand over its own storage as the result (one n x n array, not two), after which it is
-     * used up: call this last.
+     * (H + λI)⁻¹, or null when H + λI is not positive definite. A Hessian may hand over its own storage as the
+     * result (one n x n array, not two), after which it is used up: call this last.
      */
-    float[] dampedInverse(Linalg linalg, double lambda);
+    InverseHessian dampedInverse(Linalg linalg, double lambda);
 }

@@ -29,7 +29,18 @@ public final class ObsSolver {
     }
 
     /** H⁻¹ of the damped Hessian, and how it was obtained. */
-    public record Inverse(float[] matrix, double lambda, boolean diagonalFallback) {
+    public record Inverse(InverseHessian value, double lambda, boolean diagonalFallback) {
+        public Inverse(float[] matrix, double lambda, boolean diagonalFallback) {
+            this(new DenseInverse(matrix, (int) Math.round(Math.sqrt(matrix.length))), lambda, diagonalFallback);
+        }
+
+        /** The written-out matrix of a dense inverse (what {@link #invert(float[], int)} gives). */
+        public float[] matrix() {
+            if (value instanceof DenseInverse dense) {
+                return dense.matrix();
+            }
+            throw new IllegalStateException("a structured inverse is not written out");
+        }
     }
 
     /** {@link #invert(LayerHessian)} of a dense H, which is left as it was. */
@@ -57,7 +68,7 @@ public final class ObsSolver {
         mean = mean > 0 && Double.isFinite(mean) ? mean / n : 1;
         double lambda = dampening * mean;
         for (int attempt = 0; attempt <= RETRIES; attempt++) {
-            float[] inverse = h.dampedInverse(linalg, lambda);
+            InverseHessian inverse = h.dampedInverse(linalg, lambda);
             if (inverse != null) {
                 return new Inverse(inverse, lambda, false);
             }
@@ -76,20 +87,24 @@ public final class ObsSolver {
      * G = W_Qᵀ W_Q, the sets in parallel.
      */
     public double[] losses(float[] w, int outputs, int n, float[] hinv, int[][] columnSets) {
-        return lossesFromTransposed(Transpose.of(w, outputs, n), outputs, n, hinv, columnSets);
+        return losses(w, outputs, new DenseInverse(hinv, n), columnSets);
+    }
+
+    /** As {@link #losses(float[], int, int, float[], int[][])}, from an inverse in any form. */
+    public double[] losses(float[] w, int outputs, InverseHessian hinv, int[][] columnSets) {
+        return lossesFromTransposed(Transpose.of(w, outputs, hinv.size()), outputs, hinv, columnSets);
     }
 
     /** As {@link #losses}, given Wᵀ (n x outputs: each column of W a contiguous row). */
-    public double[] lossesFromTransposed(float[] wT, int outputs, int n, float[] hinv, int[][] columnSets) {
+    public double[] lossesFromTransposed(float[] wT, int outputs, InverseHessian hinv, int[][] columnSets) {
         double[] out = new double[columnSets.length];
         java.util.stream.IntStream.range(0, columnSets.length).parallel().forEach(c -> {
             int[] q = columnSets[c];
             int k = q.length;
+            float[] block = hinv.block(q, q);
             double[] s = new double[k * k];
-            for (int a = 0; a < k; a++) {
-                for (int b = 0; b < k; b++) {
-                    s[a * k + b] = hinv[q[a] * n + q[b]];
-                }
+            for (int i = 0; i < s.length; i++) {
+                s[i] = block[i];
             }
             double[] g = columnGram(wT, outputs, q);
             out[c] = 0.5 * SmallSpd.factor(s, k).traceOfInverseTimes(g);
@@ -139,27 +154,67 @@ public final class ObsSolver {
      * moves as little as possible; returns false (plain removal) when (H⁻¹)_QQ cannot be factored.
      */
     public boolean compensate(float[] w, int outputs, int n, float[] hinv, int[] removed) {
+        return compensate(w, outputs, new DenseInverse(hinv, n), removed);
+    }
+
+    /** As {@link #compensate(float[], int, int, float[], int[])}, from an inverse in any form (left as it is). */
+    public boolean compensate(float[] w, int outputs, InverseHessian hinv, int[] removed) {
         if (removed.length == 0) {
             return true;
         }
-        float[] sInv = blockInverse(hinv, n, removed);
+        return hinv instanceof DenseInverse dense ? compensateDense(w, outputs, dense, removed) : compensateByRemoval(w, outputs, hinv, removed);
+    }
+
+    /**
+     * W_R -= W_Q Tᵀ with T from removing Q from a copy of the inverse: for a structured inverse the copy is small
+     * and the removal never writes out (H⁻¹)_QQ (half a layer's columns at a time here).
+     */
+    private boolean compensateByRemoval(float[] w, int outputs, InverseHessian hinv, int[] removed) {
+        int n = hinv.size();
+        int[] kept = Submatrix.complement(removed, n);
+        float[] t = hinv.copy().removeColumns(linalg, removed);
+        float[] wq = Submatrix.rows(w, n, Submatrix.allOf(outputs), removed);
+        if (t != null) {
+            float[] wk = Submatrix.rows(w, n, Submatrix.allOf(outputs), kept);
+            linalg.multiplyAccumulate(wk, wq, Transpose.of(t, kept.length, removed.length), outputs, removed.length, kept.length, -1f);
+            for (int o = 0; o < outputs; o++) {
+                for (int c = 0; c < kept.length; c++) {
+                    w[o * n + kept[c]] = wk[o * kept.length + c];
+                }
+            }
+        }
+        zeroColumns(w, outputs, n, removed);
+        return t != null;
+    }
+
+    /** W -= W_Q ((H⁻¹)_QQ)⁻¹ (H⁻¹)_Q,: over every column, then the removed ones set to zero. */
+    private boolean compensateDense(float[] w, int outputs, DenseInverse hinv, int[] removed) {
+        int n = hinv.size();
+        float[] sInv = hinv.block(removed, removed);
+        if (!linalg.invertInPlace(sInv, removed.length)) {
+            sInv = null;
+        }
         if (sInv != null) {
             int q = removed.length;
-            float[] x = linalg.multiply(rows(w, n, allOf(outputs), removed), sInv, outputs, q, q);
+            float[] x = linalg.multiply(Submatrix.rows(w, n, Submatrix.allOf(outputs), removed), sInv, outputs, q, q);
             // W -= X (H⁻¹)_Q,: a block of Q's rows at a time: (H⁻¹)_Q,: whole is q x n (42 MB when a 4608-column
             // layer loses half its columns), on top of H⁻¹ itself
             for (int from = 0; from < q; from += COMPENSATION_ROWS) {
                 int[] block = java.util.stream.IntStream.range(from, Math.min(q, from + COMPENSATION_ROWS)).toArray();
-                float[] hBlock = rows(hinv, n, java.util.Arrays.copyOfRange(removed, from, from + block.length), allOf(n));
-                linalg.multiplyAccumulate(w, rows(x, q, allOf(outputs), block), hBlock, outputs, block.length, n, -1f);
+                float[] hBlock = hinv.block(java.util.Arrays.copyOfRange(removed, from, from + block.length), Submatrix.allOf(n));
+                linalg.multiplyAccumulate(w, Submatrix.rows(x, q, Submatrix.allOf(outputs), block), hBlock, outputs, block.length, n, -1f);
             }
         }
-        for (int o = 0; o < outputs; o++) {
-            for (int r : removed) {
-                w[o * n + r] = 0f;
-            }
-        }
+        zeroColumns(w, outputs, n, removed);
         return sInv != null;
+    }
+
+    private static void zeroColumns(float[] w, int outputs, int n, int[] columns) {
+        for (int o = 0; o < outputs; o++) {
+            for (int c : columns) {
+                w[o * n + c] = 0f;
+            }
+        }
     }
 
     /**
@@ -172,93 +227,23 @@ public final class ObsSolver {
      * columns are dropped without compensation and H⁻¹ is only restricted.
      */
     public boolean removeAndShrink(float[] wT, int outputs, int n, float[] hinv, int[] removed) {
-        int q = removed.length;
-        if (q == 0) {
+        return removeAndShrink(wT, outputs, new DenseInverse(hinv, n), removed);
+    }
+
+    /** As {@link #removeAndShrink(float[], int, int, float[], int[])}, with an inverse in any form, shrunk in place. */
+    public boolean removeAndShrink(float[] wT, int outputs, InverseHessian hinv, int[] removed) {
+        if (removed.length == 0) {
             return true;
         }
-        int[] kept = complement(removed, n);
-        int m = kept.length;
-        float[] sInv = blockInverse(hinv, n, removed);
-        float[] hq = sInv == null ? null : rows(hinv, n, removed, kept);
-        float[] wqT = sInv == null ? null : rows(wT, outputs, removed, allOf(outputs));
-        keepOnly(wT, outputs, kept, allOf(outputs));
-        keepOnly(hinv, n, kept, kept);
-        if (sInv == null) {
+        int[] kept = Submatrix.complement(removed, hinv.size());
+        float[] wqT = Submatrix.rows(wT, outputs, removed, Submatrix.allOf(outputs));
+        Submatrix.keepOnly(wT, outputs, kept, Submatrix.allOf(outputs));
+        float[] t = hinv.removeColumns(linalg, removed);
+        if (t == null) {
             return false;
         }
-        // (H⁻¹)_RQ ((H⁻¹)_QQ)⁻¹ (H⁻¹ is symmetric, so (H⁻¹)_RQ is the transpose of hq) moves both matrices
-        float[] t = linalg.multiply(Transpose.of(hq, q, m), sInv, m, q, q);
-        linalg.multiplyAccumulate(wT, t, wqT, m, q, outputs, -1f);
-        linalg.multiplyAccumulate(hinv, t, hq, m, q, m, -1f);
+        // Wᵀ_R -= (H⁻¹)_RQ ((H⁻¹)_QQ)⁻¹ Wᵀ_Q: the remaining columns take over what the removed ones did
+        linalg.multiplyAccumulate(wT, t, wqT, kept.length, removed.length, outputs, -1f);
         return true;
-    }
-
-    /** ((H⁻¹)_QQ)⁻¹, or null when that block is not positive definite. */
-    private float[] blockInverse(float[] hinv, int n, int[] removed) {
-        int q = removed.length;
-        float[] s = new float[q * q];
-        for (int a = 0; a < q; a++) {
-            for (int b = 0; b < q; b++) {
-                s[a * q + b] = hinv[removed[a] * n + removed[b]];
-            }
-        }
-        return linalg.invertInPlace(s, q) ? s : null;
-    }
-
-    /** The rows of a row-major matrix with {@code width} columns, restricted to the given columns. */
-    private static float[] rows(float[] a, int width, int[] rows, int[] columns) {
-        float[] out = new float[rows.length * columns.length];
-        for (int r = 0; r < rows.length; r++) {
-            int from = rows[r] * width;
-            int to = r * columns.length;
-            for (int c = 0; c < columns.length; c++) {
-                out[to + c] = a[from + columns[c]];
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Compacts a row-major matrix with {@code width} columns in place to the given rows and columns (both ascending):
-     * every element moves to an index no larger than its own, so a forward pass never overwrites one it
-     * has yet to read. Columns are copied in contiguous runs (a channel's kh*kw columns, and the channels
-     * between two removed ones, are one run).
-     */
-    private static void keepOnly(float[] a, int width, int[] rows, int[] columns) {
-        int[] runStart = new int[columns.length];
-        int[] runLength = new int[columns.length];
-        int runs = 0;
-        for (int c = 0; c < columns.length; c++) {
-            if (c > 0 && columns[c] == columns[c - 1] + 1) {
-                runLength[runs - 1]++;
-            } else {
-                runStart[runs] = columns[c];
-                runLength[runs++] = 1;
-            }
-        }
-        int to = 0;
-        for (int r : rows) {
-            int from = r * width;
-            for (int i = 0; i < runs; i++) {
-                System.arraycopy(a, from + runStart[i], a, to, runLength[i]);
-                to += runLength[i];
-            }
-        }
-    }
-
-    private static int[] complement(int[] sortedRemoved, int n) {
-        int[] kept = new int[n - sortedRemoved.length];
-        for (int i = 0, r = 0, k = 0; i < n; i++) {
-            if (r < sortedRemoved.length && sortedRemoved[r] == i) {
-                r++;
-            } else {
-                kept[k++] = i;
-            }
-        }
-        return kept;
-    }
-
-    private static int[] allOf(int n) {
-        return java.util.stream.IntStream.range(0, n).toArray();
     }
 }

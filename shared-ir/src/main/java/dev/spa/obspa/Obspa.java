@@ -68,21 +68,30 @@ public final class Obspa {
     }
 
     /**
-     * What OBSPA will hold at its peak for this model, before it computes anything: the layers' H⁻¹ kept in
-     * memory (up to the store's default budget; the rest go to disk), or, for a source that captures every
-     * layer's Hessian from the same samples at once, all of those; plus the largest layer at work: its
-     * Hessian turned inverse, the working copy greedy removal shrinks, the native copy OpenBLAS factors
-     * (off the heap, but in the process) and the spilled inverse read back for the update, 4 n² floats.
+     * What OBSPA will hold at its peak for this model, before it computes anything.
+     * <ul>
+     * <li>Hessians captured from samples (calibration, synthetic images) are written out and all captured at once:
+     * all of them, plus the largest layer at work: its Hessian turned inverse, the working copy greedy removal
+     * shrinks, the native copy OpenBLAS factors (off the heap, but in the process) and the spilled inverse read
+     * back for the update, 4 n² floats.</li>
+     * <li>Data-free Hessians stay in their structure ({@link KroneckerHessian}): every layer's inverse, k C² floats
+     * twice over, is held to the update, plus the largest one's working copy and the copy its update removes from,
+     * and the layer's weights three times (the matrix, its transpose and the compensated copy).</li>
+     * </ul>
      */
     public static long estimatedBytes(Analysis analysis, boolean capturesAllAtOnce) {
         long all = 0;
         long largest = 0;
+        long largestWeights = 0;
         for (LinearLayer layer : consumerLayers(analysis).values()) {
             long n = layer.hessianColumns();
-            all += n * n * Float.BYTES;
-            largest = Math.max(largest, n * n * Float.BYTES);
+            long c = layer.inputChannels();
+            long held = capturesAllAtOnce ? n * n * Float.BYTES : 2 * layer.columnsPerChannel() * c * c * Float.BYTES;
+            all += held;
+            largest = Math.max(largest, held);
+            largestWeights = Math.max(largestWeights, n * layer.outputs() * Float.BYTES);
         }
-        return (capturesAllAtOnce ? all : Math.min(all, InverseStore.defaultBudget())) + 4 * largest;
+        return capturesAllAtOnce ? all + 4 * largest : all + 2 * largest + 3 * largestWeights;
     }
 
     public Collection<LinearLayer> layers() {
@@ -110,7 +119,7 @@ public final class Obspa {
     }
 
     /** A copy of the layer's H⁻¹ to work on. */
-    float[] inverseCopy(LinearLayer layer) {
+    InverseHessian inverseCopy(LinearLayer layer) {
         prepare(layer);
         return inverses.copy(layer.weight());
     }
@@ -149,7 +158,7 @@ public final class Obspa {
         for (int c = 0; c < columnSets.length; c++) {
             columnSets[c] = layer.columns(m.positions()[c]);
         }
-        double[] losses = solver.losses(w, layer.outputs(), n, inverse(layer).matrix(), columnSets);
+        double[] losses = solver.losses(w, layer.outputs(), inverse(layer).value(), columnSets);
         double scale = lossScale(layer);
         for (int c = 0; c < losses.length; c++) {
             losses[c] /= scale;
@@ -178,7 +187,7 @@ public final class Obspa {
                 continue;
             }
             float[] w = layer.matrix(graph);
-            if (solver.compensate(w, layer.outputs(), layer.hessianColumns(), inverse(layer).matrix(), removed)) {
+            if (solver.compensate(w, layer.outputs(), inverse(layer).value(), removed)) {
                 updated++;
             }
             layer.write(graph, w);

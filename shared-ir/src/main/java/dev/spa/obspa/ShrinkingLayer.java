@@ -15,7 +15,7 @@ import java.util.Arrays;
 final class ShrinkingLayer {
     private final LinearLayer layer;
     private final float[] wT;
-    private final float[] hinv;
+    private final InverseHessian hinv;
     /** Original column -> index among the present columns, -1 once removed. */
     private final int[] index;
     private final double lossScale;
@@ -23,9 +23,9 @@ final class ShrinkingLayer {
 
     /**
      * @param w    the layer's matrix as {@link LinearLayer#matrix} lays it out
-     * @param hinv its H⁻¹, which this working copy overwrites
+     * @param hinv its H⁻¹, which this working copy shrinks
      */
-    ShrinkingLayer(LinearLayer layer, float[] w, float[] hinv, double lossScale) {
+    ShrinkingLayer(LinearLayer layer, float[] w, InverseHessian hinv, double lossScale) {
         this.layer = layer;
         this.wT = Transpose.of(w, layer.outputs(), layer.hessianColumns());
         this.hinv = hinv;
@@ -43,7 +43,7 @@ final class ShrinkingLayer {
         for (int i = 0; i < sets.length; i++) {
             sets[i] = present(originalSets[i]);
         }
-        double[] losses = solver.lossesFromTransposed(wT, layer.outputs(), present, hinv, sets);
+        double[] losses = solver.lossesFromTransposed(wT, layer.outputs(), hinv, sets);
         for (int i = 0; i < losses.length; i++) {
             losses[i] /= lossScale;
         }
@@ -54,7 +54,7 @@ final class ShrinkingLayer {
     void remove(ObsSolver solver, int[] originalColumns) {
         int[] q = present(originalColumns);
         Arrays.sort(q);
-        solver.removeAndShrink(wT, layer.outputs(), present, hinv, q);
+        solver.removeAndShrink(wT, layer.outputs(), hinv, q);
         for (int c : originalColumns) {
             index[c] = -1;
         }

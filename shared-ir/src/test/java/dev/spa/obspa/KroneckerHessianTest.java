@@ -9,6 +9,9 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A data-free Hessian kept as m mᵀ + Σ ⊗ R gives the same diagonal, energy and damped inverse as the same
@@ -84,9 +87,72 @@ class KroneckerHessianTest {
         for (float v : expected.matrix()) {
             largest = Math.max(largest, Math.abs(v));
         }
-        for (int i = 0; i < n * n; i++) {
-            assertEquals(expected.matrix()[i], actual.matrix()[i], 2e-4 * largest, "entry " + i / n + "," + i % n);
+        assertClose(expected.matrix(), actual.value().block(Submatrix.allOf(n), Submatrix.allOf(n)), 2e-4 * largest, "H⁻¹");
+        int positions = structured.size() > 20 ? 9 : 1;
+        assertCompensationsAgree(expected.value(), actual.value(), w, outputs, positions);
+        assertRemovalsAgree((DenseInverse) expected.value(), actual.value(), positions, largest);
+    }
+
+    /** The weight update for removing channels 0 and 2 is the same from either form of the inverse. */
+    private void assertCompensationsAgree(InverseHessian dense, InverseHessian structured, float[] w, int outputs, int positions) {
+        int[] removed = new int[2 * positions];
+        for (int a = 0; a < positions; a++) {
+            removed[a] = a;
+            removed[positions + a] = 2 * positions + a;
         }
+        float[] fromDense = w.clone();
+        float[] fromStructure = w.clone();
+        assertTrue(solver.compensate(fromDense, outputs, dense, removed));
+        assertTrue(solver.compensate(fromStructure, outputs, structured, removed));
+        double largest = 0;
+        for (float v : fromDense) {
+            largest = Math.max(largest, Math.abs(v));
+        }
+        assertClose(fromDense, fromStructure, 1e-3 * largest, "compensated weights");
+        assertNotEquals(w[1 * dense.size() + 3 * positions], fromDense[1 * dense.size() + 3 * positions], "a kept weight moved");
+    }
+
+    private static void assertClose(float[] expected, float[] actual, double tolerance, String what) {
+        assertEquals(expected.length, actual.length, what);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], tolerance, what + " entry " + i);
+        }
+    }
+
+    /**
+     * Removing the same whole channels, twice in a row, from the written-out inverse (n x n downdates) and from the
+     * structured one (C x C downdates) leaves the same inverse and gives the same compensation coefficients.
+     */
+    private void assertRemovalsAgree(DenseInverse dense, InverseHessian structured, int positions, double largest) {
+        int[][] removals = {{1, 3}, {0}}; // channels, in the present numbering at each step (every case has at least 4)
+        for (int[] channels : removals) {
+            int[] columns = new int[channels.length * positions];
+            for (int c = 0; c < channels.length; c++) {
+                for (int a = 0; a < positions; a++) {
+                    columns[c * positions + a] = channels[c] * positions + a;
+                }
+            }
+            float[] expectedT = dense.removeColumns(linalg, columns);
+            float[] actualT = structured.removeColumns(linalg, columns);
+            assertEquals(dense.size(), structured.size());
+            double tLargest = 0;
+            for (float v : expectedT) {
+                tLargest = Math.max(tLargest, Math.abs(v));
+            }
+            assertClose(expectedT, actualT, 1e-3 * tLargest, "compensation");
+            int n = dense.size();
+            assertClose(dense.block(Submatrix.allOf(n), Submatrix.allOf(n)), structured.block(Submatrix.allOf(n), Submatrix.allOf(n)),
+                    5e-4 * largest, "H⁻¹ after removal");
+        }
+    }
+
+    @Test
+    void partOfAChannelCannotBeRemoved() {
+        Random random = new Random(7);
+        KroneckerHessian h = new KroneckerHessian(means(3, random), covariance(3, random), correlation(3, 0.5), 9, true);
+        InverseHessian inverse = solver.invert(h).value();
+        assertThrows(IllegalArgumentException.class, () -> inverse.removeColumns(linalg, new int[] {9, 10, 11}));
+        assertThrows(IllegalArgumentException.class, () -> inverse.removeColumns(linalg, new int[] {27}), "the bias");
     }
 
     @Test
