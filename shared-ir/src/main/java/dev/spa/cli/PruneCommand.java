@@ -82,7 +82,7 @@ final class PruneCommand {
         Pruner.Scores scores = pruner.score(analysis, parts.scorer());
         ReferenceInputs reference = ReferenceInputs.of(model, policy.calibration(), parts.inputStatistics());
         Pruner.Result r;
-        Agreement agreement;
+        Agreement agreement = null;
         String searchNote = null;
         String latencyNote = null;
         if (spec.hasAgreement()) {
@@ -97,7 +97,6 @@ final class PruneCommand {
         } else if (target.kind() == Target.Kind.LATENCY) {
             LatencyTargetSearch.Outcome o = latency(args, name, analysis, scores, options, parts, err);
             r = o.result();
-            agreement = Agreement.measure(model, r.pruned(), reference);
             latencyNote = o.describe();
             if (!o.met()) {
                 searchNote = "the latency target " + target.value() + " was not met: the fastest cut measured " + o.latency().describe();
@@ -105,10 +104,11 @@ final class PruneCommand {
         } else if (roundToKernels) {
             LatencyModels.Obtained steps = LatencyModels.steps(analysis, LatencyOptions.runtime(args), LatencyOptions.cache(args), err::println);
             err.println("rounding kept counts up to the " + steps.model().describeSteps());
-            r = pruner.cut(analysis, pruner.select(name, analysis, scores, options, steps.model()::step), parts.update());
-            agreement = Agreement.measure(model, r.pruned(), reference);
+            r = pruner.cut(analysis, pruner.select(name, analysis, scores, options, steps.model()::step), parts.update().forLastCut());
         } else {
-            r = pruner.cut(analysis, pruner.select(name, analysis, scores, options), parts.update());
+            r = pruner.cut(analysis, pruner.select(name, analysis, scores, options), parts.update().forLastCut());
+        }
+        if (agreement == null) {
             agreement = Agreement.measure(model, r.pruned(), reference);
         }
         if (criterion instanceof BatchNormScaleCriterion bn && bn.groupsWithoutBatchNorm() > 0) {

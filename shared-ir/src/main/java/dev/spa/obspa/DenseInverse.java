@@ -32,7 +32,7 @@ public final class DenseInverse implements InverseHessian {
     }
 
     @Override
-    public float[] removeColumns(Linalg linalg, int[] removed) {
+    public boolean removeColumns(Linalg linalg, int[] removed, float[] wT, float[] wqT, int outputs) {
         int q = removed.length;
         int[] kept = Submatrix.complement(removed, n);
         int r = kept.length;
@@ -42,12 +42,13 @@ public final class DenseInverse implements InverseHessian {
         Submatrix.keepOnly(m, n, kept, kept);
         n = r;
         if (!factored) {
-            return null; // only restricted
+            return false; // only restricted
         }
         // (H⁻¹)_RQ ((H⁻¹)_QQ)⁻¹: H⁻¹ is symmetric, so (H⁻¹)_RQ is the transpose of hq
         float[] t = linalg.multiply(Transpose.of(hq, q, r), sInv, r, q, q);
         linalg.multiplyAccumulate(m, t, hq, r, q, r, -1f);
-        return t;
+        linalg.multiplyAccumulate(wT, t, wqT, r, q, outputs, -1f);
+        return true;
     }
 
     @Override

@@ -17,10 +17,14 @@ public interface InverseHessian {
 
     /**
      * Removes these columns (distinct, ascending): what remains is ((H)_RR)⁻¹ = (H⁻¹)_RR − (H⁻¹)_RQ ((H⁻¹)_QQ)⁻¹
-     * (H⁻¹)_QR. Returns T = (H⁻¹)_RQ ((H⁻¹)_QQ)⁻¹ (remaining x removed), the coefficients that move the remaining
-     * weights to stand in for the removed ones, or null when (H⁻¹)_QQ cannot be factored (no compensation).
+     * (H⁻¹)_QR; and moves the remaining weights to stand in for the removed ones, Wᵀ_R -= T Wᵀ_Q with
+     * T = (H⁻¹)_RQ ((H⁻¹)_QQ)⁻¹ (remaining x removed). Returns false when (H⁻¹)_QQ cannot be factored: the inverse is
+     * only restricted and the weights are left as they are.
+     *
+     * @param wT      the remaining rows of Wᵀ, remaining x outputs row-major, changed in place
+     * @param wqT     the removed rows of Wᵀ, removed x outputs row-major
      */
-    float[] removeColumns(Linalg linalg, int[] removed);
+    boolean removeColumns(Linalg linalg, int[] removed, float[] wT, float[] wqT, int outputs);
 
     /** A copy to shrink while this one stays as it is. */
     InverseHessian copy();

@@ -112,6 +112,27 @@ final class InverseStore {
         return in != null ? in.value().copy() : read(spilled.get(key)).value();
     }
 
+    /** The inverse, no longer kept: the caller may change it. */
+    synchronized InverseHessian take(String key) {
+        ObsSolver.Inverse in = resident.remove(key);
+        if (in != null) {
+            residentBytes -= in.value().bytes();
+            return in.value();
+        }
+        Spilled s = spilled.remove(key);
+        InverseHessian read = read(s).value();
+        s.file().toFile().delete();
+        return read;
+    }
+
+    /** Forgets every inverse and deletes the spilled files. */
+    synchronized void clear() {
+        resident.clear();
+        residentBytes = 0;
+        spilled.clear();
+        files.run();
+    }
+
     /** Bytes of inverses held in memory, and how many layers' went to disk. */
     synchronized long residentBytes() {
         return residentBytes;

@@ -9,7 +9,7 @@ import java.util.stream.IntStream;
  * (m mᵀ + Σ ⊗ R + λI)⁻¹ kept in structure: with R = Σ_g γ_g v_g v_gᵀ and M_g = (γ_g Σ + λI)⁻¹ (C x C each), the
  * inverse without the means is A⁻¹ = Σ_g M_g ⊗ v_g v_gᵀ (and 1/λ for the bias), and the means come in by
  * Sherman–Morrison: H⁻¹ = A⁻¹ − u uᵀ / (1 + mᵀu) with u = A⁻¹ m. Any entry costs k multiply-adds (k positions
- * of a patch) and the whole holds 2k C² floats (the M_g, and the same interleaved) instead of (C·k)².
+ * of a patch) and the whole holds k C² floats (the M_g, interleaved) instead of (C·k)².
  *
  * <p>Removing whole channels keeps the structure: the rest of H is (Σ_KK ⊗ R + λI) + m_K m_Kᵀ, whose M_g are the
  * Schur complements of the old ones (C x C downdates, not n x n). Removing part of a channel's positions would
@@ -18,6 +18,11 @@ import java.util.stream.IntStream;
 final class KroneckerInverse implements InverseHessian {
     /** Below this many entries a block is filled on one thread. */
     private static final int PARALLEL_ENTRIES = 1 << 16;
+    /**
+     * T is formed and applied this many entries at a time: whole, it is remaining x removed (21 MB for half of
+     * ResNet-18's widest layer, the largest thing its update held).
+     */
+    private static final int T_BLOCK_ENTRIES = 1 << 18;
 
     private final int positions;
     private final boolean bias;
@@ -30,21 +35,23 @@ final class KroneckerInverse implements InverseHessian {
     private final double[] channelMean;
     /** The original channels still present, ascending. */
     private int[] alive;
-    /** M_g over the present channels, one alive.length² row-major matrix per g (its leading entries). */
-    private float[][] perEigen;
-    /** The same interleaved, M_g[c][d] at [(c * alive.length + d) * positions + g]: an entry reads k neighbours. */
+    /**
+     * M_g over the present channels, interleaved: M_g[c][d] at [(c * alive.length + d) * positions + g], so an entry
+     * of H⁻¹ reads k neighbours. The M_g are taken apart only while channels are removed.
+     */
     private float[] interleaved;
     /** u = A⁻¹ m over the present columns, and 1 / (1 + mᵀu). */
     private double[] u;
     private double scale;
 
     KroneckerInverse(float[][] perEigen, double[] vectors, double[] channelMean, int positions, boolean bias, double lambda) {
-        this(perEigen, vectors, channelMean, IntStream.range(0, channelMean.length).toArray(), positions, bias, lambda);
+        this(interleave(perEigen, channelMean.length), vectors, channelMean, IntStream.range(0, channelMean.length).toArray(), positions,
+                bias, lambda);
     }
 
-    private KroneckerInverse(float[][] perEigen, double[] vectors, double[] channelMean, int[] alive, int positions, boolean bias,
+    private KroneckerInverse(float[] interleaved, double[] vectors, double[] channelMean, int[] alive, int positions, boolean bias,
                              double lambda) {
-        this.perEigen = perEigen;
+        this.interleaved = interleaved;
         this.vectors = vectors;
         this.channelMean = channelMean;
         this.alive = alive;
@@ -59,7 +66,6 @@ final class KroneckerInverse implements InverseHessian {
                 }
             }
         }
-        interleave();
         shermanMorrison();
     }
 
@@ -117,7 +123,8 @@ final class KroneckerInverse implements InverseHessian {
     }
 
     /**
-     * Downdates the M_g to the kept channels, then forms T = (H⁻¹)_KQ ((H⁻¹)_QQ)⁻¹ without (H⁻¹)_QQ: by the block
+     * Downdates the M_g to the kept channels, then forms T = (H⁻¹)_KQ ((H⁻¹)_QQ)⁻¹ without (H⁻¹)_QQ (a block of rows
+     * at a time, each applied to Wᵀ before the next is formed): by the block
      * inverse, T = −(H_KK)⁻¹ H_KQ, and with (H_KK)⁻¹ = A_KK⁻¹ − s u uᵀ (the new u and s) and H_KQ = Σ_KQ ⊗ R + m_K m_Qᵀ,
      * <pre>
      *   T = −B + s u (m_Kᵀ B − m_Qᵀ),   B = A_KK⁻¹ (Σ_KQ ⊗ R) = Σ_g γ_g (M_g Σ_KQ) ⊗ v_g v_gᵀ
@@ -126,13 +133,15 @@ final class KroneckerInverse implements InverseHessian {
      * {@link #compensation}): the n x n Schur complement and the inverse of (H⁻¹)_QQ are never formed.
      */
     @Override
-    public float[] removeColumns(Linalg linalg, int[] removed) {
+    public boolean removeColumns(Linalg linalg, int[] removed, float[] wT, float[] wqT, int outputs) {
         int[] channels = wholeChannels(removed);
         int[] removedChannels = new int[channels.length];
         for (int c = 0; c < channels.length; c++) {
             removedChannels[c] = alive[channels[c]];
         }
         int[] keptChannels = Submatrix.complement(channels, alive.length);
+        float[][] perEigen = deinterleave();
+        interleaved = null; // the M_g apart stand for it until the downdated ones are interleaved
         float[][] coefficients = new float[positions][];
         for (int g = 0; g < positions; g++) {
             coefficients[g] = schurComplement(linalg, perEigen[g], alive.length, channels, keptChannels);
@@ -142,17 +151,19 @@ final class KroneckerInverse implements InverseHessian {
             nowAlive[i] = alive[keptChannels[i]];
         }
         alive = nowAlive;
-        interleave();
+        interleaved = interleave(perEigen, alive.length);
         shermanMorrison();
-        return compensation(coefficients, removedChannels);
+        compensate(linalg, coefficients, removedChannels, wT, wqT, outputs);
+        return true;
     }
 
     /**
-     * T for these original channels, just removed (see {@link #removeColumns}), from the downdate's coefficients
-     * M_KQ (M_QQ)⁻¹ per g: with P = γ_g Σ + λI and M = P⁻¹, the block inverse gives (P_KK)⁻¹ P_KQ = −M_KQ (M_QQ)⁻¹, and
-     * P_KQ = γ_g Σ_KQ, so γ_g M_g' Σ_KQ (M_g' the downdated M_g) is minus those coefficients: no product to form.
+     * Wᵀ_K -= T Wᵀ_Q with T for these original channels, just removed (see {@link #removeColumns}), from the
+     * downdate's coefficients M_KQ (M_QQ)⁻¹ per g: with P = γ_g Σ + λI and M = P⁻¹, the block inverse gives
+     * (P_KK)⁻¹ P_KQ = −M_KQ (M_QQ)⁻¹, and P_KQ = γ_g Σ_KQ, so γ_g M_g' Σ_KQ (M_g' the downdated M_g) is minus those
+     * coefficients: no product to form.
      */
-    private float[] compensation(float[][] coefficients, int[] removedChannels) {
+    private void compensate(Linalg linalg, float[][] coefficients, int[] removedChannels, float[] wT, float[] wqT, int outputs) {
         int count = alive.length;
         int q = removedChannels.length;
         float[] n = new float[count * q * positions]; // γ_g (M_g' Σ_KQ)[c][d] at [(c * q + d) * positions + g]
@@ -181,14 +192,33 @@ final class KroneckerInverse implements InverseHessian {
             }
         }
         int rows = size();
+        int blockRows = Math.max(1, Math.min(rows, T_BLOCK_ENTRIES / columns));
+        boolean whole = blockRows == rows; // greedy removal's steps: a few columns, T in one piece, Wᵀ updated in place
+        float[] t = new float[blockRows * columns];
+        float[] wBlock = whole ? wT : new float[blockRows * outputs];
+        for (int from = 0; from < rows; from += blockRows) {
+            int block = Math.min(blockRows, rows - from);
+            fillT(t, from, block, n, correction, q);
+            if (!whole) {
+                System.arraycopy(wT, from * outputs, wBlock, 0, block * outputs);
+            }
+            linalg.multiplyAccumulate(wBlock, t, wqT, block, columns, outputs, -1f);
+            if (!whole) {
+                System.arraycopy(wBlock, 0, wT, from * outputs, block * outputs);
+            }
+        }
+    }
+
+    /** Rows from .. from + count of T into {@code t} (see {@link #compensate}). */
+    private void fillT(float[] t, int from, int count, float[] n, double[] correction, int q) {
+        int columns = q * positions;
         int w = weightColumns();
-        float[] t = new float[rows * columns];
-        IntStream range = IntStream.range(0, rows);
-        if ((long) rows * columns >= PARALLEL_ENTRIES) {
+        IntStream range = IntStream.range(from, from + count);
+        if ((long) count * columns >= PARALLEL_ENTRIES) {
             range = range.parallel();
         }
         range.forEach(r -> {
-            int to = r * columns;
+            int to = (r - from) * columns;
             if (r >= w) {
                 for (int col = 0; col < columns; col++) {
                     t[to + col] = (float) (u[r] * correction[col]); // B's bias row is zero
@@ -209,7 +239,6 @@ final class KroneckerInverse implements InverseHessian {
                 }
             }
         });
-        return t;
     }
 
     /** The present channels these columns are, each with all its positions; anything else is refused. */
@@ -247,36 +276,54 @@ final class KroneckerInverse implements InverseHessian {
         return coefficients;
     }
 
-    /** Refreshes {@link #interleaved} from {@link #perEigen}. */
-    private void interleave() {
-        int entries = alive.length * alive.length;
-        if (interleaved == null || interleaved.length < entries * positions) {
-            interleaved = new float[entries * positions];
-        }
+    /** The M_g (their leading count² entries, row-major) interleaved. */
+    private static float[] interleave(float[][] perEigen, int count) {
+        int positions = perEigen.length;
+        int entries = count * count;
+        float[] out = new float[entries * positions];
         for (int g = 0; g < positions; g++) {
             float[] m = perEigen[g];
             for (int e = 0; e < entries; e++) {
-                interleaved[e * positions + g] = m[e];
+                out[e * positions + g] = m[e];
             }
         }
+        return out;
+    }
+
+    /** The M_g apart, one row-major matrix over the present channels per g (one pass over the interleaved whole). */
+    private float[][] deinterleave() {
+        int entries = alive.length * alive.length;
+        float[][] out = new float[positions][entries];
+        for (int e = 0; e < entries; e++) {
+            for (int g = 0; g < positions; g++) {
+                out[g][e] = interleaved[e * positions + g];
+            }
+        }
+        return out;
     }
 
     /** u = A⁻¹ m: on channel c's position a, Σ_g v_g[a] (Σ_b v_g[b]) (M_g μ)_c; on the bias, 1/λ. */
     private void shermanMorrison() {
         int count = alive.length;
         u = new double[size()];
+        double[] sum = new double[positions]; // Σ_b v_g[b]
         for (int g = 0; g < positions; g++) {
-            double sum = 0;
             for (int b = 0; b < positions; b++) {
-                sum += vectors[b * positions + g];
+                sum[g] += vectors[b * positions + g];
             }
-            for (int c = 0; c < count; c++) {
-                double mu = 0;
-                for (int d = 0; d < count; d++) {
-                    mu += perEigen[g][c * count + d] * channelMean[alive[d]];
+        }
+        double[] mu = new double[positions]; // (M_g μ)_c, every g, read in the interleaved order
+        for (int c = 0; c < count; c++) {
+            java.util.Arrays.fill(mu, 0);
+            for (int d = 0, at = c * count * positions; d < count; d++) {
+                double mean = channelMean[alive[d]];
+                for (int g = 0; g < positions; g++, at++) {
+                    mu[g] += interleaved[at] * mean;
                 }
+            }
+            for (int g = 0; g < positions; g++) {
                 for (int a = 0; a < positions; a++) {
-                    u[c * positions + a] += vectors[a * positions + g] * sum * mu;
+                    u[c * positions + a] += vectors[a * positions + g] * sum[g] * mu[g];
                 }
             }
         }
@@ -292,15 +339,11 @@ final class KroneckerInverse implements InverseHessian {
 
     @Override
     public KroneckerInverse copy() {
-        float[][] copied = new float[positions][];
-        for (int g = 0; g < positions; g++) {
-            copied[g] = java.util.Arrays.copyOf(perEigen[g], alive.length * alive.length);
-        }
-        return new KroneckerInverse(copied, vectors, channelMean, alive.clone(), positions, bias, lambda);
+        return new KroneckerInverse(interleaved.clone(), vectors, channelMean, alive.clone(), positions, bias, lambda);
     }
 
     @Override
     public long bytes() {
-        return 2L * positions * alive.length * alive.length * Float.BYTES;
+        return (long) positions * alive.length * alive.length * Float.BYTES;
     }
 }

@@ -159,6 +159,15 @@ public final class ObsSolver {
 
     /** As {@link #compensate(float[], int, int, float[], int[])}, from an inverse in any form (left as it is). */
     public boolean compensate(float[] w, int outputs, InverseHessian hinv, int[] removed) {
+        // the dense path only reads the inverse; the structured one removes from it
+        return compensateUsingUp(w, outputs, hinv instanceof DenseInverse ? hinv : hinv.copy(), removed);
+    }
+
+    /**
+     * As {@link #compensate(float[], int, int, float[], int[])}, from an inverse the caller no longer needs: a
+     * structured one is shrunk by the removal instead of copied first.
+     */
+    public boolean compensateUsingUp(float[] w, int outputs, InverseHessian hinv, int[] removed) {
         if (removed.length == 0) {
             return true;
         }
@@ -166,25 +175,22 @@ public final class ObsSolver {
     }
 
     /**
-     * W_R -= W_Q Tᵀ with T from removing Q from a copy of the inverse: for a structured inverse the copy is small
-     * and the removal never writes out (H⁻¹)_QQ (half a layer's columns at a time here).
+     * The greedy step ({@link #removeAndShrink}) on the inverse, which it shrinks, and Wᵀ: a structured inverse's
+     * removal never writes out (H⁻¹)_QQ (half a layer's columns at a time here); Wᵀ is the layer's size, where T
+     * transposed for W would be kept x removed.
      */
     private boolean compensateByRemoval(float[] w, int outputs, InverseHessian hinv, int[] removed) {
         int n = hinv.size();
         int[] kept = Submatrix.complement(removed, n);
-        float[] t = hinv.copy().removeColumns(linalg, removed);
-        float[] wq = Submatrix.rows(w, n, Submatrix.allOf(outputs), removed);
-        if (t != null) {
-            float[] wk = Submatrix.rows(w, n, Submatrix.allOf(outputs), kept);
-            linalg.multiplyAccumulate(wk, wq, Transpose.of(t, kept.length, removed.length), outputs, removed.length, kept.length, -1f);
+        float[] wT = Transpose.of(w, outputs, n);
+        boolean compensated = removeAndShrink(wT, outputs, hinv, removed);
+        for (int c = 0; c < kept.length; c++) {
             for (int o = 0; o < outputs; o++) {
-                for (int c = 0; c < kept.length; c++) {
-                    w[o * n + kept[c]] = wk[o * kept.length + c];
-                }
+                w[o * n + kept[c]] = wT[c * outputs + o];
             }
         }
         zeroColumns(w, outputs, n, removed);
-        return t != null;
+        return compensated;
     }
 
     /** W -= W_Q ((H⁻¹)_QQ)⁻¹ (H⁻¹)_Q,: over every column, then the removed ones set to zero. */
@@ -238,12 +244,7 @@ public final class ObsSolver {
         int[] kept = Submatrix.complement(removed, hinv.size());
         float[] wqT = Submatrix.rows(wT, outputs, removed, Submatrix.allOf(outputs));
         Submatrix.keepOnly(wT, outputs, kept, Submatrix.allOf(outputs));
-        float[] t = hinv.removeColumns(linalg, removed);
-        if (t == null) {
-            return false;
-        }
         // Wᵀ_R -= (H⁻¹)_RQ ((H⁻¹)_QQ)⁻¹ Wᵀ_Q: the remaining columns take over what the removed ones did
-        linalg.multiplyAccumulate(wT, t, wqT, kept.length, removed.length, outputs, -1f);
-        return true;
+        return hinv.removeColumns(linalg, removed, wT, wqT, outputs);
     }
 }

@@ -29,6 +29,7 @@ public final class Obspa {
     private final InverseStore inverses;
     private final Map<String, Double> energies = new HashMap<>();
     private final Consumer<String> progress;
+    private boolean released;
 
     public Obspa(Analysis analysis, HessianSource source, Linalg linalg, double dampening, Consumer<String> progress) {
         this(analysis, source, linalg, dampening, progress, InverseStore.defaultBudget());
@@ -74,8 +75,8 @@ public final class Obspa {
      * all of them, plus the largest layer at work: its Hessian turned inverse, the working copy greedy removal
      * shrinks, the native copy OpenBLAS factors (off the heap, but in the process) and the spilled inverse read
      * back for the update, 4 n² floats.</li>
-     * <li>Data-free Hessians stay in their structure ({@link KroneckerHessian}): every layer's inverse, k C² floats
-     * twice over, is held to the update, plus the largest one's working copy and the copy its update removes from,
+     * <li>Data-free Hessians stay in their structure ({@link KroneckerHessian}): every layer's inverse, k C² floats,
+     * is held to the update, plus the largest one's working copy and its M_g taken apart while channels are removed,
      * and the layer's weights three times (the matrix, its transpose and the compensated copy).</li>
      * </ul>
      */
@@ -86,12 +87,12 @@ public final class Obspa {
         for (LinearLayer layer : consumerLayers(analysis).values()) {
             long n = layer.hessianColumns();
             long c = layer.inputChannels();
-            long held = capturesAllAtOnce ? n * n * Float.BYTES : 2 * layer.columnsPerChannel() * c * c * Float.BYTES;
+            long held = capturesAllAtOnce ? n * n * Float.BYTES : layer.columnsPerChannel() * c * c * Float.BYTES;
             all += held;
             largest = Math.max(largest, held);
             largestWeights = Math.max(largestWeights, n * layer.outputs() * Float.BYTES);
         }
-        return capturesAllAtOnce ? all + 4 * largest : all + 2 * largest + 3 * largestWeights;
+        return capturesAllAtOnce ? all + 4 * largest : all + 3 * largest + 3 * largestWeights;
     }
 
     public Collection<LinearLayer> layers() {
@@ -131,6 +132,9 @@ public final class Obspa {
     private synchronized void prepare(LinearLayer layer) {
         if (inverses.contains(layer.weight())) {
             return;
+        }
+        if (released) {
+            throw new IllegalStateException("OBSPA was released: its Hessians are gone");
         }
         LayerHessian h = hessians.take(layer);
         energies.put(layer.weight(), h.energy(solver.linalg(), layer.matrix(graph()), layer.outputs()));
@@ -179,6 +183,27 @@ public final class Obspa {
      * were updated.
      */
     public int compensate(Graph graph, Map<Dim, int[]> kept) {
+        return compensate(graph, kept, false);
+    }
+
+    /**
+     * As {@link #compensate(Graph, Map)} for the last cut: each layer's inverse is taken out of the store and used up
+     * by its update instead of copied, and what is left (memory and spilled files) goes at the end. The source handed
+     * each Hessian over once, so nothing can be scored or updated after this.
+     */
+    public int compensateAndRelease(Graph graph, Map<Dim, int[]> kept) {
+        try {
+            return compensate(graph, kept, true);
+        } finally {
+            synchronized (this) {
+                released = true;
+                inverses.clear();
+                energies.clear();
+            }
+        }
+    }
+
+    private int compensate(Graph graph, Map<Dim, int[]> kept, boolean useUp) {
         int updated = 0;
         for (LinearLayer layer : layers.values()) {
             Interruption.check();
@@ -187,11 +212,19 @@ public final class Obspa {
                 continue;
             }
             float[] w = layer.matrix(graph);
-            if (solver.compensate(w, layer.outputs(), inverse(layer).value(), removed)) {
+            boolean compensated = useUp ? solver.compensateUsingUp(w, layer.outputs(), taken(layer), removed)
+                    : solver.compensate(w, layer.outputs(), inverse(layer).value(), removed);
+            if (compensated) {
                 updated++;
             }
             layer.write(graph, w);
         }
         return updated;
+    }
+
+    /** The layer's H⁻¹, no longer in the store: the caller may change it. */
+    private synchronized InverseHessian taken(LinearLayer layer) {
+        prepare(layer);
+        return inverses.take(layer.weight());
     }
 }

@@ -9,10 +9,16 @@ import java.util.Map;
 /** OBSPA's compensation as the surgery's weight update: each layer that loses inputs is re-fitted. */
 public final class ObspaUpdate implements WeightUpdate {
     private final Obspa obspa;
+    private final boolean lastCut;
     private int layersUpdated;
 
     public ObspaUpdate(Obspa obspa) {
+        this(obspa, false);
+    }
+
+    private ObspaUpdate(Obspa obspa, boolean lastCut) {
         this.obspa = obspa;
+        this.lastCut = lastCut;
     }
 
     @Override
@@ -22,7 +28,12 @@ public final class ObspaUpdate implements WeightUpdate {
 
     @Override
     public void apply(Model model, Map<Dim, int[]> kept) {
-        layersUpdated = obspa.compensate(model.graph(), kept);
+        layersUpdated = lastCut ? obspa.compensateAndRelease(model.graph(), kept) : obspa.compensate(model.graph(), kept);
+    }
+
+    @Override
+    public WeightUpdate forLastCut() {
+        return new ObspaUpdate(obspa, true);
     }
 
     public int layersUpdated() {

@@ -39,6 +39,11 @@ public final class OnnxRunner implements AutoCloseable {
         this(threads, provider, (env, options) -> env.createSession(model, options));
     }
 
+    /** A session of a serialised model in a direct buffer ({@link Model#toDirectBuffer}). */
+    public OnnxRunner(ByteBuffer model, int threads, ExecutionProvider provider) {
+        this(threads, provider, (env, options) -> env.createSession(model, options));
+    }
+
     /** A session of the model in {@code file}; its external data, if any, is read from beside it. */
     public OnnxRunner(java.nio.file.Path file, int threads, ExecutionProvider provider) {
         this(threads, provider, (env, options) -> env.createSession(file.toString(), options));
@@ -83,7 +88,7 @@ public final class OnnxRunner implements AutoCloseable {
     /** As {@link #of(Model, int, ExecutionProvider)}, with the size above which the model goes as a file stated. */
     public static OnnxRunner of(Model model, int threads, ExecutionProvider provider, long fileAboveBytes) {
         if (model.tensorBytes() <= fileAboveBytes) {
-            return new OnnxRunner(model.toBytes(), threads, provider);
+            return new OnnxRunner(model.toDirectBuffer(), threads, provider);
         }
         java.nio.file.Path folder = dev.spa.TempFolders.create("session");
         try {

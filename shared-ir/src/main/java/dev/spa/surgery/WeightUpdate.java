@@ -28,4 +28,13 @@ public interface WeightUpdate {
      * @param kept  for every axis that loses positions, the original positions kept
      */
     void apply(Model model, Map<Dim, int[]> kept);
+
+    /**
+     * This update for a cut after which it is never applied again: it may use up what it holds for cuts instead of
+     * keeping it (OBSPA hands each layer's inverse Hessian to the update rather than copying it, and lets them all
+     * go, tens of MB for a ResNet, before the caller checks the pruned model with both models in memory).
+     */
+    default WeightUpdate forLastCut() {
+        return this;
+    }
 }

@@ -132,8 +132,8 @@ class KroneckerHessianTest {
                     columns[c * positions + a] = channels[c] * positions + a;
                 }
             }
-            float[] expectedT = dense.removeColumns(linalg, columns);
-            float[] actualT = structured.removeColumns(linalg, columns);
+            float[] expectedT = removalCoefficients(dense, columns);
+            float[] actualT = removalCoefficients(structured, columns);
             assertEquals(dense.size(), structured.size());
             double tLargest = 0;
             for (float v : expectedT) {
@@ -146,13 +146,60 @@ class KroneckerHessianTest {
         }
     }
 
+    /** T of removing these columns, read off the weight move: Wᵀ_R = 0 and Wᵀ_Q = I leave Wᵀ_R = −T. */
+    private float[] removalCoefficients(InverseHessian inverse, int[] columns) {
+        int q = columns.length;
+        int remaining = inverse.size() - q;
+        float[] wT = new float[remaining * q];
+        float[] identity = new float[q * q];
+        for (int i = 0; i < q; i++) {
+            identity[i * q + i] = 1;
+        }
+        assertTrue(inverse.removeColumns(linalg, columns, wT, identity, q));
+        for (int i = 0; i < wT.length; i++) {
+            wT[i] = -wT[i];
+        }
+        return wT;
+    }
+
+    /**
+     * Half of 128 channels of a 3x3 Conv removed at once: the structured inverse forms T and applies it a block of rows
+     * at a time (T whole would be 577 x 576), and the compensated weights are those of the written-out inverse.
+     */
+    @Test
+    void aLargeRemovalAppliedBlockByBlockMovesTheWeightsAsTheWrittenOutInverse() {
+        Random random = new Random(11);
+        int channels = 128;
+        int outputs = 16;
+        KroneckerHessian h = new KroneckerHessian(means(channels, random), covariance(channels, random), correlation(3, 0.5), 9, true);
+        InverseHessian dense = solver.invert(GramHessian.of(h.size(), h.dense())).value();
+        InverseHessian structured = solver.invert(h).value();
+        int[] removed = new int[channels / 2 * 9];
+        for (int c = 0; c < channels / 2; c++) {
+            for (int a = 0; a < 9; a++) {
+                removed[c * 9 + a] = (2 * c + 1) * 9 + a; // every odd channel
+            }
+        }
+        float[] w = weights(outputs, h.size(), random);
+        float[] fromDense = w.clone();
+        float[] fromStructure = w.clone();
+        assertTrue(solver.compensate(fromDense, outputs, dense, removed));
+        assertTrue(solver.compensate(fromStructure, outputs, structured, removed));
+        double largest = 0;
+        for (float v : fromDense) {
+            largest = Math.max(largest, Math.abs(v));
+        }
+        assertClose(fromDense, fromStructure, 1e-3 * largest, "compensated weights");
+    }
+
     @Test
     void partOfAChannelCannotBeRemoved() {
         Random random = new Random(7);
         KroneckerHessian h = new KroneckerHessian(means(3, random), covariance(3, random), correlation(3, 0.5), 9, true);
         InverseHessian inverse = solver.invert(h).value();
-        assertThrows(IllegalArgumentException.class, () -> inverse.removeColumns(linalg, new int[] {9, 10, 11}));
-        assertThrows(IllegalArgumentException.class, () -> inverse.removeColumns(linalg, new int[] {27}), "the bias");
+        assertThrows(IllegalArgumentException.class, () -> inverse.removeColumns(linalg, new int[] {9, 10, 11}, new float[25], new float[3], 1));
+        assertThrows(IllegalArgumentException.class, () -> inverse.removeColumns(linalg, new int[] {27}, new float[27], new float[1], 1),
+                "the bias");
     }
 
     @Test

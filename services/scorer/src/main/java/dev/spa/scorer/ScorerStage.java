@@ -193,7 +193,7 @@ public class ScorerStage extends JobStage<GroupsReady> {
                 Planned p = plan(job, analysis, parts, policy, calibration, spec);
                 planned = p.plan();
                 latencySearch = p.latencySearch();
-                updated = UpdatedTensors.of(analysis, planned.plan(), parts.update());
+                updated = UpdatedTensors.of(analysis, planned.plan(), parts.update().forLastCut());
             } catch (JobRejected e) {
                 throw e;
             } catch (SpaException e) {
