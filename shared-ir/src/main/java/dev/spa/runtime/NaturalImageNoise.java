@@ -1,6 +1,6 @@
 package dev.spa.runtime;
 
-import java.util.Random;
+import java.util.random.RandomGenerator;
 
 /**
  * Synthetic inputs shaped like photographs rather than like static: each plane is a sum of white noise
@@ -29,7 +29,7 @@ final class NaturalImageNoise {
     }
 
     /** One image into {@code out} at {@code offset}, drawn from {@code random}. */
-    static void image(long[] sampleShape, double[] mean, double[] std, Random random, float[] out, int offset) {
+    static void image(long[] sampleShape, double[] mean, double[] std, RandomGenerator random, float[] out, int offset) {
         int channels = (int) sampleShape[0];
         int h = (int) sampleShape[1];
         int w = (int) sampleShape[2];
@@ -47,7 +47,7 @@ final class NaturalImageNoise {
     }
 
     /** White noise grids at cells of 1, 2, 4, ... pixels up to the image's side, interpolated and summed. */
-    private static double[] octaves(int h, int w, Random random) {
+    private static double[] octaves(int h, int w, RandomGenerator random) {
         double[] field = new double[h * w];
         for (int cell = 1; cell <= Math.max(h, w); cell *= 2) {
             int gh = h / cell + 2;
