@@ -100,15 +100,7 @@ class KroneckerHessianTest {
             removed[a] = a;
             removed[positions + a] = 2 * positions + a;
         }
-        float[] fromDense = w.clone();
-        float[] fromStructure = w.clone();
-        assertTrue(solver.compensate(fromDense, outputs, dense, removed));
-        assertTrue(solver.compensate(fromStructure, outputs, structured, removed));
-        double largest = 0;
-        for (float v : fromDense) {
-            largest = Math.max(largest, Math.abs(v));
-        }
-        assertClose(fromDense, fromStructure, 1e-3 * largest, "compensated weights");
+        float[] fromDense = assertSameUpdate(dense, structured, w, outputs, removed);
         assertNotEquals(w[1 * dense.size() + 3 * positions], fromDense[1 * dense.size() + 3 * positions], "a kept weight moved");
     }
 
@@ -181,6 +173,11 @@ class KroneckerHessianTest {
             }
         }
         float[] w = weights(outputs, h.size(), random);
+        assertSameUpdate(dense, structured, w, outputs, removed);
+    }
+
+    /** Compensates W for removing these columns from either form of the inverse; returns the written-out one's. */
+    private float[] assertSameUpdate(InverseHessian dense, InverseHessian structured, float[] w, int outputs, int[] removed) {
         float[] fromDense = w.clone();
         float[] fromStructure = w.clone();
         assertTrue(solver.compensate(fromDense, outputs, dense, removed));
@@ -190,6 +187,7 @@ class KroneckerHessianTest {
             largest = Math.max(largest, Math.abs(v));
         }
         assertClose(fromDense, fromStructure, 1e-3 * largest, "compensated weights");
+        return fromDense;
     }
 
     @Test
