@@ -67,6 +67,17 @@ public record Agreement(int samples, boolean classifier, double top1, double cos
             return b;
         }
 
+        /** Bytes of the original's outputs it holds. */
+        public long bytes() {
+            long floats = 0;
+            for (Outputs o : batches) {
+                for (float[] v : o.values().values()) {
+                    floats += v.length;
+                }
+            }
+            return floats * Float.BYTES;
+        }
+
         public Agreement compare(Model pruned) {
             long[] sums = new long[2]; // agreeing samples, samples
             Map<Integer, Integer> predicted = new java.util.HashMap<>();

@@ -12,6 +12,7 @@ import dev.spa.runtime.Agreement;
 import dev.spa.runtime.InputStatistics;
 import dev.spa.runtime.ReferenceInputs;
 import dev.spa.select.TargetSpec;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -34,6 +35,17 @@ public class QualityGuard {
     @ConfigProperty(name = "spa.quality.floor-synthetic", defaultValue = "0.2")
     double syntheticFloor;
 
+    /** The originals' outputs on synthetic reference inputs kept for later jobs on the same model: this many MB at most. */
+    @ConfigProperty(name = "spa.quality.baseline-cache-mb", defaultValue = "64")
+    long baselineCacheMb;
+
+    private BaselineCache baselines;
+
+    @PostConstruct
+    void createCache() {
+        baselines = new BaselineCache(baselineCacheMb * 1_000_000);
+    }
+
     /** What the guard measured and held the model to. */
     public record Checked(Agreement agreement, double floor, InputStatistics inputStatistics) {
         public dev.spa.events.Agreement toEvent() {
@@ -53,7 +65,9 @@ public class QualityGuard {
         try {
             Model original = analysis.model();
             InputStatistics stats = InputStatistics.forModel(original, Requests.inputStatistics(request));
-            Agreement agreement = Agreement.measure(original, pruned, ReferenceInputs.of(original, calibration, stats));
+            ReferenceInputs reference = ReferenceInputs.of(original, calibration, stats);
+            Agreement agreement = (calibration != null ? Agreement.Baseline.of(original, reference) : baselines.of(original, reference))
+                    .compare(pruned);
             double floor = floor(request, calibration != null);
             if (agreement.score() < floor) {
                 throw new JobRejected("QUALITY_BELOW_FLOOR", String.format(Locale.ROOT,
