@@ -45,7 +45,15 @@ public final class ObjectStore {
     }
 
     /** Network errors and server-side (5xx) errors are worth another try; missing objects and refusals are not. */
+    /**
+     * Worth trying again: the network, a 5xx without a body ({@link ServerException}), or an S3 error response whose
+     * status is 5xx (InternalError "Try again", ServiceUnavailable, SlowDown). Under load S3Proxy answered a PUT with
+     * InternalError, and taking that as final failed a scorer's job before it started.
+     */
     static boolean isTransient(Exception e) {
+        if (e instanceof ErrorResponseException r) {
+            return r.response() != null && r.response().code() >= 500;
+        }
         return e instanceof IOException || e instanceof ServerException;
     }
 

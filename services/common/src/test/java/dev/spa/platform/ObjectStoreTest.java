@@ -1,5 +1,6 @@
 package dev.spa.platform;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.spa.SpaException;
 import dev.spa.testkit.S3Server;
 import io.minio.MinioClient;
@@ -9,10 +10,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -73,6 +76,41 @@ class ObjectStoreTest {
         SpaException e = assertThrows(SpaException.class, () -> down.put(S3Uri.parse("s3://spa/x"), bytes("x"), "text/plain"));
         assertTrue(e.getMessage().contains("after 3 attempt(s)"), e.getMessage());
         assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "bounded");
+    }
+
+    /**
+     * An S3 error response with a 5xx status ("InternalError: Try again", what S3Proxy answered a PUT with under the
+     * load test) is tried again, up to the bound; a 4xx one (here AccessDenied) fails at once. S3Proxy cannot be made
+     * to fail on demand, so a one-line HTTP server stands in for a failing store.
+     */
+    @Test
+    void aServerErrorResponseIsTriedAgainAndAClientErrorIsNot() throws Exception {
+        for (int status : new int[] {500, 403}) {
+            AtomicInteger requests = new AtomicInteger();
+            HttpServer failing = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            String code = status == 500 ? "InternalError" : "AccessDenied";
+            byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>no</Message>"
+                    + "<RequestId>1</RequestId></Error>").getBytes(StandardCharsets.UTF_8);
+            failing.createContext("/", exchange -> {
+                requests.incrementAndGet();
+                exchange.getRequestBody().readAllBytes();
+                exchange.getResponseHeaders().add("Content-Type", "application/xml");
+                exchange.sendResponseHeaders(status, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            failing.start();
+            try {
+                ObjectStore store = new ObjectStore(MinioClient.builder().endpoint("http://127.0.0.1:" + failing.getAddress().getPort())
+                        .credentials("a", "b").region("us-east-1").build(), new Retry(3, Duration.ofMillis(10), Duration.ofMillis(20)));
+                SpaException e = assertThrows(SpaException.class, () -> store.put(S3Uri.parse("s3://spa/x"), bytes("x"), "text/plain"));
+                int expected = status == 500 ? 3 : 1;
+                assertTrue(e.getMessage().contains("after " + expected + " attempt(s)"), e.getMessage());
+                assertEquals(expected, requests.get(), "requests answered " + status);
+            } finally {
+                failing.stop(0);
+            }
+        }
     }
 
     private static byte[] bytes(String s) {
