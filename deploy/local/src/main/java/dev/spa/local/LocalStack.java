@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The embedded default deployment with no Docker: a real Kafka broker (KRaft, from Maven Central's
@@ -34,21 +35,23 @@ public final class LocalStack implements AutoCloseable {
     private final Path servicesDir;
     private final KafkaBroker kafka;
     private final S3Server s3;
+    private final FolderLock lock;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final String apiToken = newToken();
     private final Map<String, KafkaUsers.User> kafkaUsers = new LinkedHashMap<>();
 
-    private LocalStack(Path dir, Path servicesDir, KafkaBroker kafka, S3Server s3) {
+    private LocalStack(Path dir, Path servicesDir, KafkaBroker kafka, S3Server s3, FolderLock lock) {
         this.dir = dir;
         this.servicesDir = servicesDir;
         this.kafka = kafka;
         this.s3 = s3;
+        this.lock = lock;
     }
 
     /** Starts the servers, creates the topics, then the services; on any failure stops what was started. */
     public static LocalStack start(Path dir, Path servicesDir) {
-        return start(dir, servicesDir, KafkaBroker.start(dir.resolve("kafka")), null);
+        return start(dir, servicesDir, () -> KafkaBroker.start(dir.resolve("kafka")), null);
     }
 
     /**
@@ -56,16 +59,25 @@ public final class LocalStack implements AutoCloseable {
      * own user {@code spa-<service>}, given only the ACLs {@code acls} names for that user.
      */
     public static LocalStack startSecured(Path dir, Path servicesDir, Map<String, List<AclBinding>> acls) {
-        return start(dir, servicesDir, KafkaBroker.startSecured(dir.resolve("kafka")), acls);
+        return start(dir, servicesDir, () -> KafkaBroker.startSecured(dir.resolve("kafka")), acls);
     }
 
-    private static LocalStack start(Path dir, Path servicesDir, KafkaBroker kafka, Map<String, List<AclBinding>> acls) {
+    /** The folder is taken first: starting the broker clears its data, which must never be another stack's. */
+    private static LocalStack start(Path dir, Path servicesDir, Supplier<KafkaBroker> broker, Map<String, List<AclBinding>> acls) {
+        FolderLock lock = FolderLock.take(dir);
+        KafkaBroker kafka;
+        try {
+            kafka = broker.get();
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         S3Server s3 = null;
         LocalStack stack = null;
         try {
             s3 = S3Server.start(dir.resolve("s3"), ACCESS_KEY, HexFormat.of().formatHex(SecureRandom.getSeed(16)));
             TopicSetup.create(kafka.adminProperties(), 3, (short) 1);
-            stack = new LocalStack(dir, servicesDir, kafka, s3);
+            stack = new LocalStack(dir, servicesDir, kafka, s3, lock);
             if (acls != null) {
                 stack.kafkaUsers.putAll(KafkaUsers.create(kafka, SERVICES, acls));
             }
@@ -81,6 +93,7 @@ public final class LocalStack implements AutoCloseable {
                     s3.close();
                 }
                 kafka.close();
+                lock.close();
             }
             throw e;
         }
@@ -172,5 +185,6 @@ public final class LocalStack implements AutoCloseable {
         services.clear();
         s3.close();
         kafka.close();
+        lock.close();
     }
 }
