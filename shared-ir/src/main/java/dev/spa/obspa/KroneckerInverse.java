@@ -130,7 +130,7 @@ final class KroneckerInverse implements InverseHessian {
      *   T = −B + s u (m_Kᵀ B − m_Qᵀ),   B = A_KK⁻¹ (Σ_KQ ⊗ R) = Σ_g γ_g (M_g Σ_KQ) ⊗ v_g v_gᵀ
      * </pre>
      * (B's bias row is zero: the bias is uncoupled in A), and γ_g M_g Σ_KQ comes out of the C x C downdates (see
-     * {@link #compensation}): the n x n Schur complement and the inverse of (H⁻¹)_QQ are never formed.
+     * {@link #compensate}): the n x n Schur complement and the inverse of (H⁻¹)_QQ are never formed.
      */
     @Override
     public boolean removeColumns(Linalg linalg, int[] removed, float[] wT, float[] wqT, int outputs) {

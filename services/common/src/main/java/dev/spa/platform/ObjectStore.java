@@ -44,11 +44,11 @@ public final class ObjectStore {
         return new ObjectStore(MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build(), Retry.standard());
     }
 
-    /** Network errors and server-side (5xx) errors are worth another try; missing objects and refusals are not. */
     /**
      * Worth trying again: the network, a 5xx without a body ({@link ServerException}), or an S3 error response whose
-     * status is 5xx (InternalError "Try again", ServiceUnavailable, SlowDown). Under load S3Proxy answered a PUT with
-     * InternalError, and taking that as final failed a scorer's job before it started.
+     * status is 5xx (InternalError "Try again", ServiceUnavailable, SlowDown); missing objects and refusals (4xx) are
+     * not. Under load S3Proxy answered a PUT with InternalError, and taking that as final failed a scorer's job before
+     * it started.
      */
     static boolean isTransient(Exception e) {
         if (e instanceof ErrorResponseException r) {
