@@ -9,7 +9,7 @@ import java.util.stream.IntStream;
  * (m mᵀ + Σ ⊗ R + λI)⁻¹ kept in structure: with R = Σ_g γ_g v_g v_gᵀ and M_g = (γ_g Σ + λI)⁻¹ (C x C each), the
  * inverse without the means is A⁻¹ = Σ_g M_g ⊗ v_g v_gᵀ (and 1/λ for the bias), and the means come in by
  * Sherman–Morrison: H⁻¹ = A⁻¹ − u uᵀ / (1 + mᵀu) with u = A⁻¹ m. Any entry costs k multiply-adds (k positions
- * of a patch) and the whole holds k C² floats (the M_g, interleaved) instead of (C·k)².
+ * of a patch) and the whole holds k C² floats (the M_g) instead of (C·k)².
  *
  * <p>Removing whole channels keeps the structure: the rest of H is (Σ_KK ⊗ R + λI) + m_K m_Kᵀ, whose M_g are the
  * Schur complements of the old ones (C x C downdates, not n x n). Removing part of a channel's positions would
@@ -36,22 +36,23 @@ final class KroneckerInverse implements InverseHessian {
     /** The original channels still present, ascending. */
     private int[] alive;
     /**
-     * M_g over the present channels, interleaved: M_g[c][d] at [(c * alive.length + d) * positions + g], so an entry
-     * of H⁻¹ reads k neighbours. The M_g are taken apart only while channels are removed.
+     * M_g over the present channels, one row-major alive.length² matrix per g in the leading entries of its array (an
+     * array is cut to size once it holds twice what is needed). Apart, not interleaved: a greedy step downdates each in
+     * place, where taking interleaved ones apart and back cost as much as the step's own algebra; the losses read
+     * one channel's k x k block, k entries from each M_g.
      */
-    private float[] interleaved;
+    private float[][] perEigen;
     /** u = A⁻¹ m over the present columns, and 1 / (1 + mᵀu). */
     private double[] u;
     private double scale;
 
     KroneckerInverse(float[][] perEigen, double[] vectors, double[] channelMean, int positions, boolean bias, double lambda) {
-        this(interleave(perEigen, channelMean.length), vectors, channelMean, IntStream.range(0, channelMean.length).toArray(), positions,
-                bias, lambda);
+        this(perEigen, vectors, channelMean, IntStream.range(0, channelMean.length).toArray(), positions, bias, lambda);
     }
 
-    private KroneckerInverse(float[] interleaved, double[] vectors, double[] channelMean, int[] alive, int positions, boolean bias,
+    private KroneckerInverse(float[][] perEigen, double[] vectors, double[] channelMean, int[] alive, int positions, boolean bias,
                              double lambda) {
-        this.interleaved = interleaved;
+        this.perEigen = perEigen;
         this.vectors = vectors;
         this.channelMean = channelMean;
         this.alive = alive;
@@ -107,11 +108,11 @@ final class KroneckerInverse implements InverseHessian {
             for (int c = 0; c < columns.length; c++) {
                 double a;
                 if (channel >= 0 && columnChannel[c] >= 0) {
-                    int at = (channel * count + columnChannel[c]) * positions;
+                    int at = channel * count + columnChannel[c];
                     int base = rowOuter + columnPosition[c] * positions;
                     a = 0;
                     for (int g = 0; g < positions; g++) {
-                        a += interleaved[at + g] * outer[base + g];
+                        a += perEigen[g][at] * outer[base + g];
                     }
                 } else {
                     a = i == columns[c] ? 1 / lambda : 0; // the bias: A is λ there and uncoupled
@@ -140,8 +141,6 @@ final class KroneckerInverse implements InverseHessian {
             removedChannels[c] = alive[channels[c]];
         }
         int[] keptChannels = Submatrix.complement(channels, alive.length);
-        float[][] perEigen = deinterleave();
-        interleaved = null; // the M_g apart stand for it until the downdated ones are interleaved
         float[][] coefficients = new float[positions][];
         for (int g = 0; g < positions; g++) {
             coefficients[g] = schurComplement(linalg, perEigen[g], alive.length, channels, keptChannels);
@@ -151,7 +150,12 @@ final class KroneckerInverse implements InverseHessian {
             nowAlive[i] = alive[keptChannels[i]];
         }
         alive = nowAlive;
-        interleaved = interleave(perEigen, alive.length);
+        int entries = alive.length * alive.length;
+        for (int g = 0; g < positions; g++) {
+            if (perEigen[g].length > 2 * entries) {
+                perEigen[g] = java.util.Arrays.copyOf(perEigen[g], entries);
+            }
+        }
         shermanMorrison();
         compensate(linalg, coefficients, removedChannels, wT, wqT, outputs);
         return true;
@@ -276,32 +280,6 @@ final class KroneckerInverse implements InverseHessian {
         return coefficients;
     }
 
-    /** The M_g (their leading count² entries, row-major) interleaved. */
-    private static float[] interleave(float[][] perEigen, int count) {
-        int positions = perEigen.length;
-        int entries = count * count;
-        float[] out = new float[entries * positions];
-        for (int g = 0; g < positions; g++) {
-            float[] m = perEigen[g];
-            for (int e = 0; e < entries; e++) {
-                out[e * positions + g] = m[e];
-            }
-        }
-        return out;
-    }
-
-    /** The M_g apart, one row-major matrix over the present channels per g (one pass over the interleaved whole). */
-    private float[][] deinterleave() {
-        int entries = alive.length * alive.length;
-        float[][] out = new float[positions][entries];
-        for (int e = 0; e < entries; e++) {
-            for (int g = 0; g < positions; g++) {
-                out[g][e] = interleaved[e * positions + g];
-            }
-        }
-        return out;
-    }
-
     /** u = A⁻¹ m: on channel c's position a, Σ_g v_g[a] (Σ_b v_g[b]) (M_g μ)_c; on the bias, 1/λ. */
     private void shermanMorrison() {
         int count = alive.length;
@@ -312,18 +290,19 @@ final class KroneckerInverse implements InverseHessian {
                 sum[g] += vectors[b * positions + g];
             }
         }
-        double[] mu = new double[positions]; // (M_g μ)_c, every g, read in the interleaved order
-        for (int c = 0; c < count; c++) {
-            java.util.Arrays.fill(mu, 0);
-            for (int d = 0, at = c * count * positions; d < count; d++) {
-                double mean = channelMean[alive[d]];
-                for (int g = 0; g < positions; g++, at++) {
-                    mu[g] += interleaved[at] * mean;
+        double[] mean = new double[count];
+        for (int d = 0; d < count; d++) {
+            mean[d] = channelMean[alive[d]];
+        }
+        for (int g = 0; g < positions; g++) {
+            float[] m = perEigen[g];
+            for (int c = 0; c < count; c++) {
+                double mu = 0; // (M_g μ)_c
+                for (int d = 0, at = c * count; d < count; d++) {
+                    mu += m[at + d] * mean[d];
                 }
-            }
-            for (int g = 0; g < positions; g++) {
                 for (int a = 0; a < positions; a++) {
-                    u[c * positions + a] += vectors[a * positions + g] * sum[g] * mu[g];
+                    u[c * positions + a] += vectors[a * positions + g] * sum[g] * mu;
                 }
             }
         }
@@ -339,11 +318,19 @@ final class KroneckerInverse implements InverseHessian {
 
     @Override
     public KroneckerInverse copy() {
-        return new KroneckerInverse(interleaved.clone(), vectors, channelMean, alive.clone(), positions, bias, lambda);
+        float[][] copies = new float[positions][];
+        for (int g = 0; g < positions; g++) {
+            copies[g] = java.util.Arrays.copyOf(perEigen[g], alive.length * alive.length);
+        }
+        return new KroneckerInverse(copies, vectors, channelMean, alive.clone(), positions, bias, lambda);
     }
 
     @Override
     public long bytes() {
-        return (long) positions * alive.length * alive.length * Float.BYTES;
+        long bytes = 0;
+        for (float[] m : perEigen) {
+            bytes += (long) m.length * Float.BYTES;
+        }
+        return bytes;
     }
 }

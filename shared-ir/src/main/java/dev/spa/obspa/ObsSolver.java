@@ -106,47 +106,10 @@ public final class ObsSolver {
             for (int i = 0; i < s.length; i++) {
                 s[i] = block[i];
             }
-            double[] g = columnGram(wT, outputs, q);
+            double[] g = ColumnGram.of(wT, outputs, q);
             out[c] = 0.5 * SmallSpd.factor(s, k).traceOfInverseTimes(g);
         });
         return out;
-    }
-
-    /**
-     * G = W_Qᵀ W_Q in double from Wᵀ, where each column of W is a contiguous row: each entry is one dot
-     * product over the outputs with its partial sums in registers. This runs for every channel at every
-     * greedy step; gathering a channel's columns straight from W instead reads one cache line (and one
-     * page) per output and was the largest Java cost of scoring.
-     */
-    private static double[] columnGram(float[] wT, int outputs, int[] q) {
-        int k = q.length;
-        double[] g = new double[k * k];
-        for (int a = 0; a < k; a++) {
-            for (int b = 0; b <= a; b++) {
-                double dot = dot(wT, q[a] * outputs, q[b] * outputs, outputs);
-                g[a * k + b] = dot;
-                g[b * k + a] = dot;
-            }
-        }
-        return g;
-    }
-
-    private static double dot(float[] v, int x, int y, int length) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int i = 0;
-        for (; i + 3 < length; i += 4) {
-            s0 += (double) v[x + i] * v[y + i];
-            s1 += (double) v[x + i + 1] * v[y + i + 1];
-            s2 += (double) v[x + i + 2] * v[y + i + 2];
-            s3 += (double) v[x + i + 3] * v[y + i + 3];
-        }
-        for (; i < length; i++) {
-            s0 += (double) v[x + i] * v[y + i];
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 
     /**
