@@ -51,6 +51,14 @@ public final class DenseInverse implements InverseHessian {
         return true;
     }
 
+    /**
+     * (H⁻¹)_GG on its own: what removals among G need, since the Schur complement of a set within G reads only G's
+     * block; the rest of H⁻¹ and of W never enter a loss of G's columns.
+     */
+    public DenseInverse restrictedTo(int[] columns) {
+        return new DenseInverse(block(columns, columns), columns.length);
+    }
+
     @Override
     public DenseInverse copy() {
         return new DenseInverse(java.util.Arrays.copyOf(m, n * n), n);

@@ -37,7 +37,8 @@ final class GreedyRemoval {
             for (int c = 0; c < columns.length; c++) {
                 columns[c] = layer.columns(m.positions()[c]);
             }
-            states.add(new LayerState(new ShrinkingLayer(layer, w, obspa.inverseCopy(layer), obspa.lossScale(layer)), columns));
+            int[] groupColumns = java.util.Arrays.stream(columns).flatMapToInt(java.util.Arrays::stream).sorted().distinct().toArray();
+            states.add(new LayerState(new ShrinkingLayer(layer, w, obspa.workingInverse(layer, groupColumns), obspa.lossScale(layer)), columns));
         }
         int channels = group.channels();
         boolean[] removed = new boolean[channels];
@@ -85,7 +86,7 @@ final class GreedyRemoval {
             for (int i = 0; i < alive.length; i++) {
                 sets[i] = s.columns()[alive[i]];
             }
-            double[] losses = s.working().scaledLosses(obspa.solver(), sets);
+            double[] losses = s.working().scaledLosses(sets);
             for (int i = 0; i < alive.length; i++) {
                 total[i] += losses[i];
             }

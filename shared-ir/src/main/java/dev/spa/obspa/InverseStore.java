@@ -106,10 +106,22 @@ final class InverseStore {
         return in != null ? in : read(spilled.get(key));
     }
 
-    /** A copy the caller may shrink (a file read is one already). */
-    synchronized InverseHessian copy(String key) {
+    /**
+     * A copy the caller may shrink that covers at least these columns (ascending): a written-out inverse restricted to
+     * them when they are fewer than its size, else the whole (a structured one is smaller than any written-out part; a
+     * file read is a copy already).
+     */
+    synchronized Working working(String key, int[] columns) {
         ObsSolver.Inverse in = resident.get(key);
-        return in != null ? in.value().copy() : read(spilled.get(key)).value();
+        InverseHessian whole = in != null ? in.value() : read(spilled.get(key)).value();
+        if (whole instanceof DenseInverse dense && columns.length < dense.size()) {
+            return new Working(dense.restrictedTo(columns), columns);
+        }
+        return new Working(in != null ? whole.copy() : whole, null);
+    }
+
+    /** An inverse to shrink and the columns it covers, in order (null: all of the layer's). */
+    record Working(InverseHessian inverse, int[] columns) {
     }
 
     /** The inverse, no longer kept: the caller may change it. */

@@ -14,21 +14,24 @@ import java.util.stream.IntStream;
  * <p>Removing whole channels keeps the structure: the rest of H is (Σ_KK ⊗ R + λI) + m_K m_Kᵀ, whose M_g are the
  * Schur complements of the old ones (C x C downdates, not n x n). Removing part of a channel's positions would
  * break it, and OBSPA never asks for that (a channel's columns are removed together).
+ *
+ * <p>Losses and removals work in the eigenbasis of R ({@link PatchRotation}: each channel's k positions turned into
+ * the k eigenvectors v_g), where A⁻¹ = Σ_g M_g ⊗ e_g e_gᵀ: a channel's k x k block of H⁻¹ is diagonal but for the
+ * means' rank-one term, and the update's T couples each eigen-row only with the same eigen-row of the removed
+ * channels (k products C x q x outputs, where in the positions' own basis T is dense over them, k times the work).
  */
 final class KroneckerInverse implements InverseHessian {
     /** Below this many entries a block is filled on one thread. */
     private static final int PARALLEL_ENTRIES = 1 << 16;
-    /**
-     * T is formed and applied this many entries at a time: whole, it is remaining x removed (21 MB for half of
-     * ResNet-18's widest layer, the largest thing its update held).
-     */
-    private static final int T_BLOCK_ENTRIES = 1 << 18;
 
     private final int positions;
     private final boolean bias;
     private final double lambda;
     /** v_g[a] at [a * positions + g]. */
     private final double[] vectors;
+    /** σ_g = Σ_a v_g[a]: the constant patch (a channel's mean at every position) in the eigenbasis. */
+    private final double[] sigma;
+    private final PatchRotation rotation;
     /** v_g[a] v_g[b] at [(a * positions + b) * positions + g]: an entry is one dot product with the M_g entries. */
     private final double[] outer;
     /** Every original channel's mean. */
@@ -42,8 +45,9 @@ final class KroneckerInverse implements InverseHessian {
      * one channel's k x k block, k entries from each M_g.
      */
     private float[][] perEigen;
-    /** u = A⁻¹ m over the present columns, and 1 / (1 + mᵀu). */
+    /** u = A⁻¹ m over the present columns, the same in the eigenbasis (ũ = Pᵀu), and s = 1 / (1 + mᵀu). */
     private double[] u;
+    private double[] uRotated;
     private double scale;
 
     KroneckerInverse(float[][] perEigen, double[] vectors, double[] channelMean, int positions, boolean bias, double lambda) {
@@ -59,6 +63,13 @@ final class KroneckerInverse implements InverseHessian {
         this.positions = positions;
         this.bias = bias;
         this.lambda = lambda;
+        this.rotation = new PatchRotation(vectors, positions);
+        this.sigma = new double[positions];
+        for (int g = 0; g < positions; g++) {
+            for (int a = 0; a < positions; a++) {
+                sigma[g] += vectors[a * positions + g];
+            }
+        }
         this.outer = new double[positions * positions * positions];
         for (int a = 0; a < positions; a++) {
             for (int b = 0; b < positions; b++) {
@@ -123,15 +134,27 @@ final class KroneckerInverse implements InverseHessian {
         return out;
     }
 
+    @Override
+    public void toWorkingBasis(float[] wT, int outputs) {
+        rotation.toEigenbasis(wT, alive.length, outputs);
+    }
+
+    @Override
+    public void fromWorkingBasis(float[] wT, int outputs) {
+        rotation.fromEigenbasis(wT, alive.length, outputs);
+    }
+
     /**
-     * Downdates the M_g to the kept channels, then forms T = (H⁻¹)_KQ ((H⁻¹)_QQ)⁻¹ without (H⁻¹)_QQ (a block of rows
-     * at a time, each applied to Wᵀ before the next is formed): by the block
-     * inverse, T = −(H_KK)⁻¹ H_KQ, and with (H_KK)⁻¹ = A_KK⁻¹ − s u uᵀ (the new u and s) and H_KQ = Σ_KQ ⊗ R + m_K m_Qᵀ,
+     * Downdates the M_g to the kept channels, then moves Wᵀ_K -= T Wᵀ_Q (eigenbasis) without forming T or (H⁻¹)_QQ: by
+     * the block inverse, T = −(H_KK)⁻¹ H_KQ, and with (H_KK)⁻¹ = A_KK⁻¹ − s u uᵀ (the new u and s) and
+     * H_KQ = Σ_KQ ⊗ R + m_K m_Qᵀ,
      * <pre>
-     *   T = −B + s u (m_Kᵀ B − m_Qᵀ),   B = A_KK⁻¹ (Σ_KQ ⊗ R) = Σ_g γ_g (M_g Σ_KQ) ⊗ v_g v_gᵀ
+     *   T = −B + s u (m_Kᵀ B − m_Qᵀ),   B = A_KK⁻¹ (Σ_KQ ⊗ R) = Σ_g γ_g (M_g Σ_KQ) ⊗ e_g e_gᵀ
      * </pre>
-     * (B's bias row is zero: the bias is uncoupled in A), and γ_g M_g Σ_KQ comes out of the C x C downdates (see
-     * {@link #compensate}): the n x n Schur complement and the inverse of (H⁻¹)_QQ are never formed.
+     * (B's bias row is zero: the bias is uncoupled in A), and γ_g M_g' Σ_KQ (M_g' the downdated M_g) comes out of the
+     * C x C downdates: with P = γ_g Σ + λI and M = P⁻¹, the block inverse gives (P_KK)⁻¹ P_KQ = −M_KQ (M_QQ)⁻¹, so it
+     * is minus the downdate's coefficients. Row (c, g) of T Wᵀ_Q is then −Σ_d B_g[c][d] Wᵀ_Q[(d, g)] + ũ_(c,g) r with
+     * one row r = corrᵀ Wᵀ_Q for the means.
      */
     @Override
     public boolean removeColumns(Linalg linalg, int[] removed, float[] wT, float[] wqT, int outputs) {
@@ -161,88 +184,119 @@ final class KroneckerInverse implements InverseHessian {
         return true;
     }
 
-    /**
-     * Wᵀ_K -= T Wᵀ_Q with T for these original channels, just removed (see {@link #removeColumns}), from the
-     * downdate's coefficients M_KQ (M_QQ)⁻¹ per g: with P = γ_g Σ + λI and M = P⁻¹, the block inverse gives
-     * (P_KK)⁻¹ P_KQ = −M_KQ (M_QQ)⁻¹, and P_KQ = γ_g Σ_KQ, so γ_g M_g' Σ_KQ (M_g' the downdated M_g) is minus those
-     * coefficients: no product to form.
-     */
+    /** Wᵀ_K -= T Wᵀ_Q in the eigenbasis (see {@link #removeColumns}), from the downdate's coefficients M_KQ (M_QQ)⁻¹ per g. */
     private void compensate(Linalg linalg, float[][] coefficients, int[] removedChannels, float[] wT, float[] wqT, int outputs) {
         int count = alive.length;
         int q = removedChannels.length;
-        float[] n = new float[count * q * positions]; // γ_g (M_g' Σ_KQ)[c][d] at [(c * q + d) * positions + g]
-        double[] meanThroughN = new double[q * positions]; // Σ_c μ_c γ_g (M_g' Σ_KQ)[c][d] at [d * positions + g]
+        float[] r = new float[outputs]; // corrᵀ Wᵀ_Q, corr_(d,g) = s σ_g (Σ_c μ_c B_g[c][d] − μ_d), B_g = −coefficients
         for (int g = 0; g < positions; g++) {
-            float[] product = coefficients[g];
-            for (int e = 0; e < count * q; e++) {
-                double v = -product[e];
-                n[e * positions + g] = (float) v;
-                meanThroughN[(e % q) * positions + g] += channelMean[alive[e / q]] * v;
-            }
-        }
-        int columns = q * positions;
-        double[] correction = new double[columns]; // s (m_Kᵀ B − m_Qᵀ)
-        for (int d = 0; d < q; d++) {
-            for (int a = 0; a < positions; a++) {
-                double mb = 0;
-                for (int g = 0; g < positions; g++) {
-                    double sum = 0;
-                    for (int b = 0; b < positions; b++) {
-                        sum += vectors[b * positions + g];
-                    }
-                    mb += meanThroughN[d * positions + g] * sum * vectors[a * positions + g];
+            float[] coefficient = coefficients[g];
+            for (int d = 0; d < q; d++) {
+                double meanThroughB = 0;
+                for (int c = 0; c < count; c++) {
+                    meanThroughB -= channelMean[alive[c]] * coefficient[c * q + d];
                 }
-                correction[d * positions + a] = scale * (mb - channelMean[removedChannels[d]]);
+                float corr = (float) (scale * sigma[g] * (meanThroughB - channelMean[removedChannels[d]]));
+                int row = (d * positions + g) * outputs;
+                for (int o = 0; o < outputs; o++) {
+                    r[o] += corr * wqT[row + o];
+                }
             }
         }
-        int rows = size();
-        int blockRows = Math.max(1, Math.min(rows, T_BLOCK_ENTRIES / columns));
-        boolean whole = blockRows == rows; // greedy removal's steps: a few columns, T in one piece, Wᵀ updated in place
-        float[] t = new float[blockRows * columns];
-        float[] wBlock = whole ? wT : new float[blockRows * outputs];
-        for (int from = 0; from < rows; from += blockRows) {
-            int block = Math.min(blockRows, rows - from);
-            fillT(t, from, block, n, correction, q);
-            if (!whole) {
-                System.arraycopy(wT, from * outputs, wBlock, 0, block * outputs);
+        for (int g = 0; g < positions; g++) {
+            float[] removedRows = new float[q * outputs]; // Wᵀ_Q's eigen-row g of each removed channel
+            for (int d = 0; d < q; d++) {
+                System.arraycopy(wqT, (d * positions + g) * outputs, removedRows, d * outputs, outputs);
             }
-            linalg.multiplyAccumulate(wBlock, t, wqT, block, columns, outputs, -1f);
-            if (!whole) {
-                System.arraycopy(wBlock, 0, wT, from * outputs, block * outputs);
+            float[] moved = linalg.multiply(coefficients[g], removedRows, count, q, outputs);
+            for (int c = 0; c < count; c++) {
+                int row = (c * positions + g) * outputs;
+                for (int o = 0; o < outputs; o++) {
+                    wT[row + o] -= moved[c * outputs + o];
+                }
+            }
+        }
+        for (int i = 0; i < size(); i++) {
+            float coefficient = (float) uRotated[i];
+            int row = i * outputs;
+            for (int o = 0; o < outputs; o++) {
+                wT[row + o] -= coefficient * r[o];
             }
         }
     }
 
-    /** Rows from .. from + count of T into {@code t} (see {@link #compensate}). */
-    private void fillT(float[] t, int from, int count, float[] n, double[] correction, int q) {
-        int columns = q * positions;
-        int w = weightColumns();
-        IntStream range = IntStream.range(from, from + count);
-        if ((long) count * columns >= PARALLEL_ENTRIES) {
-            range = range.parallel();
-        }
-        range.forEach(r -> {
-            int to = (r - from) * columns;
-            if (r >= w) {
-                for (int col = 0; col < columns; col++) {
-                    t[to + col] = (float) (u[r] * correction[col]); // B's bias row is zero
-                }
-                return;
-            }
-            int rowChannel = (r / positions) * q;
-            int rowOuter = (r % positions) * positions * positions;
-            for (int d = 0, col = 0; d < q; d++) {
-                int at = (rowChannel + d) * positions;
-                for (int a = 0; a < positions; a++, col++) {
-                    int base = rowOuter + a * positions;
-                    double b = 0;
-                    for (int g = 0; g < positions; g++) {
-                        b += n[at + g] * outer[base + g];
-                    }
-                    t[to + col] = (float) (-b + u[r] * correction[col]);
-                }
-            }
+    /**
+     * In the eigenbasis, one channel's k x k block of H⁻¹ is S = D − s z zᵀ with D = diag_g M_g[c][c] and z = ũ_c, so
+     * S⁻¹ = D⁻¹ + β y yᵀ (y = D⁻¹z, β = s / (1 − s zᵀy)) and the loss ½ tr(S⁻¹ W_cᵀ W_c) = ½ (Σ_g ‖w_g‖² / D_g +
+     * β ‖W_c y‖²): k squared norms and one projection per channel, where the written-out block takes a k x k Gram and a
+     * factorisation. Sets of several channels take the general way on their eigenbasis block.
+     */
+    @Override
+    public double[] losses(float[] wT, int outputs, int[][] columnSets) {
+        double[] out = new double[columnSets.length];
+        IntStream.range(0, columnSets.length).parallel().forEach(i -> {
+            int[] channels = wholeChannels(sorted(columnSets[i]));
+            out[i] = channels.length == 1 ? channelLoss(wT, outputs, channels[0]) : setLoss(wT, outputs, columnSets[i], channels);
         });
+        return out;
+    }
+
+    private double channelLoss(float[] wT, int outputs, int channel) {
+        double[] y = new double[positions];
+        double zy = 0;
+        for (int g = 0; g < positions; g++) {
+            double d = perEigen[g][channel * alive.length + channel];
+            if (!(d > 0)) {
+                return setLoss(wT, outputs, IntStream.range(channel * positions, (channel + 1) * positions).toArray(), new int[] {channel});
+            }
+            double z = uRotated[channel * positions + g];
+            y[g] = z / d;
+            zy += z * y[g];
+        }
+        double denominator = 1 - scale * zy;
+        if (!(denominator > 1e-12)) {
+            return setLoss(wT, outputs, IntStream.range(channel * positions, (channel + 1) * positions).toArray(), new int[] {channel});
+        }
+        double beta = scale / denominator;
+        double[] projection = new double[outputs];
+        double weighted = 0;
+        for (int g = 0; g < positions; g++) {
+            int row = (channel * positions + g) * outputs;
+            double norm = 0;
+            double yg = y[g];
+            for (int o = 0; o < outputs; o++) {
+                double v = wT[row + o];
+                norm += v * v;
+                projection[o] += yg * v;
+            }
+            weighted += norm / perEigen[g][channel * alive.length + channel];
+        }
+        double projected = 0;
+        for (double p : projection) {
+            projected += p * p;
+        }
+        return 0.5 * (weighted + beta * projected);
+    }
+
+    /** ½ tr(S⁻¹ G) on the eigenbasis block S = Σ_g M_g[c][d] e_g e_gᵀ − s ũ ũᵀ of whole channels, G their Gram. */
+    private double setLoss(float[] wT, int outputs, int[] columns, int[] channels) {
+        int k = columns.length;
+        double[] block = new double[k * k];
+        for (int i = 0; i < k; i++) {
+            int rowChannel = columns[i] / positions;
+            for (int j = 0; j < k; j++) {
+                double a = columns[i] % positions == columns[j] % positions
+                        ? perEigen[columns[i] % positions][rowChannel * alive.length + columns[j] / positions] : 0;
+                block[i * k + j] = a - scale * uRotated[columns[i]] * uRotated[columns[j]];
+            }
+        }
+        return 0.5 * SmallSpd.factor(block, k).traceOfInverseTimes(ColumnGram.of(wT, outputs, columns));
+    }
+
+    private static int[] sorted(int[] columns) {
+        int[] out = columns.clone();
+        java.util.Arrays.sort(out);
+        return out;
     }
 
     /** The present channels these columns are, each with all its positions; anything else is refused. */
@@ -280,16 +334,11 @@ final class KroneckerInverse implements InverseHessian {
         return coefficients;
     }
 
-    /** u = A⁻¹ m: on channel c's position a, Σ_g v_g[a] (Σ_b v_g[b]) (M_g μ)_c; on the bias, 1/λ. */
+    /** u = A⁻¹ m: on channel c's position a, Σ_g v_g[a] σ_g (M_g μ)_c (ũ: σ_g (M_g μ)_c on eigen-row g); on the bias, 1/λ. */
     private void shermanMorrison() {
         int count = alive.length;
         u = new double[size()];
-        double[] sum = new double[positions]; // Σ_b v_g[b]
-        for (int g = 0; g < positions; g++) {
-            for (int b = 0; b < positions; b++) {
-                sum[g] += vectors[b * positions + g];
-            }
-        }
+        uRotated = new double[size()];
         double[] mean = new double[count];
         for (int d = 0; d < count; d++) {
             mean[d] = channelMean[alive[d]];
@@ -302,12 +351,14 @@ final class KroneckerInverse implements InverseHessian {
                     mu += m[at + d] * mean[d];
                 }
                 for (int a = 0; a < positions; a++) {
-                    u[c * positions + a] += vectors[a * positions + g] * sum[g] * mu;
+                    u[c * positions + a] += vectors[a * positions + g] * sigma[g] * mu;
                 }
+                uRotated[c * positions + g] = sigma[g] * mu;
             }
         }
         if (bias) {
             u[weightColumns()] = 1 / lambda;
+            uRotated[weightColumns()] = 1 / lambda;
         }
         double denominator = 1;
         for (int i = 0; i < u.length; i++) {

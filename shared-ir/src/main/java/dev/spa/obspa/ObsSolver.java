@@ -92,24 +92,9 @@ public final class ObsSolver {
 
     /** As {@link #losses(float[], int, int, float[], int[][])}, from an inverse in any form. */
     public double[] losses(float[] w, int outputs, InverseHessian hinv, int[][] columnSets) {
-        return lossesFromTransposed(Transpose.of(w, outputs, hinv.size()), outputs, hinv, columnSets);
-    }
-
-    /** As {@link #losses}, given Wᵀ (n x outputs: each column of W a contiguous row). */
-    public double[] lossesFromTransposed(float[] wT, int outputs, InverseHessian hinv, int[][] columnSets) {
-        double[] out = new double[columnSets.length];
-        java.util.stream.IntStream.range(0, columnSets.length).parallel().forEach(c -> {
-            int[] q = columnSets[c];
-            int k = q.length;
-            float[] block = hinv.block(q, q);
-            double[] s = new double[k * k];
-            for (int i = 0; i < s.length; i++) {
-                s[i] = block[i];
-            }
-            double[] g = ColumnGram.of(wT, outputs, q);
-            out[c] = 0.5 * SmallSpd.factor(s, k).traceOfInverseTimes(g);
-        });
-        return out;
+        float[] wT = Transpose.of(w, outputs, hinv.size());
+        hinv.toWorkingBasis(wT, outputs);
+        return hinv.losses(wT, outputs, columnSets);
     }
 
     /**
@@ -146,7 +131,9 @@ public final class ObsSolver {
         int n = hinv.size();
         int[] kept = Submatrix.complement(removed, n);
         float[] wT = Transpose.of(w, outputs, n);
+        hinv.toWorkingBasis(wT, outputs);
         boolean compensated = removeAndShrink(wT, outputs, hinv, removed);
+        hinv.fromWorkingBasis(wT, outputs);
         for (int c = 0; c < kept.length; c++) {
             for (int o = 0; o < outputs; o++) {
                 w[o * n + kept[c]] = wT[c * outputs + o];
@@ -199,7 +186,10 @@ public final class ObsSolver {
         return removeAndShrink(wT, outputs, new DenseInverse(hinv, n), removed);
     }
 
-    /** As {@link #removeAndShrink(float[], int, int, float[], int[])}, with an inverse in any form, shrunk in place. */
+    /**
+     * As {@link #removeAndShrink(float[], int, int, float[], int[])}, with an inverse in any form, shrunk in place, and
+     * Wᵀ in its working basis ({@link InverseHessian#toWorkingBasis}).
+     */
     public boolean removeAndShrink(float[] wT, int outputs, InverseHessian hinv, int[] removed) {
         if (removed.length == 0) {
             return true;

@@ -119,10 +119,10 @@ public final class Obspa {
         return inverses.get(layer.weight());
     }
 
-    /** A copy of the layer's H⁻¹ to work on. */
-    InverseHessian inverseCopy(LinearLayer layer) {
+    /** A copy of the layer's H⁻¹ to shrink while removing only these columns (ascending), restricted to them where that pays. */
+    InverseStore.Working workingInverse(LinearLayer layer, int[] columns) {
         prepare(layer);
-        return inverses.copy(layer.weight());
+        return inverses.working(layer.weight(), columns);
     }
 
     /**

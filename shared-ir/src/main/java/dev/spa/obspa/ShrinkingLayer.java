@@ -22,28 +22,34 @@ final class ShrinkingLayer {
     private int present;
 
     /**
-     * @param w    the layer's matrix as {@link LinearLayer#matrix} lays it out
-     * @param hinv its H⁻¹, which this working copy shrinks
+     * @param w       the layer's matrix as {@link LinearLayer#matrix} lays it out
+     * @param working its H⁻¹, which this working copy shrinks, over all the layer's columns or only some: then only
+     *                those columns of W are held and only they can be scored and removed
      */
-    ShrinkingLayer(LinearLayer layer, float[] w, InverseHessian hinv, double lossScale) {
+    ShrinkingLayer(LinearLayer layer, float[] w, InverseStore.Working working, double lossScale) {
         this.layer = layer;
-        this.wT = Transpose.of(w, layer.outputs(), layer.hessianColumns());
-        this.hinv = hinv;
+        int n = layer.hessianColumns();
+        float[] all = Transpose.of(w, layer.outputs(), n);
+        int[] columns = working.columns() != null ? working.columns() : Submatrix.allOf(n);
+        this.wT = columns.length == n ? all : Submatrix.rows(all, layer.outputs(), columns, Submatrix.allOf(layer.outputs()));
+        this.hinv = working.inverse();
+        hinv.toWorkingBasis(wT, layer.outputs()); // scores only: the working copy is never turned back
         this.lossScale = lossScale;
-        this.present = layer.hessianColumns();
-        this.index = new int[present];
-        for (int i = 0; i < present; i++) {
-            index[i] = i;
+        this.present = columns.length;
+        this.index = new int[n];
+        Arrays.fill(index, -1);
+        for (int i = 0; i < columns.length; i++) {
+            index[columns[i]] = i;
         }
     }
 
     /** The OBS loss of removing each set of original columns on its own, over the layer's loss scale. */
-    double[] scaledLosses(ObsSolver solver, int[][] originalSets) {
+    double[] scaledLosses(int[][] originalSets) {
         int[][] sets = new int[originalSets.length][];
         for (int i = 0; i < sets.length; i++) {
             sets[i] = present(originalSets[i]);
         }
-        double[] losses = solver.lossesFromTransposed(wT, layer.outputs(), hinv, sets);
+        double[] losses = hinv.losses(wT, layer.outputs(), sets);
         for (int i = 0; i < losses.length; i++) {
             losses[i] /= lossScale;
         }
@@ -72,7 +78,7 @@ final class ShrinkingLayer {
         for (int i = 0; i < out.length; i++) {
             out[i] = index[originalColumns[i]];
             if (out[i] < 0) {
-                throw new IllegalStateException("column " + originalColumns[i] + " of " + layer.node().name() + " was already removed");
+                throw new IllegalStateException("column " + originalColumns[i] + " of " + layer.node().name() + " was removed or is not held");
             }
         }
         return out;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Inverses beyond the in-memory budget go to disk and come back bit for bit, with what the file does not hold. */
@@ -39,10 +40,16 @@ class InverseStoreTest {
         assertTrue(back.diagonalFallback());
         assertArrayEquals(next.matrix(), store.get("c").matrix());
 
-        float[] copy = ((DenseInverse) store.copy("a")).matrix();
+        InverseStore.Working whole = store.working("a", Submatrix.allOf(10));
+        assertNull(whole.columns(), "all columns asked for: the whole inverse");
+        float[] copy = ((DenseInverse) whole.inverse()).matrix();
         assertNotSame(small.matrix(), copy);
         copy[0] += 1;
         assertArrayEquals(inverse(10, 1, false).matrix(), store.get("a").matrix(), "a copy is the caller's to change");
+        InverseStore.Working part = store.working("b", new int[] {1, 3, 600});
+        assertArrayEquals(new int[] {1, 3, 600}, part.columns());
+        assertArrayEquals(Submatrix.rows(large.matrix(), 700, part.columns(), part.columns()), ((DenseInverse) part.inverse()).matrix(),
+                "a spilled inverse restricted to three columns");
         assertTrue(store.contains("b") && !store.contains("d"));
     }
 }

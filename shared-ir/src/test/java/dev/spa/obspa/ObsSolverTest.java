@@ -270,6 +270,58 @@ class ObsSolverTest {
         }
     }
 
+    /**
+     * Greedy scoring of one group holds each consumer's H⁻¹ restricted to the group's columns: the losses of those
+     * columns, before and after some of them are removed, are the ones the whole inverse gives.
+     */
+    @Test
+    void anInverseRestrictedToAGroupsColumnsScoresThemAsTheWholeOne() {
+        int n = 11;
+        int outputs = 5;
+        int rows = 300;
+        float[] x = correlatedRows(rows, n - 1, 12);
+        float[] h = new float[n * n];
+        linalg.accumulateGram(h, n, x, rows);
+        for (int i = 0; i < n; i++) {
+            h[i * n + i] += rows;
+        }
+        ObsSolver solver = new ObsSolver(linalg, 0);
+        DenseInverse whole = new DenseInverse(solver.invert(h, n).matrix(), n);
+        float[] w = new float[outputs * n];
+        Random r = new Random(13);
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) r.nextGaussian();
+        }
+        int[] group = {1, 2, 4, 7, 8, 9};
+        InverseHessian restricted = whole.restrictedTo(group);
+        float[] wholeWT = Transpose.of(w, outputs, n);
+        float[] groupWT = Submatrix.rows(wholeWT, outputs, group, Submatrix.allOf(outputs));
+        assertLossesEqual(solver, wholeWT, whole, groupWT, restricted, outputs, group);
+        // remove columns 2 and 8 (positions 1 and 4 of the group) from both
+        assertTrue(solver.removeAndShrink(wholeWT, outputs, whole, new int[] {2, 8}));
+        assertTrue(solver.removeAndShrink(groupWT, outputs, restricted, new int[] {1, 4}));
+        int[] left = {1, 4, 7, 9};
+        int[] leftNow = {1, 3, 6, 7}; // their indices among the whole's columns once 2 and 8 are gone
+        assertLossesEqual(solver, wholeWT, whole, groupWT, restricted, outputs, leftNow);
+        assertEquals(left.length, restricted.size());
+    }
+
+    /** Each of the first's columns alone against the same column, the i-th of the restricted one. */
+    private static void assertLossesEqual(ObsSolver solver, float[] wholeWT, InverseHessian whole, float[] groupWT, InverseHessian restricted,
+                                          int outputs, int[] wholeColumns) {
+        int[][] wholeSets = new int[wholeColumns.length][];
+        int[][] groupSets = new int[wholeColumns.length][];
+        for (int i = 0; i < wholeColumns.length; i++) {
+            wholeSets[i] = new int[] {wholeColumns[i]};
+            groupSets[i] = new int[] {i};
+        }
+        double[] expected = whole.losses(wholeWT, outputs, wholeSets);
+        double[] actual = restricted.losses(groupWT, outputs, groupSets);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-4 * expected[i], "loss of column " + wholeColumns[i]);
+        }
+    }
+
     @Test
     void removingAndShrinkingLeavesTheCompensatedWeightsAndTheInverseOfTheRemainingHessian() {
         int n = 11;
