@@ -72,6 +72,7 @@ public final class GramHessian implements LayerHessian {
         for (int i = 0; i < n; i++) {
             sum[i * n + i] = (float) (d[i] + lambda);
         }
+        NegligibleEntries.zero(sum, n);
         return linalg.invertInPlace(sum, n) ? new DenseInverse(sum, n) : null;
     }
 }

@@ -149,6 +149,7 @@ final class KroneckerHessian implements LayerHessian {
         for (int c = 0; c < channels; c++) {
             a[c * channels + c] += (float) lambda;
         }
+        NegligibleEntries.zero(a, channels);
         return linalg.invertInPlace(a, channels) ? a : null;
     }
 }
