@@ -39,24 +39,27 @@ final class KroneckerInverse implements InverseHessian {
     /** The original channels still present, ascending. */
     private int[] alive;
     /**
-     * M_g over the present channels, one row-major alive.length² matrix per g in the leading entries of its array (an
-     * array is cut to size once it holds twice what is needed). Apart, not interleaved: a greedy step downdates each in
-     * place, where taking interleaved ones apart and back cost as much as the step's own algebra; the losses read
-     * one channel's k x k block, k entries from each M_g.
+     * M_g over the present channels, one row-major alive.length² matrix after another (M_g[c][d] at
+     * [g * alive.length² + c * alive.length + d]; the array is cut to size once it holds twice what is needed). One
+     * array, not one per g: a 512-channel M_g is 1 MB and a byte over, so the collector gives each two 1 MB regions;
+     * in one array they waste less than one. Not interleaved: a greedy step downdates each M_g as one block, where
+     * taking interleaved ones apart and back cost as much as the step's own algebra; the losses read one channel's
+     * k x k block, k entries.
      */
-    private float[][] perEigen;
+    private float[] blocks;
     /** u = A⁻¹ m over the present columns, the same in the eigenbasis (ũ = Pᵀu), and s = 1 / (1 + mᵀu). */
     private double[] u;
     private double[] uRotated;
     private double scale;
 
     KroneckerInverse(float[][] perEigen, double[] vectors, double[] channelMean, int positions, boolean bias, double lambda) {
-        this(perEigen, vectors, channelMean, IntStream.range(0, channelMean.length).toArray(), positions, bias, lambda);
+        this(concatenate(perEigen, channelMean.length), vectors, channelMean, IntStream.range(0, channelMean.length).toArray(), positions,
+                bias, lambda);
     }
 
-    private KroneckerInverse(float[][] perEigen, double[] vectors, double[] channelMean, int[] alive, int positions, boolean bias,
+    private KroneckerInverse(float[] blocks, double[] vectors, double[] channelMean, int[] alive, int positions, boolean bias,
                              double lambda) {
-        this.perEigen = perEigen;
+        this.blocks = blocks;
         this.vectors = vectors;
         this.channelMean = channelMean;
         this.alive = alive;
@@ -123,7 +126,7 @@ final class KroneckerInverse implements InverseHessian {
                     int base = rowOuter + columnPosition[c] * positions;
                     a = 0;
                     for (int g = 0; g < positions; g++) {
-                        a += perEigen[g][at] * outer[base + g];
+                        a += blocks[g * count * count + at] * outer[base + g];
                     }
                 } else {
                     a = i == columns[c] ? 1 / lambda : 0; // the bias: A is λ there and uncoupled
@@ -165,19 +168,22 @@ final class KroneckerInverse implements InverseHessian {
         }
         int[] keptChannels = Submatrix.complement(channels, alive.length);
         float[][] coefficients = new float[positions][];
+        int before = alive.length * alive.length;
+        int after = keptChannels.length * keptChannels.length;
+        float[] m = new float[before];
         for (int g = 0; g < positions; g++) {
-            coefficients[g] = schurComplement(linalg, perEigen[g], alive.length, channels, keptChannels);
+            // each block moves down to its place in the shrunk layout, never over one not yet read
+            System.arraycopy(blocks, g * before, m, 0, before);
+            coefficients[g] = schurComplement(linalg, m, alive.length, channels, keptChannels);
+            System.arraycopy(m, 0, blocks, g * after, after);
         }
         int[] nowAlive = new int[keptChannels.length];
         for (int i = 0; i < nowAlive.length; i++) {
             nowAlive[i] = alive[keptChannels[i]];
         }
         alive = nowAlive;
-        int entries = alive.length * alive.length;
-        for (int g = 0; g < positions; g++) {
-            if (perEigen[g].length > 2 * entries) {
-                perEigen[g] = java.util.Arrays.copyOf(perEigen[g], entries);
-            }
+        if (blocks.length > 2 * positions * after) {
+            blocks = java.util.Arrays.copyOf(blocks, positions * after);
         }
         shermanMorrison();
         compensate(linalg, coefficients, removedChannels, wT, wqT, outputs);
@@ -203,12 +209,14 @@ final class KroneckerInverse implements InverseHessian {
                 }
             }
         }
+        float[] removedRows = new float[q * outputs]; // Wᵀ_Q's eigen-row g of each removed channel
+        float[] moved = new float[count * outputs]; // one pair of buffers for every g: the last cut's are megabytes
         for (int g = 0; g < positions; g++) {
-            float[] removedRows = new float[q * outputs]; // Wᵀ_Q's eigen-row g of each removed channel
             for (int d = 0; d < q; d++) {
                 System.arraycopy(wqT, (d * positions + g) * outputs, removedRows, d * outputs, outputs);
             }
-            float[] moved = linalg.multiply(coefficients[g], removedRows, count, q, outputs);
+            java.util.Arrays.fill(moved, 0f);
+            linalg.multiplyAccumulate(moved, coefficients[g], removedRows, count, q, outputs, 1f);
             for (int c = 0; c < count; c++) {
                 int row = (c * positions + g) * outputs;
                 for (int o = 0; o < outputs; o++) {
@@ -245,7 +253,7 @@ final class KroneckerInverse implements InverseHessian {
         double[] y = new double[positions];
         double zy = 0;
         for (int g = 0; g < positions; g++) {
-            double d = perEigen[g][channel * alive.length + channel];
+            double d = diagonal(g, channel);
             if (!(d > 0)) {
                 return setLoss(wT, outputs, IntStream.range(channel * positions, (channel + 1) * positions).toArray(), new int[] {channel});
             }
@@ -269,7 +277,7 @@ final class KroneckerInverse implements InverseHessian {
                 norm += v * v;
                 projection[o] += yg * v;
             }
-            weighted += norm / perEigen[g][channel * alive.length + channel];
+            weighted += norm / diagonal(g, channel);
         }
         double projected = 0;
         for (double p : projection) {
@@ -286,7 +294,7 @@ final class KroneckerInverse implements InverseHessian {
             int rowChannel = columns[i] / positions;
             for (int j = 0; j < k; j++) {
                 double a = columns[i] % positions == columns[j] % positions
-                        ? perEigen[columns[i] % positions][rowChannel * alive.length + columns[j] / positions] : 0;
+                        ? blocks[(columns[i] % positions) * alive.length * alive.length + rowChannel * alive.length + columns[j] / positions] : 0;
                 block[i * k + j] = a - scale * uRotated[columns[i]] * uRotated[columns[j]];
             }
         }
@@ -344,11 +352,10 @@ final class KroneckerInverse implements InverseHessian {
             mean[d] = channelMean[alive[d]];
         }
         for (int g = 0; g < positions; g++) {
-            float[] m = perEigen[g];
             for (int c = 0; c < count; c++) {
                 double mu = 0; // (M_g μ)_c
-                for (int d = 0, at = c * count; d < count; d++) {
-                    mu += m[at + d] * mean[d];
+                for (int d = 0, at = (g * count + c) * count; d < count; d++) {
+                    mu += blocks[at + d] * mean[d];
                 }
                 for (int a = 0; a < positions; a++) {
                     u[c * positions + a] += vectors[a * positions + g] * sigma[g] * mu;
@@ -369,19 +376,27 @@ final class KroneckerInverse implements InverseHessian {
 
     @Override
     public KroneckerInverse copy() {
-        float[][] copies = new float[positions][];
-        for (int g = 0; g < positions; g++) {
-            copies[g] = java.util.Arrays.copyOf(perEigen[g], alive.length * alive.length);
-        }
-        return new KroneckerInverse(copies, vectors, channelMean, alive.clone(), positions, bias, lambda);
+        return new KroneckerInverse(java.util.Arrays.copyOf(blocks, positions * alive.length * alive.length), vectors, channelMean,
+                alive.clone(), positions, bias, lambda);
     }
 
     @Override
     public long bytes() {
-        long bytes = 0;
-        for (float[] m : perEigen) {
-            bytes += (long) m.length * Float.BYTES;
+        return (long) blocks.length * Float.BYTES;
+    }
+
+    /** M_g[c][c]. */
+    private double diagonal(int g, int channel) {
+        return blocks[(g * alive.length + channel) * alive.length + channel];
+    }
+
+    /** The M_g, C x C each, one after another in one array. */
+    private static float[] concatenate(float[][] perEigen, int channels) {
+        int entries = channels * channels;
+        float[] out = new float[perEigen.length * entries];
+        for (int g = 0; g < perEigen.length; g++) {
+            System.arraycopy(perEigen[g], 0, out, g * entries, entries);
         }
-        return bytes;
+        return out;
     }
 }

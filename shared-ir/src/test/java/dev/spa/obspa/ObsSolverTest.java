@@ -270,6 +270,18 @@ class ObsSolverTest {
         }
     }
 
+    /** H of 300 correlated rows plus 300 on the diagonal: well conditioned, so float32 rounding does not hide an algebra error. */
+    private float[] wellConditionedHessian(int n, long seed) {
+        int rows = 300;
+        float[] x = correlatedRows(rows, n - 1, seed);
+        float[] h = new float[n * n];
+        linalg.accumulateGram(h, n, x, rows);
+        for (int i = 0; i < n; i++) {
+            h[i * n + i] += rows;
+        }
+        return h;
+    }
+
     /**
      * Greedy scoring of one group holds each consumer's H⁻¹ restricted to the group's columns: the losses of those
      * columns, before and after some of them are removed, are the ones the whole inverse gives.
@@ -278,13 +290,7 @@ class ObsSolverTest {
     void anInverseRestrictedToAGroupsColumnsScoresThemAsTheWholeOne() {
         int n = 11;
         int outputs = 5;
-        int rows = 300;
-        float[] x = correlatedRows(rows, n - 1, 12);
-        float[] h = new float[n * n];
-        linalg.accumulateGram(h, n, x, rows);
-        for (int i = 0; i < n; i++) {
-            h[i * n + i] += rows;
-        }
+        float[] h = wellConditionedHessian(n, 12);
         ObsSolver solver = new ObsSolver(linalg, 0);
         DenseInverse whole = new DenseInverse(solver.invert(h, n).matrix(), n);
         float[] w = new float[outputs * n];
@@ -326,13 +332,7 @@ class ObsSolverTest {
     void removingAndShrinkingLeavesTheCompensatedWeightsAndTheInverseOfTheRemainingHessian() {
         int n = 11;
         int outputs = 5;
-        int rows = 300;
-        float[] x = correlatedRows(rows, n - 1, 9);
-        float[] h = new float[n * n];
-        linalg.accumulateGram(h, n, x, rows);
-        for (int i = 0; i < n; i++) {
-            h[i * n + i] += rows; // well conditioned, so float32 rounding does not hide an algebra error
-        }
+        float[] h = wellConditionedHessian(n, 9);
         ObsSolver solver = new ObsSolver(linalg, 0);
         float[] hinv = solver.invert(h, n).matrix();
         float[] w = new float[outputs * n];
