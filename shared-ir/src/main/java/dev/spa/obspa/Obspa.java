@@ -25,7 +25,8 @@ public final class Obspa {
     private final Analysis analysis;
     private final ObsSolver solver;
     private final Map<String, LinearLayer> layers;
-    private final HessianSource.LayerHessians hessians;
+    /** Null once released: a data-free source holds every layer input's moments (C² doubles each) until then. */
+    private HessianSource.LayerHessians hessians;
     private final InverseStore inverses;
     private final Map<String, Double> energies = new HashMap<>();
     private final Consumer<String> progress;
@@ -199,6 +200,7 @@ public final class Obspa {
                 released = true;
                 inverses.clear();
                 energies.clear();
+                hessians = null;
             }
         }
     }

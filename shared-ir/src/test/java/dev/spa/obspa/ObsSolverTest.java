@@ -270,6 +270,15 @@ class ObsSolverTest {
         }
     }
 
+    private static float[] gaussian(int length, long seed) {
+        Random r = new Random(seed);
+        float[] out = new float[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = (float) r.nextGaussian();
+        }
+        return out;
+    }
+
     /** H of 300 correlated rows plus 300 on the diagonal: well conditioned, so float32 rounding does not hide an algebra error. */
     private float[] wellConditionedHessian(int n, long seed) {
         int rows = 300;
@@ -290,14 +299,9 @@ class ObsSolverTest {
     void anInverseRestrictedToAGroupsColumnsScoresThemAsTheWholeOne() {
         int n = 11;
         int outputs = 5;
-        float[] h = wellConditionedHessian(n, 12);
+        DenseInverse whole = new DenseInverse(new ObsSolver(linalg, 0).invert(wellConditionedHessian(n, 12), n).matrix(), n);
+        float[] w = gaussian(outputs * n, 13);
         ObsSolver solver = new ObsSolver(linalg, 0);
-        DenseInverse whole = new DenseInverse(solver.invert(h, n).matrix(), n);
-        float[] w = new float[outputs * n];
-        Random r = new Random(13);
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) r.nextGaussian();
-        }
         int[] group = {1, 2, 4, 7, 8, 9};
         InverseHessian restricted = whole.restrictedTo(group);
         float[] wholeWT = Transpose.of(w, outputs, n);
@@ -335,11 +339,7 @@ class ObsSolverTest {
         float[] h = wellConditionedHessian(n, 9);
         ObsSolver solver = new ObsSolver(linalg, 0);
         float[] hinv = solver.invert(h, n).matrix();
-        float[] w = new float[outputs * n];
-        Random r = new Random(4);
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) r.nextGaussian();
-        }
+        float[] w = gaussian(outputs * n, 4);
         int[] removed = {0, 3, 4, 10};
         int[] kept = {1, 2, 5, 6, 7, 8, 9};
         float[] compensated = w.clone();
