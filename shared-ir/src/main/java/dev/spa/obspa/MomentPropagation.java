@@ -89,6 +89,11 @@ final class MomentPropagation {
         return m != null ? m : Moments.constant(Math.max(1, channels(value)), 0, 1);
     }
 
+    /** Lets a kept value's moments go once nothing will ask for them again. */
+    void forget(String value) {
+        moments.remove(value);
+    }
+
     /** Nodes whose outputs were not modelled and got the default statistics. */
     int assumedNodes() {
         return assumed;
