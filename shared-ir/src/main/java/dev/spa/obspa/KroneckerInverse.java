@@ -1,7 +1,6 @@
 package dev.spa.obspa;
 
 import dev.spa.linalg.Linalg;
-import dev.spa.linalg.Transpose;
 
 import java.util.stream.IntStream;
 
@@ -174,7 +173,7 @@ final class KroneckerInverse implements InverseHessian {
         for (int g = 0; g < positions; g++) {
             // each block moves down to its place in the shrunk layout, never over one not yet read
             System.arraycopy(blocks, g * before, m, 0, before);
-            coefficients[g] = schurComplement(linalg, m, alive.length, channels, keptChannels);
+            coefficients[g] = SchurComplement.inPlace(linalg, m, alive.length, channels, keptChannels);
             System.arraycopy(m, 0, blocks, g * after, after);
         }
         int[] nowAlive = new int[keptChannels.length];
@@ -324,22 +323,6 @@ final class KroneckerInverse implements InverseHessian {
             channels[c] = first / positions;
         }
         return channels;
-    }
-
-    /**
-     * ((M⁻¹)_KK)⁻¹ = M_KK − M_KQ (M_QQ)⁻¹ M_QK: the inverse of the kept part of what M inverts, written over M's
-     * leading entries. Returns the coefficients M_KQ (M_QQ)⁻¹ (kept x removed).
-     */
-    private static float[] schurComplement(Linalg linalg, float[] m, int n, int[] removed, int[] kept) {
-        float[] mQQ = Submatrix.rows(m, n, removed, removed);
-        if (!linalg.invertInPlace(mQQ, removed.length)) {
-            throw new IllegalStateException("a principal block of (γΣ + λI)⁻¹ is not positive definite; λ = 0?");
-        }
-        float[] mQK = Submatrix.rows(m, n, removed, kept);
-        Submatrix.keepOnly(m, n, kept, kept);
-        float[] coefficients = linalg.multiply(Transpose.of(mQK, removed.length, kept.length), mQQ, kept.length, removed.length, removed.length);
-        linalg.multiplyAccumulate(m, coefficients, mQK, kept.length, removed.length, kept.length, -1f);
-        return coefficients;
     }
 
     /** u = A⁻¹ m: on channel c's position a, Σ_g v_g[a] σ_g (M_g μ)_c (ũ: σ_g (M_g μ)_c on eigen-row g); on the bias, 1/λ. */
