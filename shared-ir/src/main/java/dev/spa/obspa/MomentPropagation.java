@@ -194,33 +194,9 @@ final class MomentPropagation {
                 }
             }
         }
-        float[] mt = transposeBlocks(m, inC, outC, area);   // [outC][inC * area]
-        float[] smrByC = reorder(smr, inC, outC, area);     // [inC * area][outC]
+        float[] mt = BlockLayout.outerFirst(m, inC, outC, area);   // [outC][inC * area]
+        float[] smrByC = BlockLayout.areaInside(smr, inC, outC, area);     // [inC * area][outC]
         return new Moments(mean, linalg.multiply(mt, smrByC, outC, inC * area, outC));
-    }
-
-    /** [inC][outC][area] -> [outC][inC][area]. */
-    private static float[] transposeBlocks(float[] m, int inC, int outC, int area) {
-        float[] t = new float[m.length];
-        for (int c = 0; c < inC; c++) {
-            for (int o = 0; o < outC; o++) {
-                System.arraycopy(m, (c * outC + o) * area, t, (o * inC + c) * area, area);
-            }
-        }
-        return t;
-    }
-
-    /** [inC][outC][area] -> [inC][area][outC]. */
-    private static float[] reorder(float[] s, int inC, int outC, int area) {
-        float[] t = new float[s.length];
-        for (int c = 0; c < inC; c++) {
-            for (int o = 0; o < outC; o++) {
-                for (int a = 0; a < area; a++) {
-                    t[(c * area + a) * outC + o] = s[(c * outC + o) * area + a];
-                }
-            }
-        }
-        return t;
     }
 
     private Moments linear(Node node) {
