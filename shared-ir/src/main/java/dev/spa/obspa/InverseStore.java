@@ -117,10 +117,10 @@ final class InverseStore {
         if (whole instanceof DenseInverse dense && columns.length < dense.size()) {
             return new Working(dense.restrictedTo(columns), columns);
         }
-        return new Working(in != null ? whole.copy() : whole, null);
+        return new Working(in != null ? whole.copy() : whole, Submatrix.allOf(whole.size()));
     }
 
-    /** An inverse to shrink and the columns it covers, in order (null: all of the layer's). */
+    /** An inverse to shrink and the layer's columns it covers, ascending. */
     record Working(InverseHessian inverse, int[] columns) {
     }
 

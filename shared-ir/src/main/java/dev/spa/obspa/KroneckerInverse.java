@@ -243,26 +243,26 @@ final class KroneckerInverse implements InverseHessian {
         double[] out = new double[columnSets.length];
         IntStream.range(0, columnSets.length).parallel().forEach(i -> {
             int[] channels = wholeChannels(sorted(columnSets[i]));
-            out[i] = channels.length == 1 ? channelLoss(wT, outputs, channels[0]) : setLoss(wT, outputs, columnSets[i], channels);
+            out[i] = channels.length == 1 ? channelLoss(wT, outputs, channels[0]) : setLoss(wT, outputs, columnSets[i]);
         });
         return out;
     }
 
+    /** The fast way where D is positive and 1 − s zᵀy is too; else the general way on the same block. */
     private double channelLoss(float[] wT, int outputs, int channel) {
         double[] y = new double[positions];
         double zy = 0;
+        boolean positive = true;
         for (int g = 0; g < positions; g++) {
             double d = diagonal(g, channel);
-            if (!(d > 0)) {
-                return setLoss(wT, outputs, IntStream.range(channel * positions, (channel + 1) * positions).toArray(), new int[] {channel});
-            }
+            positive &= d > 0;
             double z = uRotated[channel * positions + g];
             y[g] = z / d;
             zy += z * y[g];
         }
         double denominator = 1 - scale * zy;
-        if (!(denominator > 1e-12)) {
-            return setLoss(wT, outputs, IntStream.range(channel * positions, (channel + 1) * positions).toArray(), new int[] {channel});
+        if (!positive || !(denominator > 1e-12)) {
+            return setLoss(wT, outputs, IntStream.range(channel * positions, (channel + 1) * positions).toArray());
         }
         double beta = scale / denominator;
         double[] projection = new double[outputs];
@@ -286,7 +286,7 @@ final class KroneckerInverse implements InverseHessian {
     }
 
     /** ½ tr(S⁻¹ G) on the eigenbasis block S = Σ_g M_g[c][d] e_g e_gᵀ − s ũ ũᵀ of whole channels, G their Gram. */
-    private double setLoss(float[] wT, int outputs, int[] columns, int[] channels) {
+    private double setLoss(float[] wT, int outputs, int[] columns) {
         int k = columns.length;
         double[] block = new double[k * k];
         for (int i = 0; i < k; i++) {
@@ -340,10 +340,10 @@ final class KroneckerInverse implements InverseHessian {
                 for (int d = 0, at = (g * count + c) * count; d < count; d++) {
                     mu += blocks[at + d] * mean[d];
                 }
-                for (int a = 0; a < positions; a++) {
-                    u[c * positions + a] += vectors[a * positions + g] * sigma[g] * mu;
-                }
                 uRotated[c * positions + g] = sigma[g] * mu;
+                for (int a = 0; a < positions; a++) {
+                    u[c * positions + a] += vectors[a * positions + g] * uRotated[c * positions + g];
+                }
             }
         }
         if (bias) {

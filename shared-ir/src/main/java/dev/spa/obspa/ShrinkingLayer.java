@@ -29,9 +29,10 @@ final class ShrinkingLayer {
     ShrinkingLayer(LinearLayer layer, float[] w, InverseStore.Working working, double lossScale) {
         this.layer = layer;
         int n = layer.hessianColumns();
-        float[] all = Transpose.of(w, layer.outputs(), n);
-        int[] columns = working.columns() != null ? working.columns() : Submatrix.allOf(n);
-        this.wT = columns.length == n ? all : Submatrix.rows(all, layer.outputs(), columns, Submatrix.allOf(layer.outputs()));
+        int[] columns = working.columns();
+        // only the held columns are transposed: DenseNet's layers read up to 1024 channels, a group 32 of them
+        float[] held = columns.length == n ? w : Submatrix.rows(w, n, Submatrix.allOf(layer.outputs()), columns);
+        this.wT = Transpose.of(held, layer.outputs(), columns.length);
         this.hinv = working.inverse();
         hinv.toWorkingBasis(wT, layer.outputs()); // scores only: the working copy is never turned back
         this.lossScale = lossScale;
