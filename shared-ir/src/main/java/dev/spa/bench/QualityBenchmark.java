@@ -11,6 +11,7 @@ import dev.spa.runtime.Agreement;
 import dev.spa.runtime.InputStatistics;
 import dev.spa.runtime.ReferenceInputs;
 import dev.spa.runtime.SampleBatches;
+import dev.spa.quality.ScoredPolicy;
 import dev.spa.select.SelectionOptions;
 import dev.spa.select.Target;
 import dev.spa.surgery.Pruner;
@@ -45,6 +46,7 @@ public final class QualityBenchmark {
             new Method("l2 + OBSPA update, data-free", "l2", "obspa", "data-free"),
             new Method("OBSPA data-free", "obspa", "", "data-free"),
             new Method("OBSPA synthetic images", "obspa", "", "ood"),
+            new Method("OBSPA auto (default)", "obspa", "", PruningPolicy.AUTO),
             new Method("OBSPA calibration", "obspa", "", "calibration"));
 
     private QualityBenchmark() {
@@ -97,7 +99,10 @@ public final class QualityBenchmark {
     private record Pruned(Pruner.Result result, PolicyParts parts) {
     }
 
-    /** One method at one target, with the input statistics a user would state (null: the model's own) and calibration samples. */
+    /**
+     * One method at one target, with the input statistics a user would state (null: the model's own) and calibration
+     * samples; auto's candidates are judged on the reference inputs the platform's quality guard uses.
+     */
     private static Pruned prune(Analysis analysis, Method m, boolean global, double keep, String mean, String std, Path calibration) {
         SelectionOptions options = new SelectionOptions(Target.parse("macs=" + keep), global, 1, 1, Set.of());
         PruningPolicy policy = PruningPolicy.of(m.criterion(), options).withUpdate(m.update())
@@ -105,8 +110,12 @@ public final class QualityBenchmark {
         if (mean != null) {
             policy = policy.withInputStatistics(InputStatistics.stated(mean, std));
         }
-        PolicyParts parts = PolicyParts.build(policy, analysis, Compute.cpu(), s -> { });
-        return new Pruned(new Pruner(s -> { }).prune("benchmark", analysis, parts.scorer(), options, parts.update()), parts);
+        ReferenceInputs reference = ReferenceInputs.of(analysis.model(), policy.calibration(), PolicyParts.inputStatistics(policy, analysis));
+        ScoredPolicy scored = ScoredPolicy.of("benchmark", analysis, policy, Compute.cpu(), reference, s -> { });
+        Pruner pruner = new Pruner(s -> { });
+        Pruner.Result r = pruner.cut(analysis, pruner.select("benchmark", analysis, scored.scores(), options),
+                scored.parts().update().forLastCut());
+        return new Pruned(r, scored.parts());
     }
 
     /** The unlabelled models: relative output error against the original on their photos (or synthetic inputs). */

@@ -14,7 +14,8 @@ public final class Main {
             "                  [--latency-cache DIR]]",
             "                 [--global] [--round-to N|kernels] [--min-channels N] [--exclude NAME,...] [--aggregate sum|mean|max]",
             "                 [--normalize mean|max|sum|none] [--seed S]",
-            "                 [--criterion obspa] [--update obspa|none] [--calibration FILE|DIR | --ood] [--dampening D]",
+            "                 [--criterion obspa] [--update obspa|none] [--auto | --data-free | --ood | --calibration FILE|DIR]",
+            "                 [--dampening D]",
             "                 [--backend auto|cpu|cuda|java] [--capture auto|cpu|cuda] [--gpu-memory-mb N]",
             "       spa verify ORIGINAL.onnx PRUNED.onnx [--plan PLAN.json] [--batch N] [--tolerance T] [--time [--threads T]]",
             "       spa eval MODEL.onnx --inputs X.f32 --labels Y.i64");

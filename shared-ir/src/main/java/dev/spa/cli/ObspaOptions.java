@@ -6,13 +6,15 @@ import dev.spa.plan.PruningPolicy;
 import dev.spa.select.SelectionOptions;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /** The prune command's flags as a {@link PruningPolicy}: criterion, Hessian source, update, OBSPA's knobs. */
 final class ObspaOptions {
     static final Set<String> VALUED = Set.of("update", "calibration", "dampening", "obspa-order", "input-mean", "input-std", "rho",
             "ood-samples", "aggregate", "normalize", "seed");
-    static final Set<String> FLAGS = Set.of("ood", "data-free", "independent-channels");
+    static final Set<String> FLAGS = Set.of("ood", "data-free", "auto", "independent-channels");
 
     private ObspaOptions() {
     }
@@ -26,15 +28,30 @@ final class ObspaOptions {
     }
 
     static PruningPolicy policy(Args args, SelectionOptions selection) {
-        int chosen = (args.has("calibration") ? 1 : 0) + (args.has("ood") ? 1 : 0) + (args.has("data-free") ? 1 : 0);
-        if (chosen > 1) {
-            throw new SpaException("give one Hessian source: --calibration FILE, --ood or --data-free");
-        }
-        String source = args.has("calibration") ? "calibration" : args.has("ood") ? "ood" : "data-free";
-        return new PruningPolicy(args.get("criterion", "l1"), selection, source,
-                args.has("calibration") ? Path.of(args.require("calibration")) : null, args.get("update", ""),
+        String criterion = args.get("criterion", "l1");
+        String update = args.get("update", "");
+        return new PruningPolicy(criterion, selection, source(args, criterion, update),
+                args.has("calibration") ? Path.of(args.require("calibration")) : null, update,
                 inputStatistics(args), args.number("rho", 0.5), !args.has("independent-channels"),
                 args.number("dampening", 0.1), args.get("obspa-order", "greedy"), (int) args.number("ood-samples", 256),
                 (long) args.number("seed", 0), args.get("aggregate", "sum"), args.get("normalize", ""));
+    }
+
+    /** The source flag given; none: auto for OBSPA's own scores (as the platform's default), data-free otherwise. */
+    private static String source(Args args, String criterion, String update) {
+        List<String> given = new ArrayList<>();
+        for (String flag : List.of("calibration", "ood", "data-free", "auto")) {
+            if (args.has(flag)) {
+                given.add(flag);
+            }
+        }
+        if (given.size() > 1) {
+            throw new SpaException("give one Hessian source: --calibration FILE, --ood, --data-free or --auto (given: --"
+                    + String.join(", --", given) + ")");
+        }
+        if (!given.isEmpty()) {
+            return given.get(0);
+        }
+        return PruningPolicy.choosable(criterion, update) ? PruningPolicy.AUTO : "data-free";
     }
 }

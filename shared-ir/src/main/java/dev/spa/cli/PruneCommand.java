@@ -8,6 +8,7 @@ import dev.spa.runtime.ReferenceInputs;
 import dev.spa.select.TargetCheck;
 import dev.spa.select.TargetSpec;
 import dev.spa.quality.AgreementSearch;
+import dev.spa.quality.ScoredPolicy;
 import dev.spa.SpaException;
 import dev.spa.deps.Analysis;
 import dev.spa.deps.ManifestWriter;
@@ -74,13 +75,14 @@ final class PruneCommand {
         Model model = new ModelLoader((long) args.number("max-size", ModelLoader.DEFAULT_SIZE_LIMIT)).load(input);
         err.println("analysing " + model.graph().nodes().size() + " nodes");
         Analysis analysis = Analysis.of(model);
-        PolicyParts parts = PolicyParts.build(policy, analysis, ComputeOptions.compute(args, err), err::println);
-        Criterion criterion = parts.scorer().criterion();
-        long t1 = System.nanoTime();
         String name = input.getFileName().toString();
+        ReferenceInputs reference = ReferenceInputs.of(model, policy.calibration(), PolicyParts.inputStatistics(policy, analysis));
+        ScoredPolicy scored = ScoredPolicy.of(name, analysis, policy, ComputeOptions.compute(args, err), reference, err::println);
+        PolicyParts parts = scored.parts();
+        Pruner.Scores scores = scored.scores();
+        Criterion criterion = parts.scorer().criterion();
+        long t1 = System.nanoTime() - scores.millis() * 1_000_000; // the scores' time is reported on its own
         Pruner pruner = new Pruner(err::println);
-        Pruner.Scores scores = pruner.score(analysis, parts.scorer());
-        ReferenceInputs reference = ReferenceInputs.of(model, policy.calibration(), parts.inputStatistics());
         Pruner.Result r;
         Agreement agreement = null;
         String searchNote = null;
@@ -138,6 +140,9 @@ final class PruneCommand {
         out.printf("time: analyse %d ms, score %d ms, select %d ms, surgery %d ms, total %d ms%n", (t1 - t0) / 1_000_000,
                 r.scoreMillis(), r.selectMillis(), r.surgeryMillis(), (t2 - t0) / 1_000_000);
         out.println("input statistics assumed: " + parts.inputStatistics().describe());
+        if (!parts.hessianDescription().isEmpty()) {
+            out.println("OBSPA's Hessians: " + parts.hessianDescription());
+        }
         out.println("agreement with the original: " + agreement.describe());
         if (latencyNote != null) {
             out.println(latencyNote);

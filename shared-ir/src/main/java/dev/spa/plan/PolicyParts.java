@@ -23,6 +23,9 @@ import java.util.function.Consumer;
 public record PolicyParts(GroupScorer scorer, WeightUpdate update, String hessianDescription, InputStatistics inputStatistics) {
 
     public static PolicyParts build(PruningPolicy policy, Analysis analysis, Compute compute, Consumer<String> progress) {
+        if (policy.choosesDataFree()) {
+            throw new IllegalArgumentException("the Hessian source auto is a choice among policies (quality.DataFreeChoice), not one");
+        }
         Obspa obspa = null;
         String described = "";
         InputStatistics stats = inputStatistics(policy, analysis);

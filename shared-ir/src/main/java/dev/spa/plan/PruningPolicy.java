@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * state it: the criterion and its Hessian source, the selection and the weight update.
  *
  * @param criterion    l1, l2, random, bn or obspa
- * @param hessianSource data-free, ood or calibration (used by obspa and by an OBSPA update)
+ * @param hessianSource data-free, ood, calibration (used by obspa and by an OBSPA update) or auto (with obspa: the
+ *                      data-free candidate whose pruned model stays closest to the original, {@code quality.DataFreeChoice})
  * @param calibration  raw float32 samples, with hessianSource calibration
  * @param update       none, obspa or obspa-sequential; empty for the measured best for the criterion and source
  * @param inputStatistics what the user stated of the input (null: read from the model, else the default)
@@ -21,6 +22,8 @@ import java.nio.file.Path;
 public record PruningPolicy(String criterion, SelectionOptions selection, String hessianSource, Path calibration,
                             String update, InputStatistics inputStatistics, double rho, boolean channelCovariance,
                             double dampening, String order, int oodSamples, long seed, String aggregate, String normalize) {
+    /** The Hessian source that tries the data-free candidates and keeps the best. */
+    public static final String AUTO = "auto";
     private static final java.util.Set<String> UPDATES = java.util.Set.of("", "none", "obspa", "obspa-sequential");
 
     public PruningPolicy {
@@ -30,8 +33,12 @@ public record PruningPolicy(String criterion, SelectionOptions selection, String
         if (!UPDATES.contains(update)) {
             throw new SpaException("update '" + update + "' is unknown: use none, obspa or obspa-sequential");
         }
-        if (!java.util.Set.of("data-free", "ood", "calibration").contains(hessianSource)) {
-            throw new SpaException("Hessian source '" + hessianSource + "' is unknown: use data-free, ood or calibration");
+        if (!java.util.Set.of("data-free", "ood", "calibration", AUTO).contains(hessianSource)) {
+            throw new SpaException("Hessian source '" + hessianSource + "' is unknown: use data-free, ood, calibration or auto");
+        }
+        if (hessianSource.equals(AUTO) && !choosable(criterion, update)) {
+            throw new SpaException("the Hessian source auto chooses among OBSPA's data-free candidates: use it with the criterion obspa"
+                    + " and no update named (asked: criterion " + criterion + (update.isEmpty() ? "" : ", update " + update) + ")");
         }
         if (hessianSource.equals("calibration") && calibration == null) {
             throw new SpaException("the calibration Hessian source needs calibration samples");
@@ -46,6 +53,23 @@ public record PruningPolicy(String criterion, SelectionOptions selection, String
     public PruningPolicy withSource(String source, Path calibrationSamples) {
         return new PruningPolicy(criterion, selection, source, calibrationSamples, update, inputStatistics, rho, channelCovariance,
                 dampening, order, oodSamples, seed, aggregate, normalize);
+    }
+
+    public PruningPolicy withCriterion(String name) {
+        return new PruningPolicy(name, selection, hessianSource, calibration, update, inputStatistics, rho, channelCovariance,
+                dampening, order, oodSamples, seed, aggregate, normalize);
+    }
+
+    /**
+     * Whether the source auto applies: to OBSPA's own scores with the update left to it. A default of auto (the CLI's
+     * and the platform's) stands for data-free where it does not, so asking for l2 alone needs no source named.
+     */
+    public static boolean choosable(String criterion, String update) {
+        return criterion.equals("obspa") && update.isEmpty();
+    }
+
+    public boolean choosesDataFree() {
+        return hessianSource.equals(AUTO);
     }
 
     public PruningPolicy withInputStatistics(double mean, double std) {

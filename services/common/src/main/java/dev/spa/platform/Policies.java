@@ -1,6 +1,7 @@
 package dev.spa.platform;
 
 import dev.spa.events.PruningRequest;
+import dev.spa.plan.PruningPolicy;
 
 /**
  * Per-job policy: the configured defaults, with every field the event sets taking precedence.
@@ -69,6 +70,10 @@ public final class Policies {
         }
         if (!given.getEvaluationInputsUri().isEmpty()) {
             b.setEvaluationInputsUri(given.getEvaluationInputsUri()).setEvaluationLabelsUri(given.getEvaluationLabelsUri());
+        }
+        if (given.getHessianSource().isEmpty() && b.getHessianSource().equals(PruningPolicy.AUTO)
+                && !PruningPolicy.choosable(b.getCriterion(), b.getUpdate())) {
+            b.setHessianSource("data-free"); // the default auto chooses among OBSPA's own candidates: other criteria take data-free
         }
         return b.build();
     }

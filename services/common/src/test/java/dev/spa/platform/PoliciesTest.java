@@ -34,4 +34,14 @@ class PoliciesTest {
         assertEquals(DEFAULTS, job);
         assertFalse(job.hasFailIfSlower(), "unset stays unset, so the exporter's configured default decides");
     }
+
+    /** The default source auto chooses among OBSPA's own candidates; a request for another criterion gets data-free. */
+    @Test
+    void theDefaultAutoSourceStandsForDataFreeWhereItCannotChoose() {
+        PruningRequest defaults = DEFAULTS.toBuilder().setHessianSource("auto").build();
+        assertEquals("auto", Policies.withDefaults(PruningRequest.getDefaultInstance(), defaults).getHessianSource());
+        assertEquals("data-free", Policies.withDefaults(PruningRequest.newBuilder().setCriterion("l2").build(), defaults).getHessianSource());
+        assertEquals("data-free", Policies.withDefaults(PruningRequest.newBuilder().setUpdate("none").build(), defaults).getHessianSource());
+        assertEquals("ood", Policies.withDefaults(PruningRequest.newBuilder().setHessianSource("ood").build(), defaults).getHessianSource());
+    }
 }

@@ -25,7 +25,7 @@ public class IngestSetup {
     @ConfigProperty(name = "spa.policy.global", defaultValue = "true")
     boolean global;
 
-    @ConfigProperty(name = "spa.policy.hessian-source", defaultValue = "data-free")
+    @ConfigProperty(name = "spa.policy.hessian-source", defaultValue = "auto")
     String hessianSource;
 
     @ConfigProperty(name = "spa.policy.round-to", defaultValue = "1")

@@ -91,7 +91,7 @@ class IngestTest {
         assertEquals("s3://spa/jobs/" + jobId + "/model/model.onnx", accepted.getModelUri());
         assertEquals("l2", accepted.getRequest().getCriterion(), "the upload's override");
         assertEquals("macs=0.4", accepted.getRequest().getTarget());
-        assertEquals("data-free", accepted.getRequest().getHessianSource(), "the configured default");
+        assertEquals("data-free", accepted.getRequest().getHessianSource(), "the configured default auto stands for data-free with l2");
         assertTrue(accepted.getRequest().getRoundToKernels(), "by default kept counts are rounded to the kernels' steps");
         assertTrue(accepted.getNodes() > 10);
         awaitStatus(jobId, "ACCEPTED");
@@ -100,6 +100,7 @@ class IngestTest {
         PruningRequest asked = JobAccepted.parseFrom(TopicReader.await(Topics.JOBS_ACCEPTED, r -> TopicReader.keyIs(r, latency)).value())
                 .getRequest();
         assertEquals("latency=0.5", asked.getTarget());
+        assertEquals("auto", asked.getHessianSource(), "the configured default with the default criterion obspa");
         assertEquals(1, asked.getLatencyThreads());
         assertEquals(8, asked.getLatencyBatch());
         assertEquals(4, asked.getRoundTo());

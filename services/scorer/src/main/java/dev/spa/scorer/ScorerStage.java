@@ -1,6 +1,8 @@
 package dev.spa.scorer;
 
 import dev.spa.quality.AgreementSearch;
+import dev.spa.quality.DataFreeChoice;
+import dev.spa.quality.ScoredPolicy;
 import dev.spa.runtime.ReferenceInputs;
 import dev.spa.select.Target;
 import dev.spa.select.TargetSpec;
@@ -98,9 +100,11 @@ public class ScorerStage extends JobStage<GroupsReady> {
      * The selection for the job's target; with an agreement target, the deepest cut whose agreement
      * on the job's reference inputs stays at the floor (the exporter measures the result again).
      */
-    private Planned plan(JobAccepted job, Analysis analysis, PolicyParts parts, PruningPolicy policy, Path calibration, TargetSpec spec) {
+    private Planned plan(JobAccepted job, Analysis analysis, ScoredPolicy scored, PruningPolicy policy, ReferenceInputs reference,
+                         TargetSpec spec) {
         Pruner pruner = new Pruner(progress(job));
-        Pruner.Scores scores = pruner.score(analysis, parts.scorer());
+        PolicyParts parts = scored.parts();
+        Pruner.Scores scores = scored.scores();
         if (spec.cost().kind() == Target.Kind.LATENCY) {
             return latencyTarget(job, analysis, parts, policy, scores);
         }
@@ -113,7 +117,6 @@ public class ScorerStage extends JobStage<GroupsReady> {
         if (!spec.hasAgreement()) {
             return new Planned(pruner.select(job.getModelUri(), analysis, scores, policy.selection()), "");
         }
-        ReferenceInputs reference = ReferenceInputs.of(analysis.model(), calibration, parts.inputStatistics());
         return new Planned(new AgreementSearch(progress(job))
                 .search(job.getModelUri(), analysis, scores, policy.selection(), parts.update(), reference, spec.agreement()).planned(), "");
     }
@@ -159,7 +162,9 @@ public class ScorerStage extends JobStage<GroupsReady> {
     private Shares.Held reserveMemory(PruningPolicy policy, Analysis analysis, long modelBytes, boolean search) {
         long need = MemoryBudget.MODEL_COPIES * modelBytes + (search ? 2 * modelBytes : 0);
         if (policy.usesObspa()) {
-            need += Obspa.estimatedBytes(analysis, !policy.hessianSource().equals("data-free"));
+            boolean captured = policy.choosesDataFree() ? DataFreeChoice.triesSyntheticImages(analysis, policy)
+                    : !policy.hessianSource().equals("data-free");
+            need += Obspa.estimatedBytes(analysis, captured);
         }
         return memory.reserve(need, String.format(java.util.Locale.ROOT, "%s on this %.1f MB model%s", policy.usesObspa()
                         ? "OBSPA (its Hessians and inverses)" : "scoring", modelBytes / 1e6, search ? " with a search (agreement or latency target) that runs cuts" : ""),
@@ -183,14 +188,20 @@ public class ScorerStage extends JobStage<GroupsReady> {
         try {
             PruningPolicy policy = Requests.policy(request, calibration);
             TargetSpec spec = TargetSpec.parse(request.getTarget());
-            reservation = reserveMemory(policy, analysis, modelBytes, spec.hasAgreement() || spec.cost().kind() == Target.Kind.LATENCY);
+            // auto's candidates are cuts measured against the original, as a search's are
+            reservation = reserveMemory(policy, analysis, modelBytes,
+                    spec.hasAgreement() || spec.cost().kind() == Target.Kind.LATENCY || policy.choosesDataFree());
             PolicyParts parts;
             Pruner.Planned planned;
             String latencySearch;
             List<Tensor> updated;
             try {
-                parts = PolicyParts.build(policy, analysis, compute.compute(), line -> LOG.debugf("job %s: %s", job.getJobId(), line));
-                Planned p = plan(job, analysis, parts, policy, calibration, spec);
+                // the reference inputs the exporter's quality check uses too, so auto's choice is judged as the job will be
+                ReferenceInputs reference = ReferenceInputs.of(analysis.model(), calibration, PolicyParts.inputStatistics(policy, analysis));
+                ScoredPolicy scored = ScoredPolicy.of(job.getModelUri(), analysis, policy, compute.compute(), reference,
+                        line -> LOG.debugf("job %s: %s", job.getJobId(), line));
+                parts = scored.parts();
+                Planned p = plan(job, analysis, scored, policy, reference, spec);
                 planned = p.plan();
                 latencySearch = p.latencySearch();
                 updated = UpdatedTensors.of(analysis, planned.plan(), parts.update().forLastCut());

@@ -1,0 +1,130 @@
+package dev.spa.quality;
+
+import dev.spa.Interruption;
+import dev.spa.deps.Analysis;
+import dev.spa.deps.PruningPlan;
+import dev.spa.plan.Compute;
+import dev.spa.plan.PolicyParts;
+import dev.spa.plan.PruningPolicy;
+import dev.spa.runtime.Agreement;
+import dev.spa.runtime.ReferenceInputs;
+import dev.spa.select.ChannelSelector;
+import dev.spa.select.SelectionOptions;
+import dev.spa.select.Target;
+import dev.spa.surgery.Pruner;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * The Hessian source {@code auto}: with no data, no one data-free method is best on every trained model
+ * (BENCHMARKS.md, "Quality": OBSPA on moments propagated through the graph wins on one model, OBSPA on
+ * synthetic images on another, magnitude scores with OBSPA's update on a third, by 5-25 points). So the job
+ * prunes with each candidate at its target and keeps the one whose outputs stay closest to the original's on
+ * the job's reference inputs: the lowest relative output error, a measure every model has (classifier or not).
+ * Synthetic images are tried only where running them through the network is cheap ({@link #SYNTHETIC_BUDGET}).
+ */
+public final class DataFreeChoice {
+    /**
+     * Multiply-accumulates that capturing synthetic images may cost (samples x the model's MACs): about 10 s on a
+     * 2-core machine (ResNet-18's 256 images, 470 GMAC, took 56 s). Above it the candidate is skipped, and said so.
+     */
+    public static final double SYNTHETIC_BUDGET = 32e9;
+
+    private final Pruner pruner = new Pruner(s -> { });
+    private final Consumer<String> progress;
+    private final double syntheticBudget;
+
+    public DataFreeChoice(Consumer<String> progress) {
+        this(progress, SYNTHETIC_BUDGET);
+    }
+
+    DataFreeChoice(Consumer<String> progress, double syntheticBudget) {
+        this.progress = progress;
+        this.syntheticBudget = syntheticBudget;
+    }
+
+    /** One candidate measured: its name and relative output error at the job's target. */
+    public record Tried(String name, double relativeError) {
+    }
+
+    /**
+     * @param parts   the chosen candidate's scorer and update, which the job goes on with
+     * @param scores  its channel scores
+     * @param chosen  the candidate with the lowest error
+     * @param tried   every candidate measured, in the order tried
+     * @param skipped why a candidate was not tried, or empty
+     */
+    public record Outcome(PolicyParts parts, Pruner.Scores scores, Tried chosen, List<Tried> tried, String skipped, String reference) {
+        /** For the report: which candidate, against what, and the error of each. */
+        public String describe() {
+            StringBuilder s = new StringBuilder("auto: " + chosen.name() + " (" + parts.hessianDescription()
+                    + "), the lowest relative output error on " + reference + " of ");
+            for (int i = 0; i < tried.size(); i++) {
+                s.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.3f", tried.get(i).name(), tried.get(i).relativeError()));
+            }
+            return s + (skipped.isEmpty() ? "" : "; " + skipped);
+        }
+    }
+
+    /** Whether the default budget lets {@code auto} capture synthetic images on this model (memory is reserved for it then). */
+    public static boolean triesSyntheticImages(Analysis analysis, PruningPolicy auto) {
+        return captureMacs(analysis, auto) <= SYNTHETIC_BUDGET;
+    }
+
+    private static double captureMacs(Analysis analysis, PruningPolicy auto) {
+        return (double) auto.oodSamples() * new ChannelSelector(analysis).cost(PruningPlan.empty()).macs();
+    }
+
+    /** The candidates of an {@code auto} policy: data-free OBSPA, OBSPA on synthetic images, L2 with OBSPA's update. */
+    static List<Candidate> candidates(PruningPolicy auto) {
+        return List.of(new Candidate("OBSPA on data-free moments", auto.withSource("data-free", null)),
+                new Candidate("OBSPA on synthetic images", auto.withSource("ood", null)),
+                new Candidate("L2 with OBSPA's update", auto.withSource("data-free", null).withCriterion("l2").withUpdate("obspa")));
+    }
+
+    record Candidate(String name, PruningPolicy policy) {
+    }
+
+    /**
+     * Prunes with each candidate at the policy's target (a latency target's value read as a share of the MACs: the
+     * candidates are compared before any latency is measured) and keeps the closest to the original.
+     */
+    public Outcome choose(String modelName, Analysis analysis, PruningPolicy auto, Compute compute, ReferenceInputs reference) {
+        SelectionOptions options = auto.selection();
+        if (options.target().kind() == Target.Kind.LATENCY) {
+            options = options.withTarget(new Target(Target.Kind.MACS, options.target().value()));
+        }
+        Agreement.Baseline original = Agreement.Baseline.of(analysis.model(), reference);
+        double captureMacs = captureMacs(analysis, auto);
+        String skipped = "";
+        List<Tried> tried = new ArrayList<>();
+        Tried best = null;
+        PolicyParts bestParts = null; // only the leader's parts are held: a candidate's OBSPA state can be large
+        Pruner.Scores bestScores = null;
+        for (Candidate c : candidates(auto)) {
+            Interruption.check();
+            if (c.policy().hessianSource().equals("ood") && captureMacs > syntheticBudget) {
+                skipped = String.format(Locale.ROOT, "%s not tried: %d images through the model cost %.0f GMAC, over the %.0f GMAC budget"
+                        + " (ask for the source ood to have it)", c.name(), auto.oodSamples(), captureMacs / 1e9, syntheticBudget / 1e9);
+                progress.accept(skipped);
+                continue;
+            }
+            progress.accept("auto: trying " + c.name());
+            PolicyParts parts = PolicyParts.build(c.policy(), analysis, compute, s -> { });
+            Pruner.Scores scores = pruner.score(analysis, parts.scorer());
+            Pruner.Result r = pruner.cut(analysis, pruner.select(modelName, analysis, scores, options), parts.update());
+            Tried t = new Tried(c.name(), original.compare(r.pruned()).relativeError());
+            progress.accept(String.format(Locale.ROOT, "auto: %s: relative output error %.3f", c.name(), t.relativeError()));
+            tried.add(t);
+            if (best == null || t.relativeError() < best.relativeError()) {
+                best = t;
+                bestParts = parts;
+                bestScores = scores;
+            }
+        }
+        return new Outcome(bestParts, bestScores, best, tried, skipped, reference.description());
+    }
+}
