@@ -33,7 +33,8 @@ for r in tp:
         continue
     cell[(r["model"], r["keep"], r["selection"])][r["method"]] = (float(r["accuracy"]), float(r["macs_ratio"]), float("nan"))
 
-spa_methods = ["l1", "l2", "l2 + OBSPA update, data-free", "OBSPA data-free", "OBSPA synthetic images", "OBSPA calibration"]
+spa_methods = ["l1", "l2", "l2 + OBSPA update, data-free", "OBSPA data-free", "OBSPA synthetic images", "OBSPA auto (default)",
+               "OBSPA calibration"]
 tp_methods = ["TP l1", "TP l2", "TP taylor"]
 lines = ["| model (original top-1) | MACs kept | selection | TP best (L1/L2/Taylor) | " + " | ".join("SPA " + m for m in spa_methods)
          + " | SPA best data-free − TP best |", "|---" * (5 + len(spa_methods)) + "|"]
@@ -92,11 +93,12 @@ for ax, model in zip(axes, models):
     labels = ["1/2 global", "1/4 global", "1/2 local", "1/4 local"]
     keys = [(model, "0.5", "global"), (model, "0.25", "global"), (model, "0.5", "local"), (model, "0.25", "local")]
     series = [("TP best", lambda c: max([c[m][0] for m in tp_methods if m in c] or [float("nan")])),
-              ("SPA best data-free", lambda c: max(c[m][0] for m in spa_methods[:5] if m in c)),
+              ("SPA default (OBSPA auto, data-free)", lambda c: c["OBSPA auto (default)"][0]),
+              ("SPA best data-free", lambda c: max(c[m][0] for m in spa_methods if m in c and m != "OBSPA calibration")),
               ("SPA OBSPA calibration", lambda c: c["OBSPA calibration"][0])]
-    width = 0.27
+    width = 0.2
     for i, (name, f) in enumerate(series):
-        ax.bar([x + (i - 1) * width for x in range(len(keys))], [100 * f(cell[k]) for k in keys], width, label=name)
+        ax.bar([x + (i - 1.5) * width for x in range(len(keys))], [100 * f(cell[k]) for k in keys], width, label=name)
     ax.axhline(100 * original[model], color="black", linestyle="--", linewidth=1)
     ax.set_xticks(range(len(keys)))
     ax.set_xticklabels(labels, fontsize=8)
