@@ -224,12 +224,15 @@ public class StageRunner {
     }
 
     private <I> CompletionStage<Void> failed(Stage<I> stage, JobRef job, Throwable e, Message<byte[]> message) {
+        if (stopping) {
+            // the stop itself can fail the work (ONNX Runtime torn down under a running session reads as a model
+            // it rejects): the next instance does the job again and decides, rather than this one failing it
+            LOG.infof("job %s stopped at %s while the service stops (%s)", job.jobId(), stage.name(), e.getMessage());
+            return leftForRedelivery(stage, job);
+        }
         if (e instanceof JobRejected r) {
             LOG.infof("job %s failed at %s: %s %s", job.jobId(), stage.name(), r.code(), r.getMessage());
             return fail(stage, job, r.code(), r.getMessage(), message, r.badMessage() ? r : null);
-        }
-        if (stopping) {
-            return leftForRedelivery(stage, job);
         }
         LOG.errorf(e, "job %s failed at %s", job.jobId(), stage.name());
         boolean memory = e instanceof OutOfMemoryError;
