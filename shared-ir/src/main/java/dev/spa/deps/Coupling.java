@@ -24,6 +24,12 @@ public interface Coupling {
     /** Position i of a goes with positions [i*blockSize, (i+1)*blockSize) of b. */
     void blocks(Dim a, Dim b, int blockSize);
 
+    /**
+     * Position i of a goes with positions i, i + |a|, ..., i + (count - 1)|a| of b: a is the inner factor of b split
+     * into (count, |a|), as a channel shuffle's channels within each of its count groups are.
+     */
+    void strided(Dim a, Dim b, int count);
+
     /** Both axes split into the same number of equal chunks; all positions of chunk k go together. */
     void chunks(Dim a, Dim b, int chunkCount);
 

@@ -189,6 +189,22 @@ public final class DependencyAnalyzer {
         }
 
         @Override
+        public void strided(Dim a, Dim b, int count) {
+            if (!ensure(a, b)) {
+                return;
+            }
+            int n = sizes.get(a);
+            if (n * count != sizes.get(b)) {
+                throw new SpaException(a + " (" + n + ") repeated " + count + " times does not cover " + b + " (" + sizes.get(b) + ")");
+            }
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < count; k++) {
+                    join(a, i, b, i + k * n);
+                }
+            }
+        }
+
+        @Override
         public void chunks(Dim a, Dim b, int chunkCount) {
             if (!ensure(a, b)) {
                 return;

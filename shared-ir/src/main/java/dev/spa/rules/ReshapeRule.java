@@ -127,6 +127,10 @@ final class ReshapeRule implements OperatorRule {
             return;
         }
         boolean fromInput = dim.value().equals(node.input(0));
+        ChannelShuffle shuffle = ChannelShuffle.startedBy(node, c.graph(), c.shapes());
+        if (shuffle != null && shuffle.couple(node, dim, fromInput, c)) {
+            return;
+        }
         long[] from = fromInput ? in : out;
         long[] to = fromInput ? out : in;
         String toValue = fromInput ? node.output(0) : node.input(0);

@@ -81,6 +81,26 @@ class OperatorRulesTest {
         oracle(a);
     }
 
+    /**
+     * A Caffe2-style channel shuffle (Reshape [N, 12, H, W] -> [N, 3, 4, H, W], Transpose of the two, Reshape back): channel c
+     * of every one of the 3 groups goes together, rows c, c + 4, c + 8 of the Conv before and columns 3c .. 3c + 2 of the one
+     * after, so each group keeps the same channels and the pruned model is still a shuffle (the oracle holds).
+     */
+    @Test
+    void channelShuffleIsPrunedWithinItsGroups() {
+        Analysis a = Analysis.of(convPair(12)
+                .longs("split", 0, 3, 4, 8, 8).op("Reshape", "s", "h", "split")
+                .opAttrs("Transpose", "t", new String[] {"s"}, "perm", new long[] {0, 2, 1, 3, 4})
+                .longs("merge", 0, 12, 8, 8).op("Reshape", "z", "t", "merge")
+                .op("Conv", "y", "z", "W2").model());
+        Group g = groupOf(a, "W1", 0);
+        assertTrue(g.prunable(), g.blockedReasons().toString());
+        assertEquals(4, g.channels(), "the 4 channels of each group");
+        assertArrayEquals(new int[] {1, 5, 9}, member(g, "W1", 0).positions()[1]);
+        assertArrayEquals(new int[] {3, 4, 5}, member(g, "W2", 1).positions()[1]);
+        oracle(a);
+    }
+
     @Test
     void groupedConvPrunesWholeGroups() {
         Analysis a = Analysis.of(convPair(8)
