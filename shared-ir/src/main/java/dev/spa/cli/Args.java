@@ -12,6 +12,7 @@ import java.util.Set;
 final class Args {
     private final List<String> positional = new ArrayList<>();
     private final Map<String, String> options = new HashMap<>();
+    private final Map<String, List<String>> every = new HashMap<>();
 
     Args(String[] argv, int from, Set<String> valued, Set<String> flags) {
         for (int i = from; i < argv.length; i++) {
@@ -33,6 +34,7 @@ final class Args {
                         value = argv[++i];
                     }
                     options.put(name, value);
+                    every.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
                 } else {
                     throw new SpaException("unknown option '" + a + "'");
                 }
@@ -59,6 +61,11 @@ final class Args {
             throw new SpaException("missing option --" + name);
         }
         return v;
+    }
+
+    /** Every value a repeatable option was given, in order (empty when none). */
+    List<String> all(String name) {
+        return every.getOrDefault(name, List.of());
     }
 
     boolean has(String name) {

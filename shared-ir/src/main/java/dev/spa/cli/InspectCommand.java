@@ -4,6 +4,7 @@ import dev.spa.deps.Analysis;
 import dev.spa.deps.Group;
 import dev.spa.deps.ManifestWriter;
 import dev.spa.ir.Model;
+import dev.spa.ir.InputShapes;
 import dev.spa.ir.ModelLoader;
 import dev.spa.manifest.GroupEntry;
 import dev.spa.manifest.GroupManifest;
@@ -20,10 +21,11 @@ final class InspectCommand {
     }
 
     static void run(String[] argv, PrintStream out, PrintStream err) throws IOException {
-        Args args = new Args(argv, 1, Set.of("json", "pb", "max-size"), Set.of());
+        Args args = new Args(argv, 1, Set.of("json", "pb", "max-size", "input-shape"), Set.of());
         Path file = Path.of(args.positional(0, "model file (spa inspect model.onnx)"));
         err.println("loading " + file);
-        Model model = new ModelLoader((long) args.number("max-size", ModelLoader.DEFAULT_SIZE_LIMIT)).load(file);
+        InputShapes stated = InputShapes.parse(args.all("input-shape"));
+        Model model = stated.applyTo(new ModelLoader((long) args.number("max-size", ModelLoader.DEFAULT_SIZE_LIMIT)).load(file));
         err.println("analysing " + model.graph().nodes().size() + " nodes");
         Analysis analysis = Analysis.of(model);
         GroupManifest manifest = ManifestWriter.manifest(file.getFileName().toString(), analysis);
@@ -42,6 +44,10 @@ final class InspectCommand {
                 file.getFileName(), model.graph().nodes().size(), manifest.getGroupsCount(), prunable,
                 Table.millions(manifest.getParams()), Table.millions(manifest.getMacs()), Table.millions(prunableParams),
                 Table.percent(manifest.getParams() == 0 ? 0 : (double) prunableParams / manifest.getParams()));
+        String free = stated.unstatedFreeDimensions(model);
+        if (!free.isEmpty()) {
+            out.println("note: " + free);
+        }
         if (args.has("json")) {
             Files.writeString(Path.of(args.get("json", "")), ManifestWriter.json(manifest));
             err.println("manifest written to " + args.get("json", ""));

@@ -7,17 +7,18 @@ import java.io.PrintStream;
 /** The {@code spa} command: inspect, prune, verify, eval. Errors print one line and exit non-zero. */
 public final class Main {
     private static final String USAGE = String.join("\n",
-            "usage: spa inspect MODEL.onnx [--json FILE] [--pb FILE]",
+            "usage: spa inspect MODEL.onnx [--json FILE] [--pb FILE] [--input-shape NAME=D0,D1,...]...",
             "       spa prune MODEL.onnx -o OUT.onnx [--criterion l1|l2|random|bn] [--ratio R | --target macs=F|params=F]",
             "                 [--target [macs=F,]agreement=A] [--floor F] [--input-mean M[,M..] --input-std S[,S..]]",
             "                 [--target latency=F [--latency-threads T] [--latency-batch B] [--latency-provider cpu|cuda]",
             "                  [--latency-cache DIR]]",
-            "                 [--global] [--round-to N|kernels] [--min-channels N] [--exclude NAME,...] [--aggregate sum|mean|max]",
+            "                 [--input-shape NAME=D0,D1,...]... [--best-effort] [--global] [--round-to N|kernels] [--min-channels N] [--exclude NAME,...] [--aggregate sum|mean|max]",
             "                 [--normalize mean|max|sum|none] [--seed S]",
             "                 [--criterion obspa] [--update obspa|none] [--auto | --data-free | --ood | --calibration FILE|DIR]",
             "                 [--dampening D]",
             "                 [--backend auto|cpu|cuda|java] [--capture auto|cpu|cuda] [--gpu-memory-mb N]",
             "       spa verify ORIGINAL.onnx PRUNED.onnx [--plan PLAN.json] [--batch N] [--tolerance T] [--time [--threads T]]",
+            "                 [--input-shape NAME=D0,D1,...]...",
             "       spa eval MODEL.onnx --inputs X.f32 --labels Y.i64");
 
     private Main() {

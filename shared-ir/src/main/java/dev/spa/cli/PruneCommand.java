@@ -15,6 +15,7 @@ import dev.spa.deps.ManifestWriter;
 import dev.spa.importance.BatchNormScaleCriterion;
 import dev.spa.importance.Criterion;
 import dev.spa.ir.Model;
+import dev.spa.ir.InputShapes;
 import dev.spa.ir.ModelFiles;
 import dev.spa.ir.ModelLoader;
 import dev.spa.plan.PolicyParts;
@@ -43,11 +44,11 @@ final class PruneCommand {
 
     static void run(String[] argv, PrintStream out, PrintStream err) throws IOException {
         Set<String> valued = new HashSet<>(Set.of("o", "output", "criterion", "ratio", "target", "round-to", "min-channels",
-                "exclude", "max-size", "floor"));
+                "exclude", "max-size", "floor", "input-shape"));
         valued.addAll(ObspaOptions.VALUED);
         valued.addAll(ComputeOptions.VALUED);
         valued.addAll(LatencyOptions.VALUED);
-        Set<String> flags = new HashSet<>(Set.of("global"));
+        Set<String> flags = new HashSet<>(Set.of("global", "best-effort"));
         flags.addAll(ObspaOptions.FLAGS);
         Args args = new Args(argv, 1, valued, flags);
         Path input = Path.of(args.positional(0, "model file (spa prune model.onnx -o out.onnx ...)"));
@@ -72,7 +73,9 @@ final class PruneCommand {
 
         long t0 = System.nanoTime();
         err.println("loading " + input);
-        Model model = new ModelLoader((long) args.number("max-size", ModelLoader.DEFAULT_SIZE_LIMIT)).load(input);
+        InputShapes stated = InputShapes.parse(args.all("input-shape"));
+        Model loaded = new ModelLoader((long) args.number("max-size", ModelLoader.DEFAULT_SIZE_LIMIT)).load(input);
+        Model model = stated.applyTo(loaded); // priced, captured and verified at the stated shapes; handed back with its own
         err.println("analysing " + model.graph().nodes().size() + " nodes");
         Analysis analysis = Analysis.of(model);
         String name = input.getFileName().toString();
@@ -116,10 +119,16 @@ final class PruneCommand {
         if (criterion instanceof BatchNormScaleCriterion bn && bn.groupsWithoutBatchNorm() > 0) {
             err.println("note: " + bn.groupsWithoutBatchNorm() + " groups have no BatchNormalization (folded into Conv?); they were scored by L2");
         }
+        String missed = searchNote != null ? searchNote : TargetCheck.missed(target, r.before(), r.after(), analysis.prunableGroups().size());
+        if (missed != null && !args.has("best-effort")) {
+            // an exit status a registry hook or a script can act on, and no file it could take for the model it asked for
+            throw new SpaException(missed + "; nothing was written (--best-effort writes the closest cut)");
+        }
+        Model handedBack = stated.handedBack(r.pruned(), loaded);
         Path outFile = Path.of(output);
         // a model that came with external data goes back with it (a .data file beside the .onnx), as does one over 2 GiB
         ModelFiles inputFiles = ModelFiles.of(input);
-        r.pruned().write(outFile, inputFiles.hasExternalData() || r.pruned().tensorBytes() > Model.MAX_INLINE_BYTES);
+        handedBack.write(outFile, inputFiles.hasExternalData() || handedBack.tensorBytes() > Model.MAX_INLINE_BYTES);
         ModelFiles outputFiles = ModelFiles.of(outFile);
         Path planFile = planPath(outFile);
         Files.writeString(planFile, ManifestWriter.json(r.record()));
@@ -133,13 +142,16 @@ final class PruneCommand {
         out.printf("%ngroups pruned: %d of %d prunable; criterion %s, %s, %s; floor: every group keeps at least %s of its channels%n",
                 r.record().getGroupsCount(), analysis.prunableGroups().size(), criterion.name(), spec,
                 options.global() ? "global" : "local", Table.percent(options.floor()));
-        String missed = searchNote != null ? searchNote : TargetCheck.missed(target, r.before(), r.after());
         if (missed != null) {
             out.println("warning: " + missed);
         }
         out.printf("time: analyse %d ms, score %d ms, select %d ms, surgery %d ms, total %d ms%n", (t1 - t0) / 1_000_000,
                 r.scoreMillis(), r.selectMillis(), r.surgeryMillis(), (t2 - t0) / 1_000_000);
         out.println("input statistics assumed: " + parts.inputStatistics().describe());
+        String free = stated.unstatedFreeDimensions(model);
+        if (!free.isEmpty()) {
+            out.println("note: " + free);
+        }
         if (!parts.hessianDescription().isEmpty()) {
             out.println("OBSPA's Hessians: " + parts.hessianDescription());
         }

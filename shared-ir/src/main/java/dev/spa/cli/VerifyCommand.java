@@ -2,6 +2,7 @@ package dev.spa.cli;
 
 import dev.spa.SpaException;
 import dev.spa.ir.Model;
+import dev.spa.ir.InputShapes;
 import dev.spa.ir.ModelLoader;
 import dev.spa.manifest.PlanRecord;
 import dev.spa.deps.ManifestWriter;
@@ -30,7 +31,9 @@ final class VerifyCommand {
     }
 
     static void run(String[] argv, PrintStream out, PrintStream err) throws IOException {
-        Args args = new Args(argv, 1, Set.of("plan", "batch", "tolerance", "seed", "threads"), Set.of("time"));
+        Args args = new Args(argv, 1, Set.of("plan", "batch", "tolerance", "seed", "threads", "input-shape"),
+                Set.of("time"));
+        InputShapes stated = InputShapes.parse(args.all("input-shape"));
         int threads = (int) args.number("threads", 2);
         Path originalFile = Path.of(args.positional(0, "original model (spa verify original.onnx pruned.onnx)"));
         Path prunedFile = Path.of(args.positional(1, "pruned model (spa verify original.onnx pruned.onnx)"));
@@ -45,7 +48,7 @@ final class VerifyCommand {
         Outputs b;
         Map<String, float[]> inputs;
         LatencyComparison latency = null;
-        try (OnnxRunner ra = OnnxRunner.of(original, threads); OnnxRunner rb = OnnxRunner.of(pruned, threads)) {
+        try (OnnxRunner ra = OnnxRunner.of(original, threads).stating(stated); OnnxRunner rb = OnnxRunner.of(pruned, threads).stating(stated)) {
             inputs = ra.randomInputs(batch, (long) args.number("seed", 42));
             a = ra.run(inputs, batch);
             b = rb.run(inputs, batch);
@@ -77,7 +80,7 @@ final class VerifyCommand {
         }
         PlanRecord plan = ManifestWriter.parsePlan(Files.readString(planFile));
         Outputs reference;
-        try (OnnxRunner rr = OnnxRunner.of(Oracle.zeroedReference(original, plan), 2)) {
+        try (OnnxRunner rr = OnnxRunner.of(Oracle.zeroedReference(original, plan), 2).stating(stated)) {
             reference = rr.run(inputs, batch);
         }
         double deviation = reference.relativeError(b);

@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.spa.SpaException;
+import dev.spa.ir.InputShapes;
 import dev.spa.ir.Model;
 
 import java.nio.ByteBuffer;
@@ -119,6 +120,24 @@ public final class OnnxRunner implements AutoCloseable {
             out.put(name, shape);
         });
         return out;
+    }
+
+    /**
+     * Feeds the stated inputs at their stated sizes past the leading (batch) axis, which stays as the model declares it:
+     * a model with free H and W is run and timed at the size a job states rather than at 1.
+     */
+    public OnnxRunner stating(InputShapes stated) {
+        Map<String, long[]> shapes = new LinkedHashMap<>(declaredInputShapes());
+        stated.byName().forEach((name, dims) -> {
+            long[] declaredShape = shapes.get(name);
+            if (declaredShape != null && declaredShape.length == dims.length) {
+                long[] s = dims.clone();
+                s[0] = declaredShape[0];
+                shapes.put(name, s);
+            }
+        });
+        declared = shapes;
+        return this;
     }
 
     private Map<String, long[]> declaredInputShapes() {

@@ -21,4 +21,10 @@ public final class TargetCheck {
         return String.format(Locale.ROOT, "the target %s was not reached: %.1f%% kept, every prunable group is at its floor or"
                 + " minimum (blocked groups cannot be cut)", target, 100 * reached);
     }
+
+    /** {@link #missed}, saying so first when the model has no prunable group at all (inspect says why each is blocked). */
+    public static String missed(Target target, Cost before, Cost after, int prunableGroups) {
+        String missed = missed(target, before, after);
+        return missed != null && prunableGroups == 0 ? "no group of this model can be pruned (spa inspect says why): " + missed : missed;
+    }
 }

@@ -37,6 +37,12 @@ public final class Policies {
         if (given.hasRoundToKernels()) {
             b.setRoundToKernels(given.getRoundToKernels());
         }
+        if (given.getInputShapeCount() > 0) {
+            b.clearInputShape().addAllInputShape(given.getInputShapeList());
+        }
+        if (given.hasBestEffort()) {
+            b.setBestEffort(given.getBestEffort());
+        }
         if (given.hasFailIfSlower()) {
             b.setFailIfSlower(given.getFailIfSlower());
         }

@@ -2,6 +2,8 @@ package dev.spa.platform;
 
 import dev.spa.SpaException;
 import dev.spa.events.PruningRequest;
+import dev.spa.ir.InputShapes;
+import dev.spa.ir.Model;
 import dev.spa.latency.LatencyRuntime;
 import dev.spa.runtime.ExecutionProvider;
 import dev.spa.plan.PruningPolicy;
@@ -20,6 +22,7 @@ public final class Requests {
     /** Checks a request before any work is spent on it (ingest); calibration data is only looked at by the scorer. */
     public static void check(PruningRequest request) {
         policy(request, request.getHessianSource().equals("calibration") ? Path.of("calibration-samples") : null);
+        inputShapes(request);
         if (request.getLatencyThreads() > 64 || request.getLatencyBatch() > 4096) {
             throw new JobRejected("BAD_REQUEST", "the latency runtime asks for " + request.getLatencyThreads() + " threads and batch "
                     + request.getLatencyBatch() + "; at most 64 threads and batch 4096", false);
@@ -40,6 +43,24 @@ public final class Requests {
                     .withUpdate(request.getUpdate());
             InputStatistics stated = inputStatistics(request);
             return stated == null ? policy : policy.withInputStatistics(stated);
+        } catch (SpaException e) {
+            throw new JobRejected("BAD_REQUEST", e.getMessage(), false, e);
+        }
+    }
+
+    /** The shapes the request states for the model's inputs (none: free dimensions are priced at 1). */
+    public static InputShapes inputShapes(PruningRequest request) {
+        try {
+            return InputShapes.parse(request.getInputShapeList());
+        } catch (SpaException e) {
+            throw new JobRejected("BAD_REQUEST", e.getMessage(), false, e);
+        }
+    }
+
+    /** The model as the job's stages see it: its inputs at the shapes the request states (the published model keeps its own). */
+    public static Model asStated(Model model, PruningRequest request) {
+        try {
+            return inputShapes(request).applyTo(model);
         } catch (SpaException e) {
             throw new JobRejected("BAD_REQUEST", e.getMessage(), false, e);
         }

@@ -14,6 +14,7 @@ import dev.spa.events.JobStatus;
 import dev.spa.events.ModelPruned;
 import dev.spa.events.PlanReady;
 import dev.spa.events.StageTimings;
+import dev.spa.ir.InputShapes;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelFiles;
 import dev.spa.platform.EventSender;
@@ -93,13 +94,15 @@ public class ExporterStage extends JobStage<PlanReady> {
     private CompletionStage<Void> export(PlanReady planned, StoredModel stored, long started) {
         JobAccepted job = planned.getJob();
         Model original = stored.load();
-        Analysis analysis = JobModels.analyse(original);
+        Analysis analysis = JobModels.analyse(Requests.asStated(original, job.getRequest()));
         PruningPlan plan = plan(planned, analysis);
         Model cut = cut(analysis, plan, planned);
-        ModelFiles prunedFiles = PrunedFiles.write(cut, stored);
-        RuntimeCheck check = RuntimeCheck.run(stored.file(), prunedFiles.model(), Requests.latencyRuntime(job.getRequest()));
+        InputShapes stated = Requests.inputShapes(job.getRequest());
+        // published with the original's own input declarations; checked and timed at the stated shapes
+        ModelFiles prunedFiles = PrunedFiles.write(stated.handedBack(cut, original), stored);
+        RuntimeCheck check = RuntimeCheck.run(stored.file(), prunedFiles.model(), Requests.latencyRuntime(job.getRequest()), stated);
         SlowerModelPolicy.apply(check.latency(), job.getRequest(), failIfSlower);
-        Evaluation accuracy = Evaluation.of(store, job.getRequest(), original, cut);
+        Evaluation accuracy = Evaluation.of(store, job.getRequest(), analysis.model(), cut);
         QualityGuard.Checked quality = guard.check(store, job.getRequest(), analysis, cut);
 
         ChannelSelector costs = new ChannelSelector(analysis);

@@ -4,6 +4,7 @@ import dev.spa.SpaException;
 import dev.spa.latency.LatencyRuntime;
 import dev.spa.platform.JobRejected;
 import dev.spa.runtime.LatencyComparison;
+import dev.spa.ir.InputShapes;
 import dev.spa.runtime.OnnxRunner;
 import dev.spa.runtime.Outputs;
 
@@ -18,8 +19,9 @@ import java.util.Map;
  * provider, 2 threads, batch 1), interleaved ({@link LatencyComparison}: 5 warm-up runs, 21 rounds).
  */
 public record RuntimeCheck(double relativeDeviation, LatencyComparison latency) {
-    public static RuntimeCheck run(Path original, Path pruned, LatencyRuntime runtime) {
-        try (OnnxRunner before = runtime.open(original); OnnxRunner after = open(pruned, runtime)) {
+    /** @param stated the shapes the job states for free input dimensions: both models are fed and timed at them */
+    public static RuntimeCheck run(Path original, Path pruned, LatencyRuntime runtime, InputShapes stated) {
+        try (OnnxRunner before = runtime.open(original).stating(stated); OnnxRunner after = open(pruned, runtime).stating(stated)) {
             Map<String, float[]> inputs = before.randomInputs(1, 42);
             Outputs a = before.run(inputs, 1);
             Outputs b;

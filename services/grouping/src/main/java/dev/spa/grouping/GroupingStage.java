@@ -11,6 +11,7 @@ import dev.spa.manifest.GroupManifest;
 import dev.spa.platform.EventSender;
 import dev.spa.platform.JobKeys;
 import dev.spa.platform.JobModels;
+import dev.spa.platform.Requests;
 import dev.spa.platform.MemoryBudget;
 import dev.spa.platform.JobRef;
 import dev.spa.platform.JobRejected;
@@ -61,7 +62,7 @@ public class GroupingStage extends JobStage<JobAccepted> {
         long started = System.currentTimeMillis();
         memory.requireModel(store, job, MemoryBudget.MODEL_COPIES);
         Model model = JobModels.load(store, job.getModelUri());
-        Analysis analysis = JobModels.analyse(model);
+        Analysis analysis = JobModels.analyse(Requests.asStated(model, job.getRequest()));
         if (analysis.prunableGroups().isEmpty()) {
             throw new JobRejected("NOTHING_TO_PRUNE", "no group of " + analysis.groups().size()
                     + " can be pruned: " + blockedReasons(analysis), false);

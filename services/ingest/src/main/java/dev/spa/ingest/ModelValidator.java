@@ -45,7 +45,7 @@ public final class ModelValidator {
                 throw new JobRejected("CHECKSUM_MISMATCH", uri + " has SHA-256 " + sha256 + ", the event says " + event.getSha256(), false);
             }
             Model model = stored.load();
-            JobModels.checkShapes(model, uri);
+            JobModels.checkShapes(Requests.asStated(model, request), uri); // the stated input shapes name real inputs and fit them
             JobModels.checkLoads(stored);
             JobKeys keys = new JobKeys(bucket, event.getJobId());
             stored.store(store, keys.model());

@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -63,13 +64,14 @@ public class ModelsResource {
                            @QueryParam("floor") Double floor, @QueryParam("quality-floor") Double qualityFloor,
                            @QueryParam("evaluation-inputs") String evaluationInputs, @QueryParam("evaluation-labels") String evaluationLabels,
                            @QueryParam("deadline") Integer deadline, @QueryParam("fail-if-slower") Boolean failIfSlower,
+                           @QueryParam("best-effort") Boolean bestEffort, @QueryParam("input-shape") List<String> inputShapes,
                            @QueryParam("latency-threads") Integer latencyThreads, @QueryParam("latency-batch") Integer latencyBatch,
                            @QueryParam("uri") String modelUri) {
         PruningRequest request;
         try {
             request = new UploadPolicy().criterion(criterion).target(target).global(global).hessian(hessian).roundTo(roundTo)
                     .floors(floor, qualityFloor).evaluation(evaluationInputs, evaluationLabels).deadline(deadline)
-                    .failIfSlower(failIfSlower).latencyRuntime(latencyThreads, latencyBatch).inputStatistics(inputMean, inputStd).build();
+                    .failIfSlower(failIfSlower).bestEffort(bestEffort).inputShapes(inputShapes).latencyRuntime(latencyThreads, latencyBatch).inputStatistics(inputMean, inputStd).build();
         } catch (SpaException e) {
             return error(400, e.getMessage());
         }

@@ -5,6 +5,7 @@ import dev.spa.events.PruningRequest;
 import dev.spa.runtime.InputStatistics;
 
 import java.util.Arrays;
+import java.util.List;
 
 /** POST /models' query parameters as a pruning request: each one given overrides the configured policy. */
 final class UploadPolicy {
@@ -57,6 +58,19 @@ final class UploadPolicy {
         if (inputs != null && labels != null) {
             request.setEvaluationInputsUri(inputs).setEvaluationLabelsUri(labels);
         }
+        return this;
+    }
+
+    /** {@code ?input-shape=x=1,3,48,192}, repeatable: checked when the request is (Requests.check). */
+    UploadPolicy inputShapes(List<String> shapes) {
+        if (shapes != null) {
+            request.addAllInputShape(shapes);
+        }
+        return this;
+    }
+
+    UploadPolicy bestEffort(Boolean closest) {
+        ifGiven(closest, request::setBestEffort);
         return this;
     }
 

@@ -111,6 +111,19 @@ class IngestTest {
         assertTrue(bad.body().contains("round-to must be a whole number or 'kernels'"), bad.body());
     }
 
+    /** The input shapes and best effort an upload states reach the job; a shape for an input the model lacks fails it with the reason. */
+    @Test
+    void statedInputShapesAndBestEffortReachTheJobAndAWrongInputNameFailsIt() throws Exception {
+        String jobId = upload(digitsModel(), "?name=shaped.onnx&input-shape=input%3D1,1,8,8&best-effort=true");
+        PruningRequest asked = JobAccepted.parseFrom(TopicReader.await(Topics.JOBS_ACCEPTED, r -> TopicReader.keyIs(r, jobId)).value())
+                .getRequest();
+        assertEquals(java.util.List.of("input=1,1,8,8"), asked.getInputShapeList());
+        assertTrue(asked.getBestEffort());
+        String wrong = upload(digitsModel(), "?name=wrong.onnx&input-shape=image%3D1,1,8,8");
+        String status = awaitStatus(wrong, "FAILED");
+        assertTrue(status.contains("BAD_REQUEST") && status.contains("image") && status.contains("which is not an input of the model"), status);
+    }
+
     /** No token is 401, a token without the role 403, another tenant's job 404, as if it did not exist. */
     @Test
     void theApiAnswersOnlyItsTenantsWithTheirRoles() throws Exception {

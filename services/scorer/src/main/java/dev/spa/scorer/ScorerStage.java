@@ -5,6 +5,7 @@ import dev.spa.quality.DataFreeChoice;
 import dev.spa.quality.ScoredPolicy;
 import dev.spa.runtime.ReferenceInputs;
 import dev.spa.select.Target;
+import dev.spa.select.TargetCheck;
 import dev.spa.select.TargetSpec;
 import dev.spa.latency.LatencyModels;
 import dev.spa.latency.LatencyRuntime;
@@ -111,14 +112,36 @@ public class ScorerStage extends JobStage<GroupsReady> {
         if (!spec.hasAgreement() && job.getRequest().getRoundToKernels()) {
             LatencyModels.Obtained steps = LatencyModels.steps(analysis, Requests.latencyRuntime(job.getRequest()), latencyModels(),
                     progress(job));
-            return new Planned(pruner.select(job.getModelUri(), analysis, scores, policy.selection(), steps.model()::step),
+            Pruner.Planned rounded = pruner.select(job.getModelUri(), analysis, scores, policy.selection(), steps.model()::step);
+            return new Planned(reached(job, analysis, spec.cost(), rounded),
                     "kept counts rounded up to the " + steps.model().describeSteps() + (steps.cached() ? " (from the bucket)" : " (measured now)"));
         }
         if (!spec.hasAgreement()) {
-            return new Planned(pruner.select(job.getModelUri(), analysis, scores, policy.selection()), "");
+            return new Planned(reached(job, analysis, spec.cost(), pruner.select(job.getModelUri(), analysis, scores, policy.selection())), "");
         }
-        return new Planned(new AgreementSearch(progress(job))
-                .search(job.getModelUri(), analysis, scores, policy.selection(), parts.update(), reference, spec.agreement()).planned(), "");
+        AgreementSearch.Outcome o = new AgreementSearch(progress(job))
+                .search(job.getModelUri(), analysis, scores, policy.selection(), parts.update(), reference, spec.agreement());
+        if (!o.met()) {
+            unreachable(job, "no cut kept agreement at " + spec.agreement() + " or above on " + reference.description()
+                    + ": the closest is the model left whole");
+        }
+        return new Planned(o.planned(), "");
+    }
+
+    /** A cost target the selection could not reach fails the job with the numbers, unless the request asks for the closest cut. */
+    private static Pruner.Planned reached(JobAccepted job, Analysis analysis, Target target, Pruner.Planned planned) {
+        String missed = TargetCheck.missed(target, planned.before(), planned.after(), analysis.prunableGroups().size());
+        if (missed != null) {
+            unreachable(job, missed);
+        }
+        return planned;
+    }
+
+    private static void unreachable(JobAccepted job, String why) {
+        if (!job.getRequest().getBestEffort()) {
+            throw new JobRejected("TARGET_UNREACHABLE", why + " (a request with best_effort publishes the closest cut)", false);
+        }
+        LOG.warnf("job %s: %s; best effort: the closest cut is published", job.getJobId(), why);
     }
 
     /** A plan and, for a latency target, what the search measured (for the report). */
@@ -177,7 +200,7 @@ public class ScorerStage extends JobStage<GroupsReady> {
         JobAccepted job = groups.getJob();
         PruningRequest request = job.getRequest();
         long modelBytes = memory.requireModel(store, job, MemoryBudget.MODEL_COPIES);
-        Analysis analysis = JobModels.analyse(JobModels.load(store, job.getModelUri()));
+        Analysis analysis = JobModels.analyse(Requests.asStated(JobModels.load(store, job.getModelUri()), job.getRequest()));
         if (analysis.groups().size() != groups.getGroups()) {
             throw new JobRejected("MANIFEST_MISMATCH", "the model has " + analysis.groups().size() + " groups, the manifest "
                     + groups.getGroups() + ": the model changed after grouping", false);

@@ -139,6 +139,21 @@ class ScorerTest {
         assertTrue(failed.getMessage().contains("the fastest cut measured pruned/original latency"), failed.getMessage());
     }
 
+    /** A MACs target below what the floors allow fails with TARGET_UNREACHABLE and the share reached; best_effort plans the closest cut. */
+    @Test
+    void anUnreachableTargetFailsTheJobUnlessTheRequestAsksForBestEffort() throws Exception {
+        PruningRequest request = PruningRequest.newBuilder().setCriterion("l2").setTarget("macs=0.01").setGlobal(true).build();
+        TopicReader.send(Topics.GROUPS, "s-far", digitsJob("s-far", request).toByteArray());
+        JobFailed failed = JobFailed.parseFrom(TopicReader.await(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, "s-far")).value());
+        assertEquals("TARGET_UNREACHABLE", failed.getErrorCode());
+        assertTrue(failed.getMessage().contains("the target macs=0.01 was not reached") && failed.getMessage().contains("% kept"),
+                failed.getMessage());
+
+        TopicReader.send(Topics.GROUPS, "s-closest", digitsJob("s-closest", request.toBuilder().setBestEffort(true).build()).toByteArray());
+        PlanReady plan = PlanReady.parseFrom(TopicReader.await(Topics.PLANS, r -> TopicReader.keyIs(r, "s-closest")).value());
+        assertTrue(plan.getPlan().getGroupsCount() > 0, "the closest cut is planned");
+    }
+
     @Test
     void aRequestTheEngineCannotFollowFailsTheJobWithTheReason() throws Exception {
         PruningRequest request = PruningRequest.newBuilder().setCriterion("magic").setTarget("macs=0.5").build();
