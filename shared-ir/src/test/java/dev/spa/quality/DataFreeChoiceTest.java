@@ -46,15 +46,17 @@ class DataFreeChoiceTest {
         assertEquals(o.chosen().relativeError(), Agreement.measure(s.model, r.pruned(), s.reference).relativeError(), 1e-6);
     }
 
+    /** Over the budget the choice is not made: data-free OBSPA's parts, unmeasured, and the reason in the report. */
     @Test
-    void syntheticImagesOverTheBudgetAreSkippedWithTheReason() {
+    void overTheBudgetTheFirstCandidateIsTakenAloneWithTheReason() {
         Setup s = digits();
         DataFreeChoice.Outcome o = new DataFreeChoice(line -> { }, 1e6).choose("digits", s.analysis, s.auto, Compute.cpu(), s.reference);
 
-        assertEquals(2, o.tried().size(), o.describe());
-        assertTrue(o.tried().stream().noneMatch(t -> t.name().contains("synthetic")), o.describe());
-        assertTrue(o.skipped().contains("synthetic images not tried") && o.skipped().contains("budget"), o.skipped());
-        assertTrue(o.describe().contains(o.skipped()), o.describe());
+        assertEquals(1, o.tried().size(), o.describe());
+        assertEquals("OBSPA on data-free moments", o.chosen().name());
+        assertTrue(Double.isNaN(o.chosen().relativeError()), "not measured: there is nothing to choose between");
+        assertTrue(o.parts().hessianDescription().contains("data-free"), o.parts().hessianDescription());
+        assertTrue(o.skipped().contains("synthetic images cost at most 0 GMAC") && o.describe().contains(o.skipped()), o.describe());
     }
 
     @Test

@@ -185,7 +185,7 @@ public class ScorerStage extends JobStage<GroupsReady> {
     private Shares.Held reserveMemory(PruningPolicy policy, Analysis analysis, long modelBytes, boolean search) {
         long need = MemoryBudget.MODEL_COPIES * modelBytes + (search ? 2 * modelBytes : 0);
         if (policy.usesObspa()) {
-            boolean captured = policy.choosesDataFree() ? DataFreeChoice.triesSyntheticImages(analysis, policy)
+            boolean captured = policy.choosesDataFree() ? DataFreeChoice.choosesOn(analysis, policy)
                     : !policy.hessianSource().equals("data-free");
             need += Obspa.estimatedBytes(analysis, captured);
         }
@@ -213,7 +213,8 @@ public class ScorerStage extends JobStage<GroupsReady> {
             TargetSpec spec = TargetSpec.parse(request.getTarget());
             // auto's candidates are cuts measured against the original, as a search's are
             reservation = reserveMemory(policy, analysis, modelBytes,
-                    spec.hasAgreement() || spec.cost().kind() == Target.Kind.LATENCY || policy.choosesDataFree());
+                    spec.hasAgreement() || spec.cost().kind() == Target.Kind.LATENCY
+                            || (policy.choosesDataFree() && DataFreeChoice.choosesOn(analysis, policy)));
             PolicyParts parts;
             Pruner.Planned planned;
             String latencySearch;
