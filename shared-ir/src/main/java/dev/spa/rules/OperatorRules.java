@@ -17,7 +17,7 @@ public final class OperatorRules {
                 new ChannelNormRule(), new LayerNormRule(), new ElementwiseRule(), new UnaryRule(), new PoolRule(),
                 new ReduceRule(), new ConcatRule(), new SplitRule(), new SliceRule(), new ReshapeRule(),
                 new TransposeRule(), new ResizeRule(), new PadRule(), new SoftmaxRule(), new ShapeRule(),
-                new ConstantOfShapeRule(), new GatherRule(), new ExpandRule())) {
+                new ConstantOfShapeRule(), new GatherRule(), new ExpandRule(), new DepthToSpaceRule())) {
             r.register(rule);
         }
         return r;

@@ -101,6 +101,30 @@ class OperatorRulesTest {
         oracle(a);
     }
 
+    /**
+     * DepthToSpace (pixel shuffle) and SpaceToDepth: a channel of the narrow side is b*b channels of the deep side, strided
+     * in DCR order, a block in CRD order; the oracle holds on each.
+     */
+    @Test
+    void depthToSpaceAndSpaceToDepthPruneEachNarrowChannelWithItsDeepChannels() {
+        for (String mode : new String[] {"DCR", "CRD"}) {
+            Analysis a = Analysis.of(new GraphBuilder().input("x", -1, 3, 8, 8).output("y")
+                    .weight("W1", 32, 3, 3, 3).opAttrs("Conv", "h", new String[] {"x", "W1"}, "pads", PAD1)
+                    .opAttrs("DepthToSpace", "d", new String[] {"h"}, "blocksize", 2L, "mode", mode)
+                    .weight("W2", 5, 8, 1, 1).op("Conv", "y", "d", "W2").model());
+            Group g = groupOf(a, "W1", 0);
+            assertEquals(8, g.channels(), mode);
+            assertArrayEquals(mode.equals("DCR") ? new int[] {1, 9, 17, 25} : new int[] {4, 5, 6, 7}, member(g, "W1", 0).positions()[1], mode);
+            oracle(a);
+        }
+        Analysis a = Analysis.of(convPair(8).opAttrs("SpaceToDepth", "s", new String[] {"h"}, "blocksize", 2L)
+                .weight("W3", 5, 32, 1, 1).op("Conv", "y", "s", "W3").model());
+        Group g = groupOf(a, "W1", 0);
+        assertEquals(8, g.channels());
+        assertArrayEquals(new int[] {1, 9, 17, 25}, member(g, "W3", 1).positions()[1]);
+        oracle(a);
+    }
+
     @Test
     void groupedConvPrunesWholeGroups() {
         Analysis a = Analysis.of(convPair(8)
