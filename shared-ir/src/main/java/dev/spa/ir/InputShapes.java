@@ -15,10 +15,9 @@ import java.util.Map;
  * A model with free dimensions (a PaddleOCR classifier's [N, 3, H, W]) is otherwise priced with each free dimension
  * at 1, so the MACs that global selection balances are not the ones it runs at. The engine works on a copy whose
  * inputs have the stated shapes (pricing, Hessian capture, verification); the model handed back keeps its own
- * declarations ({@link #restoreInputs}).
+ * declarations ({@link #handedBack}).
  */
 public record InputShapes(Map<String, long[]> byName) {
-    public static final InputShapes NONE = new InputShapes(Map.of());
 
     /** Parses {@code name=d0,d1,...} entries, one per input. */
     public static InputShapes parse(List<String> specs) {

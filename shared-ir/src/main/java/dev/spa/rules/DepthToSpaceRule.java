@@ -27,14 +27,11 @@ final class DepthToSpaceRule implements OperatorRule {
             return;
         }
         boolean toSpace = node.opType().equals("DepthToSpace");
-        long[] y = {x[0], toSpace ? x[1] / (b * b) : x[1] * b * b, scaled(x[2], b, toSpace), scaled(x[3], b, toSpace)};
-        if (x[1] >= 0 && toSpace && x[1] % (b * b) != 0) {
+        if (toSpace && x[1] >= 0 && x[1] % (b * b) != 0) {
             return;
         }
-        if (x[1] < 0) {
-            y[1] = Shapes.DYNAMIC;
-        }
-        shapes.put(node.output(0), y);
+        long channels = x[1] < 0 ? Shapes.DYNAMIC : toSpace ? x[1] / (b * b) : x[1] * b * b;
+        shapes.put(node.output(0), new long[] {x[0], channels, scaled(x[2], b, toSpace), scaled(x[3], b, toSpace)});
     }
 
     private static long scaled(long d, long b, boolean up) {
