@@ -44,9 +44,10 @@ final class InspectCommand {
                 file.getFileName(), model.graph().nodes().size(), manifest.getGroupsCount(), prunable,
                 Table.millions(manifest.getParams()), Table.millions(manifest.getMacs()), Table.millions(prunableParams),
                 Table.percent(manifest.getParams() == 0 ? 0 : (double) prunableParams / manifest.getParams()));
-        String free = stated.unstatedFreeDimensions(model);
-        if (!free.isEmpty()) {
-            out.println("note: " + free);
+        for (String note : new String[] {stated.unstatedFreeDimensions(model), analysis.unprunedBodiesNote()}) {
+            if (!note.isEmpty()) {
+                out.println("note: " + note);
+            }
         }
         if (args.has("json")) {
             Files.writeString(Path.of(args.get("json", "")), ManifestWriter.json(manifest));

@@ -119,7 +119,7 @@ final class PruneCommand {
         if (criterion instanceof BatchNormScaleCriterion bn && bn.groupsWithoutBatchNorm() > 0) {
             err.println("note: " + bn.groupsWithoutBatchNorm() + " groups have no BatchNormalization (folded into Conv?); they were scored by L2");
         }
-        String missed = searchNote != null ? searchNote : TargetCheck.missed(target, r.before(), r.after(), analysis.prunableGroups().size());
+        String missed = searchNote != null ? searchNote : TargetCheck.missed(target, r.before(), r.after(), analysis);
         if (missed != null && !args.has("best-effort")) {
             // an exit status a registry hook or a script can act on, and no file it could take for the model it asked for
             throw new SpaException(missed + "; nothing was written (--best-effort writes the closest cut)");

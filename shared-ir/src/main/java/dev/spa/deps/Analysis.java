@@ -1,6 +1,7 @@
 package dev.spa.deps;
 
 import dev.spa.ir.Model;
+import dev.spa.onnx.Onnx.AttributeProto.AttributeType;
 import dev.spa.ir.Shapes;
 import dev.spa.rules.OperatorRules;
 import dev.spa.rules.ShapeInference;
@@ -61,5 +62,24 @@ public record Analysis(Model model, Shapes shapes, Shapes unitShapes, List<Group
 
     public List<Group> prunableGroups() {
         return groups.stream().filter(Group::prunable).toList();
+    }
+
+    /**
+     * The nodes with bodies of their own (If branches, Loop and Scan bodies), as "If 'name'": the analysis follows the
+     * main graph only, so layers inside them are neither grouped nor cut, and a user should hear that where nothing is.
+     */
+    public List<String> controlFlowBodies() {
+        return model.graph().nodes().stream()
+                .filter(n -> n.toProto().getAttributeList().stream().anyMatch(a -> a.getType() == AttributeType.GRAPH
+                        || a.getType() == AttributeType.GRAPHS))
+                .map(n -> n.opType() + " '" + n.name() + "'").toList();
+    }
+
+    /** Why a model has no prunable group beyond what each group's own reasons say, or an empty string. */
+    public String unprunedBodiesNote() {
+        List<String> bodies = controlFlowBodies();
+        return bodies.isEmpty() ? "" : "layers inside the bodies of " + String.join(", ", bodies.subList(0, Math.min(3, bodies.size())))
+                + (bodies.size() > 3 ? " and " + (bodies.size() - 3) + " more" : "") + " are not analysed: SPA prunes the main graph,"
+                + " not If, Loop or Scan bodies";
     }
 }

@@ -246,11 +246,11 @@ public final class OnnxRunner implements AutoCloseable {
                 Map<String, float[]> values = new LinkedHashMap<>();
                 Map<String, long[]> outShapes = new LinkedHashMap<>();
                 for (Map.Entry<String, OnnxValue> e : result) {
-                    OnnxTensor t = (OnnxTensor) e.getValue();
-                    FloatBuffer buf = t.getFloatBuffer();
-                    float[] data = new float[buf.remaining()];
-                    buf.get(data);
-                    values.put(e.getKey(), data);
+                    if (!(e.getValue() instanceof OnnxTensor t)) {
+                        throw new SpaException("output '" + e.getKey() + "' is a " + e.getValue().getType()
+                                + ", not a tensor; SPA compares models whose outputs are tensors");
+                    }
+                    values.put(e.getKey(), TensorValues.asFloats(e.getKey(), t));
                     outShapes.put(e.getKey(), t.getInfo().getShape());
                 }
                 return new Outputs(values, outShapes);

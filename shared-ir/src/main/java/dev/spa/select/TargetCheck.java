@@ -1,6 +1,7 @@
 package dev.spa.select;
 
 import dev.spa.cost.Cost;
+import dev.spa.deps.Analysis;
 
 import java.util.Locale;
 
@@ -22,9 +23,17 @@ public final class TargetCheck {
                 + " minimum (blocked groups cannot be cut)", target, 100 * reached);
     }
 
-    /** {@link #missed}, saying so first when the model has no prunable group at all (inspect says why each is blocked). */
-    public static String missed(Target target, Cost before, Cost after, int prunableGroups) {
+    /**
+     * {@link #missed}, saying so first when the model has no prunable group at all (inspect says why each is blocked, and
+     * whether layers sit inside If, Loop or Scan bodies, which are not analysed).
+     */
+    public static String missed(Target target, Cost before, Cost after, Analysis analysis) {
         String missed = missed(target, before, after);
-        return missed != null && prunableGroups == 0 ? "no group of this model can be pruned (spa inspect says why): " + missed : missed;
+        if (missed == null || !analysis.prunableGroups().isEmpty()) {
+            return missed;
+        }
+        String bodies = analysis.unprunedBodiesNote();
+        return "no group of this model can be pruned (" + (bodies.isEmpty() ? "spa inspect says why each is blocked" : bodies)
+                + "), so the target " + target + " cannot be reached";
     }
 }

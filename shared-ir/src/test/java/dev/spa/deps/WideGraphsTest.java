@@ -1,6 +1,7 @@
 package dev.spa.deps;
 
 import dev.spa.testing.GraphBuilder;
+import dev.spa.testing.Groups;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -40,12 +41,11 @@ class WideGraphsTest {
     }
 
     private static Group groupOf(Analysis a, String weight) {
-        return a.groups().stream().filter(g -> g.members().stream().anyMatch(m -> m.dim().equals(new Dim(weight, 0))))
-                .findFirst().orElseThrow();
+        return Groups.groupOf(a, weight, 0);
     }
 
     private static Member columns(Group g, String weight) {
-        return g.members().stream().filter(m -> m.dim().equals(new Dim(weight, 1))).findFirst().orElseThrow();
+        return Groups.member(g, weight, 1);
     }
 
     @Test

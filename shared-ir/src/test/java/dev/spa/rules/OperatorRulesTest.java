@@ -1,9 +1,7 @@
 package dev.spa.rules;
 
 import dev.spa.deps.Analysis;
-import dev.spa.deps.Dim;
 import dev.spa.deps.Group;
-import dev.spa.deps.Member;
 import dev.spa.deps.Role;
 import dev.spa.testing.GraphBuilder;
 import dev.spa.testing.PruneCheck;
@@ -11,6 +9,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static dev.spa.testing.Groups.groupOf;
+import static dev.spa.testing.Groups.member;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,21 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OperatorRulesTest {
     private static final long[] K3 = {3, 3};
     private static final long[] PAD1 = {1, 1, 1, 1};
-
-    private static Group groupOf(Analysis a, String value, int axis) {
-        for (Group g : a.groups()) {
-            for (Member m : g.members()) {
-                if (m.dim().equals(new Dim(value, axis))) {
-                    return g;
-                }
-            }
-        }
-        return null;
-    }
-
-    private static Member member(Group g, String value, int axis) {
-        return g.members().stream().filter(m -> m.dim().equals(new Dim(value, axis))).findFirst().orElseThrow();
-    }
 
     private static void oracle(Analysis a) {
         for (long seed = 1; seed <= 3; seed++) {

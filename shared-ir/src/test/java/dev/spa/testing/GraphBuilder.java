@@ -36,8 +36,13 @@ public final class GraphBuilder {
     }
 
     public GraphBuilder output(String name) {
+        return output(name, 1);
+    }
+
+    /** An output of an ONNX element type (1 float, 7 int64). */
+    public GraphBuilder output(String name, int elemType) {
         graph.addOutput(ValueInfoProto.newBuilder().setName(name)
-                .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(1))));
+                .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType))));
         return this;
     }
 
@@ -74,6 +79,14 @@ public final class GraphBuilder {
         return this;
     }
 
+    /** Gaussian weights held by a Constant node rather than an initializer, as Paddle and some TensorFlow exports write them. */
+    public GraphBuilder constantWeight(String name, long... dims) {
+        weight(name, dims);
+        TensorProto value = graph.getInitializer(graph.getInitializerCount() - 1);
+        graph.removeInitializer(graph.getInitializerCount() - 1);
+        return node("Constant", new String[0], new String[] {name}, "value", value.toBuilder().clearName().build());
+    }
+
     public GraphBuilder longs(String name, long... values) {
         TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(7).addDims(values.length);
         for (long v : values) {
@@ -83,7 +96,7 @@ public final class GraphBuilder {
         return this;
     }
 
-    /** A node; attributes as name, value pairs (Long, long[], Float or String). */
+    /** A node; attributes as name, value pairs (Long, long[], Float, String, a TensorProto or a GraphProto). */
     public GraphBuilder node(String op, String[] inputs, String[] outputs, Object... attrs) {
         NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(op + "_" + (counter++));
         for (String i : inputs) {
@@ -119,6 +132,10 @@ public final class GraphBuilder {
             for (long l : ls) {
                 a.addInts(l);
             }
+        } else if (value instanceof TensorProto t) {
+            a.setType(AttributeProto.AttributeType.TENSOR).setT(t);
+        } else if (value instanceof GraphProto g) {
+            a.setType(AttributeProto.AttributeType.GRAPH).setG(g);
         } else if (value instanceof Float f) {
             a.setType(AttributeProto.AttributeType.FLOAT).setF(f);
         } else {
@@ -135,6 +152,11 @@ public final class GraphBuilder {
         }
         return ValueInfoProto.newBuilder().setName(name)
                 .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(1).setShape(shape))).build();
+    }
+
+    /** The graph alone, as the body of an If or Loop node in another builder's graph. */
+    public GraphProto subgraph() {
+        return graph.build();
     }
 
     public ModelProto proto() {

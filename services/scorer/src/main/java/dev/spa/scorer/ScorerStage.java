@@ -130,7 +130,7 @@ public class ScorerStage extends JobStage<GroupsReady> {
 
     /** A cost target the selection could not reach fails the job with the numbers, unless the request asks for the closest cut. */
     private static Pruner.Planned reached(JobAccepted job, Analysis analysis, Target target, Pruner.Planned planned) {
-        String missed = TargetCheck.missed(target, planned.before(), planned.after(), analysis.prunableGroups().size());
+        String missed = TargetCheck.missed(target, planned.before(), planned.after(), analysis);
         if (missed != null) {
             unreachable(job, missed);
         }
