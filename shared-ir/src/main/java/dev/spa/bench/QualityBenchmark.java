@@ -96,14 +96,14 @@ public final class QualityBenchmark {
         Files.writeString(out.resolve("fidelity.tsv"), fidelity(shared, out));
     }
 
-    private record Pruned(Pruner.Result result, PolicyParts parts) {
+    record Pruned(Pruner.Result result, PolicyParts parts) {
     }
 
     /**
      * One method at one target, with the input statistics a user would state (null: the model's own) and calibration
      * samples; auto's candidates are judged on the reference inputs the platform's quality guard uses.
      */
-    private static Pruned prune(Analysis analysis, Method m, boolean global, double keep, String mean, String std, Path calibration) {
+    static Pruned prune(Analysis analysis, Method m, boolean global, double keep, String mean, String std, Path calibration) {
         SelectionOptions options = new SelectionOptions(Target.parse("macs=" + keep), global, 1, 1, Set.of());
         PruningPolicy policy = PruningPolicy.of(m.criterion(), options).withUpdate(m.update())
                 .withSource(m.source(), m.calibrated() ? calibration : null);
