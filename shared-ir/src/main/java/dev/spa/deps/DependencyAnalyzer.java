@@ -287,6 +287,14 @@ public final class DependencyAnalyzer {
             mixingReasons.addAll(mixing.getOrDefault(d, List.of()));
         }
         members.sort(Comparator.comparing((Member m) -> m.role().ordinal()).thenComparing(m -> m.dim().toString()));
+        if (channelList.size() == 1 && blockedReasons.isEmpty()) {
+            Member first = members.get(0);
+            int tied = first.positions()[0].length;
+            String where = "axis " + first.dim().axis() + " of '" + first.dim().value() + "'";
+            blockedReasons.add(tied == 1 ? "a single channel (" + where + "): cutting it would empty the layer"
+                    : "its " + tied + " positions on " + where + " are tied into one unit (reshapes such as repeated channel"
+                    + " shuffles tie them), which cannot be cut without emptying it");
+        }
         return new Group(id, channelList.size(), members, new ArrayList<>(blockedReasons), new ArrayList<>(mixingReasons));
     }
 }

@@ -87,6 +87,27 @@ class OperatorRulesTest {
     }
 
     /**
+     * Two shuffles of 4 channels in 2 groups in a row: the first ties channels {0, 2} and {1, 3}, the second ties what
+     * they became ({0, 1} and {2, 3} of the first's input), so all four are one unit: blocked, with the reason.
+     */
+    @Test
+    void repeatedShufflesThatTieEveryChannelBlockTheGroupWithTheReason() {
+        GraphBuilder b = convPair(4);
+        String in = "h";
+        for (int i = 0; i < 2; i++) {
+            b.longs("split" + i, 0, 2, 2, 8, 8).op("Reshape", "s" + i, in, "split" + i)
+                    .opAttrs("Transpose", "t" + i, new String[] {"s" + i}, "perm", new long[] {0, 2, 1, 3, 4})
+                    .longs("merge" + i, 0, 4, 8, 8).op("Reshape", "z" + i, "t" + i, "merge" + i);
+            in = "z" + i;
+        }
+        Analysis a = Analysis.of(b.op("Conv", "y", in, "W2").model());
+        Group g = groupOf(a, "W1", 0);
+        assertEquals(1, g.channels());
+        assertFalse(g.prunable());
+        assertTrue(g.blockedReasons().get(0).contains("tied into one unit"), g.blockedReasons().toString());
+    }
+
+    /**
      * DepthToSpace (pixel shuffle) and SpaceToDepth: a channel of the narrow side is b*b channels of the deep side, strided
      * in DCR order, a block in CRD order; the oracle holds on each.
      */
