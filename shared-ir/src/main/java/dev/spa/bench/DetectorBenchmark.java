@@ -14,9 +14,6 @@ import dev.spa.runtime.ReferenceInputs;
 import dev.spa.runtime.SampleBatches;
 import dev.spa.surgery.Pruner;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -94,19 +91,17 @@ public final class DetectorBenchmark {
 
     private static String row(Model model, Analysis analysis, Detector d, QualityBenchmark.Method m, boolean global, double keep,
                               Path calibration, SampleBatches photos, List<List<Detection>> original, ReferenceInputs reference) {
-        System.gc();
-        List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP).toList();
-        heap.forEach(MemoryPoolMXBean::resetPeakUsage);
+        PeakHeap heap = PeakHeap.start();
         long start = System.nanoTime();
         Pruner.Result r = QualityBenchmark.prune(analysis, m, global, keep, d.statedMean(), d.statedStd(),
                 m.calibrated() ? calibration : null).result();
         double seconds = (System.nanoTime() - start) / 1e9;
-        long peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        long peak = heap.megabytes();
         DetectionMatch match = DetectionMatch.of(original, Detectors.detect(r.pruned(), photos, d.decoder()));
         double error = Agreement.measure(model, r.pruned(), reference).relativeError();
         String line = String.format(Locale.ROOT, "| %s | %s | %s | %s | %.1f%% | %.1f%% (%d of %d) | %.1f%% | %.3f | %.1f | %d |", d.model(), keep,
                 global ? "global" : "local", m.name(), 100 * r.after().macsRatio(r.before()), 100 * match.kept(), match.matched(),
-                match.original(), 100 * match.precision(), error, seconds, peak >> 20);
+                match.original(), 100 * match.precision(), error, seconds, peak);
         System.err.println(line);
         return line;
     }

@@ -10,6 +10,7 @@ import dev.spa.runtime.LatencyComparison;
 import dev.spa.runtime.OnnxRunner;
 import dev.spa.runtime.Outputs;
 import dev.spa.surgery.Oracle;
+import dev.spa.surgery.WeightUpdate;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -79,6 +80,12 @@ final class VerifyCommand {
             return;
         }
         PlanRecord plan = ManifestWriter.parsePlan(Files.readString(planFile));
+        if (!plan.getWeightUpdate().isEmpty() && !plan.getWeightUpdate().equals(WeightUpdate.NONE.name())) {
+            // the oracle compares with the original's kept weights; an update moved them on purpose
+            out.println("the kept weights were updated (" + plan.getWeightUpdate() + "), so the pruned model is not the original with"
+                    + " channels zeroed: oracle not checked (prune with --update none to check the surgery alone)");
+            return;
+        }
         Outputs reference;
         try (OnnxRunner rr = OnnxRunner.of(Oracle.zeroedReference(original, plan), 2).stating(stated)) {
             reference = rr.run(inputs, batch);

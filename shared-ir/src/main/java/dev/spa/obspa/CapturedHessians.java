@@ -48,15 +48,16 @@ public final class CapturedHessians implements HessianSource {
                 observed.add(layer.input());
             }
         }
-        String inputName = model.graph().inputs().get(0).getName();
+        SampleBatches named = samples.named(model);
         try (OnnxRunner runner = new OnnxRunner(Observed.withOutputs(model, observed), 2, provider)) {
-            samples.forEachBatch(BATCH, (data, count) -> {
+            named.forEachBatch(BATCH, (data, count) -> {
                 Interruption.check();
-                Outputs result = runner.run(Map.of(inputName, data), count);
+                Map<String, float[]> feed = named.feed(data, count);
+                Outputs result = runner.run(feed, count);
                 for (LinearLayer layer : layers) {
-                    float[] x = model.graph().isGraphInput(layer.input()) ? data : result.values().get(layer.input());
-                    long[] shape = model.graph().isGraphInput(layer.input())
-                            ? runner.inputShapes(count).get(inputName) : result.shapes().get(layer.input());
+                    boolean fromInput = model.graph().isGraphInput(layer.input());
+                    float[] x = fromInput ? feed.get(layer.input()) : result.values().get(layer.input());
+                    long[] shape = fromInput ? runner.inputShapes(count).get(layer.input()) : result.shapes().get(layer.input());
                     GramHessian h = out.get(layer.weight());
                     Unfold.rows(layer, x, shape, (rows, n) -> h.add(linalg, rows, n));
                 }

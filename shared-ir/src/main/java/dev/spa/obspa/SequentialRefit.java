@@ -90,11 +90,10 @@ public final class SequentialRefit implements WeightUpdate {
         }
         Set<String> inputs = new java.util.LinkedHashSet<>();
         layers.forEach(l -> inputs.add(l.input()));
-        String inputName = original.graph().inputs().get(0).getName();
         try (OnnxRunner reference = new OnnxRunner(Observed.withOutputs(original, inputs), 2, provider)) {
             for (LinearLayer layer : layers) {
                 Interruption.check();
-                refit(layer, model, reference, inputName, layer.removedColumns(kept));
+                refit(layer, model, reference, layer.removedColumns(kept));
             }
         }
     }
@@ -108,19 +107,20 @@ public final class SequentialRefit implements WeightUpdate {
         }
     }
 
-    private void refit(LinearLayer layer, Model current, OnnxRunner reference, String inputName, int[] removed) {
+    private void refit(LinearLayer layer, Model current, OnnxRunner reference, int[] removed) {
+        SampleBatches named = samples.named(original);
         int n = layer.hessianColumns();
         float[] hHat = new float[n * n];
         float[] cross = new float[n * n];
         boolean fromInput = current.graph().isGraphInput(layer.input());
         try (OnnxRunner now = new OnnxRunner(Observed.withOutputs(current, fromInput ? List.of() : List.of(layer.input())), 2, provider)) {
-            samples.forEachBatch(BATCH, (data, count) -> {
-                Map<String, float[]> feed = Map.of(inputName, data);
+            named.forEachBatch(BATCH, (data, count) -> {
+                Map<String, float[]> feed = named.feed(data, count);
                 Outputs ref = reference.run(feed, count);
                 Outputs cur = fromInput ? ref : now.run(feed, count);
-                long[] shape = fromInput ? reference.inputShapes(count).get(inputName) : ref.shapes().get(layer.input());
-                float[] x = fromInput ? data : ref.values().get(layer.input());
-                float[] xHat = fromInput ? data : cur.values().get(layer.input());
+                long[] shape = fromInput ? reference.inputShapes(count).get(layer.input()) : ref.shapes().get(layer.input());
+                float[] x = fromInput ? feed.get(layer.input()) : ref.values().get(layer.input());
+                float[] xHat = fromInput ? x : cur.values().get(layer.input());
                 List<float[]> originalRows = new ArrayList<>();
                 Unfold.rows(layer, x, shape, (rows, c) -> originalRows.add(rows));
                 int[] chunk = {0};

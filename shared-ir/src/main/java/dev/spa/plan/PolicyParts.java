@@ -13,6 +13,7 @@ import dev.spa.obspa.ObspaCriterion;
 import dev.spa.obspa.ObspaUpdate;
 import dev.spa.obspa.SequentialRefit;
 import dev.spa.runtime.ExecutionProvider;
+import dev.spa.runtime.InputLayout;
 import dev.spa.runtime.InputStatistics;
 import dev.spa.runtime.SampleBatches;
 import dev.spa.surgery.WeightUpdate;
@@ -72,7 +73,7 @@ public record PolicyParts(GroupScorer scorer, WeightUpdate update, String hessia
                 return new CapturedHessians(samples(policy, analysis, stats), "calibration data " + policy.calibration().getFileName(), capture);
             case "ood":
                 return new CapturedHessians(samples(policy, analysis, stats),
-                        SampleBatches.describeSynthetic(SampleBatches.sampleShape(analysis.model())) + " " + stats.describe(), capture);
+                        SampleBatches.describeSynthetic(InputLayout.of(analysis.model())) + " " + stats.describe(), capture);
             default:
                 return new DataFreeHessians(stats, policy.rho(), policy.channelCovariance());
         }
@@ -80,10 +81,10 @@ public record PolicyParts(GroupScorer scorer, WeightUpdate update, String hessia
 
     /** Calibration data or synthetic inputs, as the policy names them. */
     private static SampleBatches samples(PruningPolicy policy, Analysis analysis, InputStatistics stats) {
-        long[] sample = SampleBatches.sampleShape(analysis.model());
+        InputLayout layout = InputLayout.of(analysis.model());
         if (policy.hessianSource().equals("calibration")) {
-            return SampleBatches.fromFile(policy.calibration(), sample);
+            return SampleBatches.fromFile(policy.calibration(), layout);
         }
-        return SampleBatches.synthetic(sample, policy.oodSamples(), stats, policy.seed());
+        return SampleBatches.synthetic(layout, policy.oodSamples(), stats, policy.seed(), true);
     }
 }

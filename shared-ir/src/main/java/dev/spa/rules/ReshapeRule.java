@@ -13,7 +13,8 @@ import java.util.List;
  * output axis with the same inner stride (identity), to the outer part of a split (heads: one output
  * position is a block of input positions) or to the outer part of a merge (Flatten: one channel is
  * a block of features). Anything else is blocked. After pruning, a Reshape's target is rewritten
- * as a constant from the pruned shapes, which also replaces targets computed from Shape.
+ * as a constant from the pruned shapes, which also replaces targets computed from Shape (keeping, as 0,
+ * the sizes such a target copies from its own input, so that it stays valid at any input size).
  */
 final class ReshapeRule implements OperatorRule {
     @Override
@@ -232,8 +233,14 @@ final class ReshapeRule implements OperatorRule {
         long[] prunedIn = r.prunedShape(node.input(0));
         long[] target = new long[pruned.length];
         boolean inferredUsed = false;
+        ShapeElements.Element[] elements = computed && node.attrInt("allowzero", 0) == 0 ? ShapeElements.of(r, node.input(1)) : null;
         for (int i = 0; i < pruned.length; i++) {
-            if (pruned[i] >= 0) {
+            if (elements != null && elements.length == pruned.length && node.input(0).equals(elements[i].tensor())
+                    && elements[i].axis() == i && i < prunedIn.length && prunedIn[i] == pruned[i]) {
+                // the exporter copied this size from the input (x.view(x.size(0), ...)): copying it (0) keeps the model
+                // valid at any batch and sequence length, not only at the size stated for pricing
+                target[i] = 0;
+            } else if (pruned[i] >= 0) {
                 target[i] = pruned[i];
             } else if (!inferredUsed) {
                 target[i] = -1;

@@ -16,6 +16,9 @@ public interface Rewrite {
     /** Original positions kept on this axis, in order, or null when the axis is not pruned. */
     int[] kept(Dim dim);
 
+    /** The node that computes a value, or null for an input or a constant. */
+    Node producer(String value);
+
     /** The constant behind an input, as it is now (possibly already sliced), or null. */
     Tensor constant(String value);
 

@@ -50,19 +50,17 @@ public record Agreement(int samples, boolean classifier, double top1, double cos
      * (the steps of an agreement search) are each compared without running the original again.
      */
     public static final class Baseline {
-        private final String input;
         private final ReferenceInputs reference;
         private final List<Outputs> batches = new ArrayList<>();
 
-        private Baseline(String input, ReferenceInputs reference) {
-            this.input = input;
+        private Baseline(ReferenceInputs reference) {
             this.reference = reference;
         }
 
         public static Baseline of(Model original, ReferenceInputs reference) {
-            Baseline b = new Baseline(original.graph().inputs().get(0).getName(), reference);
+            Baseline b = new Baseline(new ReferenceInputs(reference.samples().named(original), reference.description()));
             try (OnnxRunner runner = OnnxRunner.of(original, 2)) {
-                reference.samples().forEachBatch(BATCH, (data, count) -> b.batches.add(runner.run(Map.of(b.input, data), count)));
+                b.reference.samples().forEachBatch(BATCH, (data, count) -> b.batches.add(runner.run(b.reference.samples().feed(data, count), count)));
             }
             return b;
         }
@@ -87,7 +85,7 @@ public record Agreement(int samples, boolean classifier, double top1, double cos
             try (OnnxRunner b = OnnxRunner.of(pruned, 2)) {
                 reference.samples().forEachBatch(BATCH, (data, count) -> {
                     Outputs ya = batches.get(batch[0]++);
-                    Outputs yb = b.run(Map.of(input, data), count);
+                    Outputs yb = b.run(reference.samples().feed(data, count), count);
                     String first = ya.values().keySet().iterator().next();
                     long[] shape = ya.shapes().get(first);
                     classifier[0] = shape.length == 2 && shape[1] > 1;

@@ -14,16 +14,17 @@ public record ReferenceInputs(SampleBatches samples, String description) {
     private static final long SEED = 20261201L;
 
     public static ReferenceInputs of(Model model, Path calibration, InputStatistics stats) {
-        long[] sample = SampleBatches.sampleShape(model);
         if (calibration != null) {
-            SampleBatches samples = SampleBatches.fromFile(calibration, sample);
+            SampleBatches samples = SampleBatches.fromFile(calibration, InputLayout.of(model));
             return new ReferenceInputs(samples, "calibration samples (" + calibration.getFileName() + ")");
         }
         return synthetic(model, stats);
     }
 
     public static ReferenceInputs synthetic(Model model, InputStatistics stats) {
-        return new ReferenceInputs(SampleBatches.gaussian(SampleBatches.sampleShape(model), SYNTHETIC_SAMPLES, stats, SEED),
-                "synthetic Gaussian inputs " + stats.describe());
+        InputLayout layout = InputLayout.of(model);
+        return new ReferenceInputs(SampleBatches.synthetic(layout, SYNTHETIC_SAMPLES, stats, SEED, false),
+                "synthetic Gaussian inputs " + stats.describe() + (layout.segments().stream().anyMatch(InputLayout.Segment::integer)
+                        ? ", token ids drawn uniformly from the vocabulary" : ""));
     }
 }

@@ -10,12 +10,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
 import java.util.random.RandomGenerator;
 
 /**
- * Samples for a model's single float input, handed out in batches: read from raw little-endian
+ * Samples for a model's inputs (one float input, or several as {@link InputLayout} lays them out), handed out in batches: read from raw little-endian
  * float32 files (N samples in the input's layout; a folder means every file in it, in name order),
  * or drawn as synthetic noise. Synthetic samples are drawn batch by batch, from the same seed on every
  * pass, so they are the same every time and never all in memory at once (256 ImageNet-sized samples
@@ -27,6 +28,7 @@ public final class SampleBatches {
     private final long seed;
     private final int samples;
     private final int sampleSize;
+    private final InputLayout layout;
 
     /** Draws one sample into {@code into} at {@code offset}, consuming {@code random} in a fixed order. */
     @FunctionalInterface
@@ -34,24 +36,32 @@ public final class SampleBatches {
         void draw(RandomGenerator random, float[] into, int offset);
     }
 
-    private SampleBatches(float[] data, int sampleSize) {
+    private SampleBatches(float[] data, InputLayout layout) {
         this.data = data;
         this.draw = null;
         this.seed = 0;
+        this.layout = layout;
+        this.sampleSize = layout.sampleSize();
         this.samples = data.length / sampleSize;
-        this.sampleSize = sampleSize;
     }
 
-    private SampleBatches(SampleDraw draw, long seed, int samples, int sampleSize) {
+    private SampleBatches(SampleDraw draw, long seed, int samples, InputLayout layout) {
         this.data = null;
         this.draw = draw;
         this.seed = seed;
         this.samples = samples;
-        this.sampleSize = sampleSize;
+        this.layout = layout;
+        this.sampleSize = layout.sampleSize();
     }
 
+    /** Samples of one input whose shape alone is known: fed by the caller, which names the input. */
     public static SampleBatches fromFile(Path path, long[] sampleShape) {
-        int sampleSize = (int) product(sampleShape);
+        return fromFile(path, InputLayout.single(sampleShape));
+    }
+
+    /** Samples of a model's inputs as {@code layout} lays them out (for several inputs, each sample's inputs in turn). */
+    public static SampleBatches fromFile(Path path, InputLayout layout) {
+        int sampleSize = layout.sampleSize();
         List<Path> files = new ArrayList<>();
         try {
             if (Files.isDirectory(path)) {
@@ -69,7 +79,7 @@ public final class SampleBatches {
                 float[] part = readFloats(f);
                 if (part.length % sampleSize != 0) {
                     throw new SpaException("calibration file '" + f + "' has " + part.length + " floats, not a whole number of samples of "
-                            + Arrays.toString(sampleShape) + " (" + sampleSize + " floats each)");
+                            + layout.describe() + " (" + sampleSize + " floats each)");
                 }
                 parts.add(part);
                 total += part.length;
@@ -83,7 +93,7 @@ public final class SampleBatches {
                 System.arraycopy(p, 0, all, at, p.length);
                 at += p.length;
             }
-            return new SampleBatches(all, sampleSize);
+            return new SampleBatches(all, layout);
         } catch (IOException e) {
             throw new SpaException("cannot read calibration data '" + path + "': " + e.getMessage(), e);
         }
@@ -131,14 +141,49 @@ public final class SampleBatches {
      * an image ({@link NaturalImageNoise}), Gaussian noise otherwise.
      */
     public static SampleBatches synthetic(long[] sampleShape, int samples, InputStatistics stats, long seed) {
+        return new SampleBatches(imageOrGaussian(sampleShape, stats), seed, samples, InputLayout.single(sampleShape));
+    }
+
+    /**
+     * Synthetic samples of a model's inputs: each float input as {@link #synthetic(long[], int, InputStatistics, long)}
+     * (with {@code images}) or {@link #gaussian(long[], int, InputStatistics, long)} draws it, each integer input as
+     * {@link TokenDraw} does.
+     */
+    public static SampleBatches synthetic(InputLayout layout, int samples, InputStatistics stats, long seed, boolean images) {
+        List<SampleDraw> draws = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        long vocabulary = layout.segments().stream().mapToLong(InputLayout.Segment::indexRange).max().orElse(0);
+        for (InputLayout.Segment s : layout.segments()) {
+            draws.add(s.integer() ? TokenDraw.of(s, vocabulary)
+                    : images ? imageOrGaussian(s.sampleShape(), stats) : gaussianDraw(s.sampleShape(), stats));
+            sizes.add(s.size());
+        }
+        return new SampleBatches((random, into, offset) -> {
+            int at = offset;
+            for (int i = 0; i < draws.size(); i++) {
+                draws.get(i).draw(random, into, at);
+                at += sizes.get(i);
+            }
+        }, seed, samples, layout);
+    }
+
+    private static SampleDraw imageOrGaussian(long[] sampleShape, InputStatistics stats) {
         if (!NaturalImageNoise.isImage(sampleShape)) {
-            return gaussian(sampleShape, samples, stats, seed);
+            return gaussianDraw(sampleShape, stats);
         }
         int channels = (int) sampleShape[0];
         double[] mean = stats.meansFor(channels);
         double[] std = stats.stdsFor(channels);
-        return new SampleBatches((random, into, offset) -> NaturalImageNoise.image(sampleShape, mean, std, random, into, offset), seed,
-                samples, (int) product(sampleShape));
+        return (random, into, offset) -> NaturalImageNoise.image(sampleShape, mean, std, random, into, offset);
+    }
+
+    /** What {@link #synthetic(InputLayout, int, InputStatistics, long, boolean)} draws with images, for reports. */
+    public static String describeSynthetic(InputLayout layout) {
+        List<String> parts = new ArrayList<>();
+        for (InputLayout.Segment s : layout.segments()) {
+            parts.add(s.integer() ? TokenDraw.describe(s, layout) : describeSynthetic(s.sampleShape()));
+        }
+        return String.join(", ", parts);
     }
 
     /** What {@link #synthetic} draws for this sample shape, for reports. */
@@ -148,17 +193,21 @@ public final class SampleBatches {
 
     /** Gaussian noise with the statistics' mean and std per channel (the sample's first axis). */
     public static SampleBatches gaussian(long[] sampleShape, int samples, InputStatistics stats, long seed) {
+        return new SampleBatches(gaussianDraw(sampleShape, stats), seed, samples, InputLayout.single(sampleShape));
+    }
+
+    private static SampleDraw gaussianDraw(long[] sampleShape, InputStatistics stats) {
         int sampleSize = (int) product(sampleShape);
         int channels = sampleShape.length == 0 ? 1 : (int) sampleShape[0];
         double[] mean = stats.meansFor(channels);
         double[] std = stats.stdsFor(channels);
         int plane = sampleSize / Math.max(1, channels);
-        return new SampleBatches((random, into, offset) -> {
+        return (random, into, offset) -> {
             for (int i = 0; i < sampleSize; i++) {
                 int c = i / plane;
                 into[offset + i] = (float) (mean[c] + std[c] * random.nextGaussian());
             }
-        }, seed, samples, sampleSize);
+        };
     }
 
     static float[] readFloats(Path f) throws IOException {
@@ -185,6 +234,24 @@ public final class SampleBatches {
 
     public int samples() {
         return samples;
+    }
+
+    public InputLayout layout() {
+        return layout;
+    }
+
+    /** A batch from {@link #forEachBatch} as the model's inputs by name (samples read against the model's layout, or {@link #named}). */
+    public Map<String, float[]> feed(float[] batch, int count) {
+        return layout.feed(batch, count);
+    }
+
+    /**
+     * These samples fed to {@code model}: samples read against a bare sample shape take the name of its single input
+     * (the same values; a model with several inputs needs samples read against its layout).
+     */
+    public SampleBatches named(dev.spa.ir.Model model) {
+        InputLayout named = layout.namedFor(model);
+        return named == layout ? this : data != null ? new SampleBatches(data, named) : new SampleBatches(draw, seed, samples, named);
     }
 
     /** Calls {@code sink(batchData, batchSize)} for consecutive batches of at most {@code batchSize} samples. */

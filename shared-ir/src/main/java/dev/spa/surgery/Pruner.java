@@ -114,7 +114,8 @@ public final class Pruner {
         long t0 = System.nanoTime();
         progress.accept(update == WeightUpdate.NONE ? "cutting the model" : "updating kept weights (" + update.name() + ") and cutting the model");
         Model pruned = Surgery.apply(analysis, p.plan(), update);
-        return new Result(pruned, p.plan(), p.record(), p.before(), p.after(), p.scoreMillis(), p.selectMillis(),
+        PlanRecord record = p.record().toBuilder().setWeightUpdate(update.name()).build();
+        return new Result(pruned, p.plan(), record, p.before(), p.after(), p.scoreMillis(), p.selectMillis(),
                 (System.nanoTime() - t0) / 1_000_000);
     }
 

@@ -89,6 +89,11 @@ public final class Surgery {
         }
 
         @Override
+        public Node producer(String value) {
+            return graph.producer(value);
+        }
+
+        @Override
         public Tensor constant(String value) {
             return graph.constant(value);
         }

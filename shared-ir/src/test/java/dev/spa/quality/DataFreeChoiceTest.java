@@ -59,6 +59,20 @@ class DataFreeChoiceTest {
         assertTrue(o.skipped().contains("synthetic images cost at most 0 GMAC") && o.describe().contains(o.skipped()), o.describe());
     }
 
+    /** A model that takes token ids, over the budget: its synthetic token sequences, since moments need a float input. */
+    @Test
+    void overTheBudgetAModelOfTokensTakesSyntheticSequences() {
+        Model model = dev.spa.testing.GraphBuilder.tokenModel();
+        Analysis analysis = Analysis.of(model);
+        PruningPolicy auto = PruningPolicy.of("obspa", HALF_THE_MACS).withSource(PruningPolicy.AUTO, null);
+        ReferenceInputs reference = ReferenceInputs.synthetic(model, PolicyParts.inputStatistics(auto, analysis));
+        DataFreeChoice.Outcome o = new DataFreeChoice(line -> { }, 1).choose("tokens", analysis, auto, Compute.cpu(), reference);
+
+        assertEquals("OBSPA on synthetic inputs", o.chosen().name(), o.describe());
+        assertTrue(o.parts().hessianDescription().contains("token ids drawn uniformly from 50"), o.parts().hessianDescription());
+        assertTrue(o.skipped().contains("token ids do not have"), o.skipped());
+    }
+
     @Test
     void autoIsOnlyForObspasOwnScoresAndIsNotOnePolicy() {
         SpaException e = assertThrows(SpaException.class, () -> PruningPolicy.of("l2", HALF_THE_MACS).withSource("auto", null));

@@ -35,6 +35,26 @@ public final class GraphBuilder {
         return this;
     }
 
+    /** An int64 input (token ids, masks); a dim of -1 is dynamic. */
+    public GraphBuilder longInput(String name, long... dims) {
+        ValueInfoProto.Builder v = valueInfo(name, dims).toBuilder();
+        v.getTypeBuilder().getTensorTypeBuilder().setElemType(7);
+        graph.addInput(v);
+        return this;
+    }
+
+    /**
+     * A language model in miniature: int64 token ids [N, 4] pick rows of a 50 x 8 embedding table, an int64 mask
+     * [N, 4] scales them, a 8 x 16 MatMul, Relu and a 16 x 3 MatMul read the result (16 prunable hidden units).
+     */
+    public static Model tokenModel() {
+        return new GraphBuilder().longInput("ids", -1, 4).longInput("mask", -1, 4).output("y")
+                .weight("table", 50, 8).node("Gather", new String[] {"table", "ids"}, new String[] {"e"}, "axis", 0L)
+                .opAttrs("Cast", "m", new String[] {"mask"}, "to", 1L).longs("axis2", 2).op("Unsqueeze", "mu", "m", "axis2")
+                .op("Mul", "em", "e", "mu").weight("W1", 8, 16).op("MatMul", "h", "em", "W1").op("Relu", "r", "h")
+                .weight("W2", 16, 3).op("MatMul", "y", "r", "W2").model();
+    }
+
     public GraphBuilder output(String name) {
         return output(name, 1);
     }
