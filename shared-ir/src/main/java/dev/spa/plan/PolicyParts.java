@@ -72,8 +72,9 @@ public record PolicyParts(GroupScorer scorer, WeightUpdate update, String hessia
             case "calibration":
                 return new CapturedHessians(samples(policy, analysis, stats), "calibration data " + policy.calibration().getFileName(), capture);
             case "ood":
-                return new CapturedHessians(samples(policy, analysis, stats),
-                        SampleBatches.describeSynthetic(InputLayout.of(analysis.model())) + " " + stats.describe(), capture);
+                InputLayout layout = InputLayout.of(analysis.model());
+                return new CapturedHessians(samples(policy, analysis, stats), SampleBatches.describeSynthetic(layout)
+                        + (layout.takesFloats() ? " " + stats.describe() : ""), capture);
             default:
                 return new DataFreeHessians(stats, policy.rho(), policy.channelCovariance());
         }

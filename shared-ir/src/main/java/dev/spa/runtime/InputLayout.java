@@ -65,6 +65,11 @@ public record InputLayout(List<Segment> segments) {
         return 0;
     }
 
+    /** Whether an input takes real numbers, which the input statistics describe. */
+    public boolean takesFloats() {
+        return segments.stream().anyMatch(s -> !s.integer());
+    }
+
     /** Whether an input takes token ids (integers indexing an embedding table), as a language model's does. */
     public boolean takesTokens() {
         return segments.stream().anyMatch(s -> s.integer() && s.indexRange() > 0);

@@ -23,8 +23,8 @@ public record ReferenceInputs(SampleBatches samples, String description) {
 
     public static ReferenceInputs synthetic(Model model, InputStatistics stats) {
         InputLayout layout = InputLayout.of(model);
-        return new ReferenceInputs(SampleBatches.synthetic(layout, SYNTHETIC_SAMPLES, stats, SEED, false),
-                "synthetic Gaussian inputs " + stats.describe() + (layout.segments().stream().anyMatch(InputLayout.Segment::integer)
-                        ? ", token ids drawn uniformly from the vocabulary" : ""));
+        String description = !layout.takesFloats() ? "synthetic token sequences (" + SampleBatches.describeSynthetic(layout) + ")"
+                : "synthetic Gaussian inputs " + stats.describe() + (layout.takesTokens() ? ", token ids drawn uniformly from the vocabulary" : "");
+        return new ReferenceInputs(SampleBatches.synthetic(layout, SYNTHETIC_SAMPLES, stats, SEED, false), description);
     }
 }

@@ -59,7 +59,10 @@ class ExporterTest {
     }
 
     private static JobAccepted storedJob(String jobId, PruningRequest request) throws Exception {
-        byte[] bytes = Files.readAllBytes(digits());
+        return storedJob(jobId, request, Files.readAllBytes(digits()));
+    }
+
+    private static JobAccepted storedJob(String jobId, PruningRequest request, byte[] bytes) {
         S3Uri uri = new S3Uri("spa", "jobs/" + jobId + "/model.onnx");
         store().put(uri, bytes, "application/octet-stream");
         return AcceptedJobs.record(store(), "spa", JobAccepted.newBuilder().setJobId(jobId).setModelUri(uri.toString())
@@ -101,6 +104,22 @@ class ExporterTest {
                 done.getAgreement().getReference());
         assertTrue(report.contains("\"inputStatistics\"") && report.contains("0.3000") && report.contains("(stated)"), report);
         assertTrue(new String(store().get(S3Uri.parse(done.getPlanUri())), StandardCharsets.UTF_8).contains("\"kept\""));
+    }
+
+    /** A model of token ids (int64 ids and mask) is cut, checked and guarded on synthetic token sequences. */
+    @Test
+    void aModelOfTokenIdsIsExportedAndGuardedOnSyntheticTokenSequences() throws Exception {
+        byte[] bytes = dev.spa.testing.GraphBuilder.tokenModel().toBytes();
+        JobAccepted job = storedJob("e-tokens", PruningRequest.newBuilder().setTarget("macs=0.5").setCriterion("l2").build(), bytes);
+        Analysis analysis = Analysis.of(new ModelLoader().load(bytes, null, "tokens"));
+        SelectionOptions selection = new SelectionOptions(Target.parse("macs=0.5"), true, 1, 1, Set.of());
+        PolicyParts parts = PolicyParts.build(PruningPolicy.of("l2", selection), analysis, Compute.cpu(), s -> { });
+        Pruner.Planned planned = new Pruner(s -> { }).plan("tokens", analysis, parts.scorer(), selection);
+        TopicReader.send(Topics.PLANS, "e-tokens", PlanReady.newBuilder().setJob(job).setPlan(planned.record()).build().toByteArray());
+
+        ModelPruned done = ModelPruned.parseFrom(TopicReader.await(Topics.MODELS_PRUNED, r -> TopicReader.keyIs(r, "e-tokens")).value());
+        assertTrue(done.getAfter().getMacs() < done.getBefore().getMacs(), done.toString());
+        assertTrue(done.getAgreement().getReference().contains("synthetic token sequences"), done.getAgreement().getReference());
     }
 
     /** L2 with no update at a quarter of the MACs collapses the digits model; a floor of 0.9 refuses it and nothing is written. */

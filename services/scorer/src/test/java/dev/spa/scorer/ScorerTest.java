@@ -92,6 +92,20 @@ class ScorerTest {
         assertTrue(plan.getMeanScoreRemoved() < plan.getMeanScoreKept(), "the channels removed score lower than those kept");
     }
 
+    /**
+     * A model that takes token ids (int64 ids indexing an embedding table, an int64 mask), with no data: the default
+     * auto prunes it on synthetic token sequences among its candidates, and says so.
+     */
+    @Test
+    void aModelOfTokenIdsIsPlannedOnSyntheticTokenSequences() throws Exception {
+        PruningRequest request = PruningRequest.newBuilder().setCriterion("obspa").setTarget("macs=0.5").setGlobal(true)
+                .setHessianSource("auto").build();
+        TopicReader.send(Topics.GROUPS, "s-tokens", job("s-tokens", dev.spa.testing.GraphBuilder.tokenModel().toBytes(), request).toByteArray());
+        PlanReady plan = PlanReady.parseFrom(TopicReader.await(Topics.PLANS, r -> TopicReader.keyIs(r, "s-tokens")).value());
+        assertTrue(plan.getPlan().getGroupsCount() > 0, "the hidden units lose channels");
+        assertTrue(plan.getHessianSource().contains("token ids drawn uniformly from 50"), plan.getHessianSource());
+    }
+
     /** An agreement target: the scorer searches, on the job's calibration samples, for the deepest cut that keeps 0.97. */
     @Test
     void anAgreementTargetPlansACutThatKeepsTheAgreement() throws Exception {
