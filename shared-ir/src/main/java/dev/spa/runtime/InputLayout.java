@@ -40,9 +40,10 @@ public record InputLayout(List<Segment> segments) {
     public static InputLayout of(Model model) {
         Graph graph = model.graph();
         List<Segment> segments = new ArrayList<>();
+        dev.spa.ir.Shapes declared = dev.spa.ir.Shapes.seed(graph);
         for (ValueInfoProto input : graph.inputs()) {
             String name = input.getName();
-            long[] dims = dev.spa.ir.Shapes.seed(graph).get(name);
+            long[] dims = declared.get(name);
             if (dims == null || dims.length < 1) {
                 throw new SpaException("the model's input '" + name + "' has no known shape");
             }
