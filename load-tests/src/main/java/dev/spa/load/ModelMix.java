@@ -1,6 +1,6 @@
 package dev.spa.load;
 
-import dev.spa.testing.GraphBuilder;
+import dev.spa.modelkit.GraphBuilder;
 
 import java.io.IOException;
 import java.nio.file.Files;

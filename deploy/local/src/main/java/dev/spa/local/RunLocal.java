@@ -1,7 +1,7 @@
 package dev.spa.local;
 
 import com.google.protobuf.util.JsonFormat;
-import dev.spa.cli.Table;
+import dev.spa.text.Table;
 import dev.spa.events.Cost;
 import dev.spa.events.JobReport;
 import dev.spa.events.JobStatus;

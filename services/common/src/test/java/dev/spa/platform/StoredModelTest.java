@@ -3,7 +3,7 @@ package dev.spa.platform;
 import dev.spa.ir.ExternalDataWriter;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
-import dev.spa.testing.GraphBuilder;
+import dev.spa.modelkit.GraphBuilder;
 import dev.spa.testkit.S3Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -109,7 +109,7 @@ class ExporterTest {
     /** A model of token ids (int64 ids and mask) is cut, checked and guarded on synthetic token sequences. */
     @Test
     void aModelOfTokenIdsIsExportedAndGuardedOnSyntheticTokenSequences() throws Exception {
-        byte[] bytes = dev.spa.testing.GraphBuilder.tokenModel().toBytes();
+        byte[] bytes = dev.spa.modelkit.GraphBuilder.tokenModel().toBytes();
         JobAccepted job = storedJob("e-tokens", PruningRequest.newBuilder().setTarget("macs=0.5").setCriterion("l2").build(), bytes);
         Analysis analysis = Analysis.of(new ModelLoader().load(bytes, null, "tokens"));
         SelectionOptions selection = new SelectionOptions(Target.parse("macs=0.5"), true, 1, 1, Set.of());

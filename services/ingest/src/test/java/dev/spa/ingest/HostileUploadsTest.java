@@ -1,6 +1,6 @@
 package dev.spa.ingest;
 
-import dev.spa.testing.HostileModels;
+import dev.spa.modelkit.HostileModels;
 import dev.spa.testkit.IngestClient;
 import dev.spa.testkit.RealServersResource;
 import io.quarkus.test.common.QuarkusTestResource;

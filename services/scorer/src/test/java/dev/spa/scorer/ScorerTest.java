@@ -100,7 +100,7 @@ class ScorerTest {
     void aModelOfTokenIdsIsPlannedOnSyntheticTokenSequences() throws Exception {
         PruningRequest request = PruningRequest.newBuilder().setCriterion("obspa").setTarget("macs=0.5").setGlobal(true)
                 .setHessianSource("auto").build();
-        TopicReader.send(Topics.GROUPS, "s-tokens", job("s-tokens", dev.spa.testing.GraphBuilder.tokenModel().toBytes(), request).toByteArray());
+        TopicReader.send(Topics.GROUPS, "s-tokens", job("s-tokens", dev.spa.modelkit.GraphBuilder.tokenModel().toBytes(), request).toByteArray());
         PlanReady plan = PlanReady.parseFrom(TopicReader.await(Topics.PLANS, r -> TopicReader.keyIs(r, "s-tokens")).value());
         assertTrue(plan.getPlan().getGroupsCount() > 0, "the hidden units lose channels");
         assertTrue(plan.getHessianSource().contains("token ids drawn uniformly from 50"), plan.getHessianSource());

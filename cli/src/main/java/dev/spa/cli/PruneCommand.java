@@ -1,0 +1,193 @@
+package dev.spa.cli;
+
+import dev.spa.text.Table;
+import dev.spa.latency.LatencyModels;
+import dev.spa.latency.LatencyRuntime;
+import dev.spa.latency.LatencyTargetSearch;
+import dev.spa.runtime.Agreement;
+import dev.spa.runtime.ReferenceInputs;
+import dev.spa.select.TargetCheck;
+import dev.spa.select.TargetSpec;
+import dev.spa.quality.AgreementSearch;
+import dev.spa.quality.ScoredPolicy;
+import dev.spa.SpaException;
+import dev.spa.deps.Analysis;
+import dev.spa.deps.ManifestWriter;
+import dev.spa.importance.BatchNormScaleCriterion;
+import dev.spa.importance.Criterion;
+import dev.spa.ir.Model;
+import dev.spa.ir.InputShapes;
+import dev.spa.ir.ModelFiles;
+import dev.spa.ir.ModelLoader;
+import dev.spa.plan.PolicyParts;
+import dev.spa.plan.PruningPolicy;
+import dev.spa.select.SelectionOptions;
+import dev.spa.select.Target;
+import dev.spa.surgery.Pruner;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * {@code spa prune model.onnx -o out.onnx --criterion l1|l2|random|bn [--ratio R | --target macs=F |
+ * --target params=F] [--global] [--round-to N] [--min-channels N] [--exclude a,b] [--aggregate sum|mean|max]
+ * [--normalize mean|max|sum|none] [--seed S] [--backend auto|cpu|cuda|java] [--capture auto|cpu|cuda] [--gpu-memory-mb N]};
+ * the plan JSON goes beside the output.
+ */
+final class PruneCommand {
+    private PruneCommand() {
+    }
+
+    static void run(String[] argv, PrintStream out, PrintStream err) throws IOException {
+        Set<String> valued = new HashSet<>(Set.of("o", "output", "criterion", "ratio", "target", "round-to", "min-channels",
+                "exclude", "max-size", "floor", "input-shape"));
+        valued.addAll(ObspaOptions.VALUED);
+        valued.addAll(ComputeOptions.VALUED);
+        valued.addAll(LatencyOptions.VALUED);
+        Set<String> flags = new HashSet<>(Set.of("global", "best-effort"));
+        flags.addAll(ObspaOptions.FLAGS);
+        Args args = new Args(argv, 1, valued, flags);
+        Path input = Path.of(args.positional(0, "model file (spa prune model.onnx -o out.onnx ...)"));
+        String output = args.get("o", args.get("output", null));
+        if (output == null) {
+            throw new SpaException("missing output file: -o out.onnx");
+        }
+        TargetSpec spec = target(args);
+        Target target = spec.cost();
+        Set<String> exclude = new HashSet<>();
+        if (args.has("exclude")) {
+            exclude.addAll(Arrays.asList(args.get("exclude", "").split(",")));
+        }
+        boolean roundToKernels = args.get("round-to", "1").equals("kernels");
+        if (roundToKernels && (spec.hasAgreement() || target.kind() == Target.Kind.LATENCY)) {
+            throw new SpaException("--round-to kernels rounds a macs=, params= or ratio target's counts; a latency target rounds to the"
+                    + " kernels' steps by itself");
+        }
+        SelectionOptions options = new SelectionOptions(target, args.has("global"), (int) args.number("min-channels", 1),
+                roundToKernels ? 1 : (int) args.number("round-to", 1), exclude, args.number("floor", SelectionOptions.DEFAULT_FLOOR));
+        PruningPolicy policy = ObspaOptions.policy(args, options);
+
+        long t0 = System.nanoTime();
+        err.println("loading " + input);
+        InputShapes stated = InputShapes.parse(args.all("input-shape"));
+        Model loaded = new ModelLoader((long) args.number("max-size", ModelLoader.DEFAULT_SIZE_LIMIT)).load(input);
+        Model model = stated.applyTo(loaded); // priced, captured and verified at the stated shapes; handed back with its own
+        err.println("analysing " + model.graph().nodes().size() + " nodes");
+        Analysis analysis = Analysis.of(model);
+        String name = input.getFileName().toString();
+        ReferenceInputs reference = ReferenceInputs.of(model, policy.calibration(), PolicyParts.inputStatistics(policy, analysis));
+        ScoredPolicy scored = ScoredPolicy.of(name, analysis, policy, ComputeOptions.compute(args, err), reference, err::println);
+        PolicyParts parts = scored.parts();
+        Pruner.Scores scores = scored.scores();
+        Criterion criterion = parts.scorer().criterion();
+        long t1 = System.nanoTime() - scores.millis() * 1_000_000; // the scores' time is reported on its own
+        Pruner pruner = new Pruner(err::println);
+        Pruner.Result r;
+        Agreement agreement = null;
+        String searchNote = null;
+        String latencyNote = null;
+        if (spec.hasAgreement()) {
+            err.println("searching for the deepest cut with agreement >= " + spec.agreement() + " on " + reference.description());
+            AgreementSearch.Outcome o = new AgreementSearch(err::println).search(name, analysis, scores, options, parts.update(),
+                    reference, spec.agreement());
+            r = o.result();
+            agreement = o.agreement();
+            if (!o.met()) {
+                searchNote = "no cut kept agreement at " + spec.agreement() + " or above: the model was left whole";
+            }
+        } else if (target.kind() == Target.Kind.LATENCY) {
+            LatencyTargetSearch.Outcome o = latency(args, name, analysis, scores, options, parts, err);
+            r = o.result();
+            latencyNote = o.describe();
+            if (!o.met()) {
+                searchNote = "the latency target " + target.value() + " was not met: the fastest cut measured " + o.latency().describe();
+            }
+        } else if (roundToKernels) {
+            LatencyModels.Obtained steps = LatencyModels.steps(analysis, LatencyOptions.runtime(args), LatencyOptions.cache(args), err::println);
+            err.println("rounding kept counts up to the " + steps.model().describeSteps());
+            r = pruner.cut(analysis, pruner.select(name, analysis, scores, options, steps.model()::step), parts.update().forLastCut());
+        } else {
+            r = pruner.cut(analysis, pruner.select(name, analysis, scores, options), parts.update().forLastCut());
+        }
+        if (agreement == null) {
+            agreement = Agreement.measure(model, r.pruned(), reference);
+        }
+        if (criterion instanceof BatchNormScaleCriterion bn && bn.groupsWithoutBatchNorm() > 0) {
+            err.println("note: " + bn.groupsWithoutBatchNorm() + " groups have no BatchNormalization (folded into Conv?); they were scored by L2");
+        }
+        String missed = searchNote != null ? searchNote : TargetCheck.missed(target, r.before(), r.after(), analysis);
+        if (missed != null && !args.has("best-effort")) {
+            // an exit status a registry hook or a script can act on, and no file it could take for the model it asked for
+            throw new SpaException(missed + "; nothing was written (--best-effort writes the closest cut)");
+        }
+        Model handedBack = stated.handedBack(r.pruned(), loaded);
+        Path outFile = Path.of(output);
+        // a model that came with external data goes back with it (a .data file beside the .onnx), as does one over 2 GiB
+        ModelFiles inputFiles = ModelFiles.of(input);
+        handedBack.write(outFile, inputFiles.hasExternalData() || handedBack.tensorBytes() > Model.MAX_INLINE_BYTES);
+        ModelFiles outputFiles = ModelFiles.of(outFile);
+        Path planFile = planPath(outFile);
+        Files.writeString(planFile, ManifestWriter.json(r.record()));
+        long t2 = System.nanoTime();
+
+        Table t = new Table("", "before", "after", "after/before");
+        t.row("parameters", Table.millions(r.before().params()), Table.millions(r.after().params()), Table.percent(r.after().paramsRatio(r.before())));
+        t.row("MACs", Table.millions(r.before().macs()), Table.millions(r.after().macs()), Table.percent(r.after().macsRatio(r.before())));
+        t.row("file bytes", inputFiles.bytes(), outputFiles.bytes(), Table.percent((double) outputFiles.bytes() / inputFiles.bytes()));
+        out.print(t.render());
+        out.printf("%ngroups pruned: %d of %d prunable; criterion %s, %s, %s; floor: every group keeps at least %s of its channels%n",
+                r.record().getGroupsCount(), analysis.prunableGroups().size(), criterion.name(), spec,
+                options.global() ? "global" : "local", Table.percent(options.floor()));
+        if (missed != null) {
+            out.println("warning: " + missed);
+        }
+        out.printf("time: analyse %d ms, score %d ms, select %d ms, surgery %d ms, total %d ms%n", (t1 - t0) / 1_000_000,
+                r.scoreMillis(), r.selectMillis(), r.surgeryMillis(), (t2 - t0) / 1_000_000);
+        out.println("input statistics assumed: " + parts.inputStatistics().describe());
+        String free = stated.unstatedFreeDimensions(model);
+        if (!free.isEmpty()) {
+            out.println("note: " + free);
+        }
+        if (!parts.hessianDescription().isEmpty()) {
+            out.println("OBSPA's Hessians: " + parts.hessianDescription());
+        }
+        out.println("agreement with the original: " + agreement.describe());
+        if (latencyNote != null) {
+            out.println(latencyNote);
+        }
+        out.println("pruned model: " + outFile);
+        out.println("plan: " + planFile);
+    }
+
+    /** A latency target: the model's latency model on the stated runtime (cached), then cuts measured until one meets it. */
+    private static LatencyTargetSearch.Outcome latency(Args args, String name, Analysis analysis, Pruner.Scores scores, SelectionOptions options,
+                                                       PolicyParts parts, PrintStream err) {
+        LatencyRuntime runtime = LatencyOptions.runtime(args);
+        LatencyModels.Obtained latency = LatencyModels.obtain(analysis, runtime, LatencyOptions.cache(args), err::println);
+        err.println(latency.describe());
+        err.println("searching for a cut measured at latency <= " + options.target().value() + " on " + runtime.describe());
+        return new LatencyTargetSearch(err::println).search(name, analysis, scores, options, parts.update(), latency.model(), runtime);
+    }
+
+    private static TargetSpec target(Args args) {
+        if (args.has("ratio") && args.has("target")) {
+            throw new SpaException("give either --ratio or --target, not both");
+        }
+        if (args.has("target")) {
+            return TargetSpec.parse(args.get("target", ""));
+        }
+        return new TargetSpec(Target.ratio(args.number("ratio", 0.3)), 0);
+    }
+
+    static Path planPath(Path model) {
+        String name = model.getFileName().toString();
+        String stem = name.endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
+        Path parent = model.toAbsolutePath().getParent();
+        return parent.resolve(stem + ".plan.json");
+    }
+}

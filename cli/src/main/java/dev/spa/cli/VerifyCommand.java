@@ -1,0 +1,102 @@
+package dev.spa.cli;
+
+import dev.spa.text.Table;
+import dev.spa.SpaException;
+import dev.spa.ir.Model;
+import dev.spa.ir.InputShapes;
+import dev.spa.ir.ModelLoader;
+import dev.spa.manifest.PlanRecord;
+import dev.spa.deps.ManifestWriter;
+import dev.spa.runtime.LatencyComparison;
+import dev.spa.runtime.OnnxRunner;
+import dev.spa.runtime.Outputs;
+import dev.spa.surgery.Oracle;
+import dev.spa.surgery.WeightUpdate;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code spa verify original.onnx pruned.onnx [--plan plan.json] [--batch N] [--tolerance T] [--time [--threads T]]}:
+ * runs both in ONNX Runtime on the same random inputs, reports output shapes and, given the plan (found beside
+ * the pruned model when not named), the oracle deviation. Fails when shapes differ or the deviation
+ * is over the tolerance for a plan that touches no channel-mixing group. With {@code --time}, times both
+ * interleaved at that batch and thread count ({@link LatencyComparison}) and says the ratio, its spread and how.
+ */
+final class VerifyCommand {
+    private VerifyCommand() {
+    }
+
+    static void run(String[] argv, PrintStream out, PrintStream err) throws IOException {
+        Args args = new Args(argv, 1, Set.of("plan", "batch", "tolerance", "seed", "threads", "input-shape"),
+                Set.of("time"));
+        InputShapes stated = InputShapes.parse(args.all("input-shape"));
+        int threads = (int) args.number("threads", 2);
+        Path originalFile = Path.of(args.positional(0, "original model (spa verify original.onnx pruned.onnx)"));
+        Path prunedFile = Path.of(args.positional(1, "pruned model (spa verify original.onnx pruned.onnx)"));
+        int batch = (int) args.number("batch", 2);
+        double tolerance = args.number("tolerance", 1e-4);
+        Path planFile = args.has("plan") ? Path.of(args.get("plan", "")) : PruneCommand.planPath(prunedFile);
+        ModelLoader loader = new ModelLoader();
+        Model original = loader.load(originalFile);
+        Model pruned = loader.load(prunedFile);
+        err.println("running both models in ONNX Runtime, batch " + batch);
+        Outputs a;
+        Outputs b;
+        Map<String, float[]> inputs;
+        LatencyComparison latency = null;
+        try (OnnxRunner ra = OnnxRunner.of(original, threads).stating(stated); OnnxRunner rb = OnnxRunner.of(pruned, threads).stating(stated)) {
+            inputs = ra.randomInputs(batch, (long) args.number("seed", 42));
+            a = ra.run(inputs, batch);
+            b = rb.run(inputs, batch);
+            if (args.has("time")) {
+                err.println("timing both models, interleaved");
+                latency = LatencyComparison.measure(ra, rb, "CPU", threads, batch, 5, 21);
+            }
+        }
+        Table t = new Table("output", "original shape", "pruned shape", "same");
+        boolean shapesMatch = true;
+        for (String name : a.shapes().keySet()) {
+            long[] sa = a.shapes().get(name);
+            long[] sb = b.shapes().get(name);
+            boolean same = Arrays.equals(sa, sb);
+            shapesMatch &= same;
+            t.row(name, Arrays.toString(sa), sb == null ? "missing" : Arrays.toString(sb), same ? "yes" : "NO");
+        }
+        out.print(t.render());
+        out.printf("relative deviation from the original: %.3g (expected for any real pruning)%n", a.relativeError(b));
+        if (latency != null) {
+            out.println("latency: " + latency.summary());
+        }
+        if (!shapesMatch) {
+            throw new SpaException("the pruned model's output shapes differ from the original's");
+        }
+        if (!Files.exists(planFile)) {
+            out.println("no plan at " + planFile + ": oracle not checked");
+            return;
+        }
+        PlanRecord plan = ManifestWriter.parsePlan(Files.readString(planFile));
+        if (!plan.getWeightUpdate().isEmpty() && !plan.getWeightUpdate().equals(WeightUpdate.NONE.name())) {
+            // the oracle compares with the original's kept weights; an update moved them on purpose
+            out.println("the kept weights were updated (" + plan.getWeightUpdate() + "), so the pruned model is not the original with"
+                    + " channels zeroed: oracle not checked (prune with --update none to check the surgery alone)");
+            return;
+        }
+        Outputs reference;
+        try (OnnxRunner rr = OnnxRunner.of(Oracle.zeroedReference(original, plan), 2).stating(stated)) {
+            reference = rr.run(inputs, batch);
+        }
+        double deviation = reference.relativeError(b);
+        boolean mixing = plan.getGroupsList().stream().anyMatch(g -> g.getChannelMixing());
+        out.printf("oracle deviation (original with pruned channels' inputs zeroed vs pruned): %.3g%s%n", deviation,
+                mixing ? " (the plan prunes channel-mixing groups, so a deviation is expected)" : "");
+        if (!mixing && deviation > tolerance) {
+            throw new SpaException(String.format("oracle deviation %.3g is over the tolerance %.1g: the surgery is wrong", deviation, tolerance));
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.spa.quality;
+
+import dev.spa.SpaException;
+import dev.spa.deps.Analysis;
+import dev.spa.ir.Model;
+import dev.spa.ir.ModelLoader;
+import dev.spa.plan.Compute;
+import dev.spa.plan.PolicyParts;
+import dev.spa.plan.PruningPolicy;
+import dev.spa.runtime.Agreement;
+import dev.spa.runtime.ReferenceInputs;
+import dev.spa.select.SelectionOptions;
+import dev.spa.select.Target;
+import dev.spa.surgery.Pruner;
+import dev.spa.testing.SharedFiles;
+import org.junit.jupiter.api.Test;
+
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Hessian source auto on the trained digits CNN: each data-free candidate tried, the closest to the original kept. */
+class DataFreeChoiceTest {
+    private static final SelectionOptions HALF_THE_MACS = new SelectionOptions(Target.parse("macs=0.5"), true, 1, 1, Set.of());
+
+    @Test
+    void keepsTheCandidateClosestToTheOriginalAndItsPartsReproduceIt() {
+        Setup s = digits();
+        DataFreeChoice.Outcome o = new DataFreeChoice(line -> { }).choose("digits", s.analysis, s.auto, Compute.cpu(), s.reference);
+
+        assertEquals(3, o.tried().size(), o.describe());
+        assertEquals("", o.skipped());
+        double lowest = o.tried().stream().mapToDouble(DataFreeChoice.Tried::relativeError).min().orElseThrow();
+        double highest = o.tried().stream().mapToDouble(DataFreeChoice.Tried::relativeError).max().orElseThrow();
+        assertEquals(lowest, o.chosen().relativeError(), o.describe());
+        assertTrue(highest > lowest + 0.01, "the candidates prune differently: " + o.describe());
+        for (DataFreeChoice.Tried t : o.tried()) {
+            assertTrue(o.describe().contains(t.name()), o.describe());
+        }
+        // the job goes on with the chosen parts and scores: cut again, they give the model that was measured
+        Pruner pruner = new Pruner(line -> { });
+        Pruner.Result r = pruner.cut(s.analysis, pruner.select("digits", s.analysis, o.scores(), HALF_THE_MACS),
+                o.parts().update().forLastCut());
+        assertEquals(o.chosen().relativeError(), Agreement.measure(s.model, r.pruned(), s.reference).relativeError(), 1e-6);
+    }
+
+    /** Over the budget the choice is not made: data-free OBSPA's parts, unmeasured, and the reason in the report. */
+    @Test
+    void overTheBudgetTheFirstCandidateIsTakenAloneWithTheReason() {
+        Setup s = digits();
+        DataFreeChoice.Outcome o = new DataFreeChoice(line -> { }, 1e6).choose("digits", s.analysis, s.auto, Compute.cpu(), s.reference);
+
+        assertEquals(1, o.tried().size(), o.describe());
+        assertEquals("OBSPA on data-free moments", o.chosen().name());
+        assertTrue(Double.isNaN(o.chosen().relativeError()), "not measured: there is nothing to choose between");
+        assertTrue(o.parts().hessianDescription().contains("data-free"), o.parts().hessianDescription());
+        assertTrue(o.skipped().contains("synthetic images cost at most 0 GMAC") && o.describe().contains(o.skipped()), o.describe());
+    }
+
+    /** A model that takes token ids, over the budget: its synthetic token sequences, since moments need a float input. */
+    @Test
+    void overTheBudgetAModelOfTokensTakesSyntheticSequences() {
+        Model model = dev.spa.modelkit.GraphBuilder.tokenModel();
+        Analysis analysis = Analysis.of(model);
+        PruningPolicy auto = PruningPolicy.of("obspa", HALF_THE_MACS).withSource(PruningPolicy.AUTO, null);
+        ReferenceInputs reference = ReferenceInputs.synthetic(model, PolicyParts.inputStatistics(auto, analysis));
+        DataFreeChoice.Outcome o = new DataFreeChoice(line -> { }, 1).choose("tokens", analysis, auto, Compute.cpu(), reference);
+
+        assertEquals("OBSPA on synthetic inputs", o.chosen().name(), o.describe());
+        assertTrue(o.parts().hessianDescription().contains("token ids drawn uniformly from 50"), o.parts().hessianDescription());
+        assertTrue(o.skipped().contains("token ids do not have"), o.skipped());
+    }
+
+    @Test
+    void autoIsOnlyForObspasOwnScoresAndIsNotOnePolicy() {
+        SpaException e = assertThrows(SpaException.class, () -> PruningPolicy.of("l2", HALF_THE_MACS).withSource("auto", null));
+        assertTrue(e.getMessage().contains("criterion l2"), e.getMessage());
+        assertThrows(SpaException.class, () -> PruningPolicy.of("obspa", HALF_THE_MACS).withUpdate("none").withSource("auto", null));
+        Setup s = digits();
+        assertThrows(IllegalArgumentException.class, () -> PolicyParts.build(s.auto, s.analysis, Compute.cpu(), line -> { }));
+    }
+
+    private record Setup(Model model, Analysis analysis, PruningPolicy auto, ReferenceInputs reference) {
+    }
+
+    private static Setup digits() {
+        SharedFiles.assumeDigits();
+        Model model = new ModelLoader().load(SharedFiles.models().resolve("digits_mobilenet.onnx"));
+        Analysis analysis = Analysis.of(model);
+        PruningPolicy auto = PruningPolicy.of("obspa", HALF_THE_MACS).withSource(PruningPolicy.AUTO, null).withInputStatistics(0.30, 0.38);
+        return new Setup(model, analysis, auto, ReferenceInputs.synthetic(model, PolicyParts.inputStatistics(auto, analysis)));
+    }
+}
