@@ -1,18 +1,18 @@
 package dev.spa.bench;
 
+import dev.spa.bench.detect.Detection;
 import dev.spa.bench.detect.DetectionDecoder;
 import dev.spa.bench.detect.DetectionMatch;
-import dev.spa.bench.detect.Detection;
 import dev.spa.bench.detect.Detectors;
 import dev.spa.bench.detect.FastestDetDecoder;
 import dev.spa.bench.detect.SlimFaceDecoder;
-import dev.spa.deps.Analysis;
+import dev.spa.groups.Analysis;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
+import dev.spa.pruning.Pruner;
 import dev.spa.runtime.Agreement;
 import dev.spa.runtime.ReferenceInputs;
 import dev.spa.runtime.SampleBatches;
-import dev.spa.surgery.Pruner;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

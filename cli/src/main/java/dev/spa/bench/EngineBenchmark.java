@@ -1,14 +1,14 @@
 package dev.spa.bench;
 
-import dev.spa.deps.Analysis;
+import dev.spa.groups.Analysis;
 import dev.spa.importance.GroupScorer;
 import dev.spa.importance.MagnitudeCriterion;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
+import dev.spa.pruning.Pruner;
 import dev.spa.runtime.OnnxRunner;
 import dev.spa.select.SelectionOptions;
 import dev.spa.select.Target;
-import dev.spa.surgery.Pruner;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;

@@ -1,6 +1,6 @@
 package dev.spa.bench;
 
-import dev.spa.deps.Analysis;
+import dev.spa.groups.Analysis;
 import dev.spa.ir.ModelLoader;
 import dev.spa.linalg.Availability;
 import dev.spa.linalg.CpuLinalg;
@@ -8,13 +8,13 @@ import dev.spa.linalg.Linalg;
 import dev.spa.linalg.cuda.CudaLinalg;
 import dev.spa.linalg.cuda.CudaProbe;
 import dev.spa.obspa.ObsSolver;
-import dev.spa.plan.Compute;
-import dev.spa.plan.PolicyParts;
-import dev.spa.plan.PruningPolicy;
+import dev.spa.policy.Compute;
+import dev.spa.policy.PolicyParts;
+import dev.spa.policy.PruningPolicy;
+import dev.spa.pruning.Pruner;
 import dev.spa.runtime.ExecutionProvider;
 import dev.spa.select.SelectionOptions;
 import dev.spa.select.Target;
-import dev.spa.surgery.Pruner;
 import dev.spa.surgery.UpdatedTensors;
 
 import java.nio.file.Files;

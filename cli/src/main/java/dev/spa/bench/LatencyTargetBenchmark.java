@@ -1,20 +1,20 @@
 package dev.spa.bench;
 
-import dev.spa.deps.Analysis;
+import dev.spa.groups.Analysis;
 import dev.spa.importance.Criteria;
 import dev.spa.importance.GroupScorer;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
 import dev.spa.latency.LatencyModels;
-import dev.spa.latency.LatencyRuntime;
 import dev.spa.latency.LatencyTargetSearch;
+import dev.spa.pruning.Pruner;
 import dev.spa.runtime.Accuracy;
 import dev.spa.runtime.ExecutionProvider;
 import dev.spa.runtime.LatencyComparison;
+import dev.spa.runtime.LatencyRuntime;
 import dev.spa.runtime.SampleBatches;
 import dev.spa.select.SelectionOptions;
 import dev.spa.select.Target;
-import dev.spa.surgery.Pruner;
 import dev.spa.surgery.WeightUpdate;
 
 import java.nio.file.Files;

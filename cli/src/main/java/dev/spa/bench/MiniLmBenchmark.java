@@ -3,13 +3,13 @@ package dev.spa.bench;
 import dev.spa.bench.text.Embeddings;
 import dev.spa.bench.text.Sentences;
 import dev.spa.bench.text.WordPieceTokenizer;
-import dev.spa.deps.Analysis;
+import dev.spa.groups.Analysis;
 import dev.spa.ir.InputShapes;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
+import dev.spa.pruning.Pruner;
 import dev.spa.runtime.InputLayout;
 import dev.spa.runtime.SampleBatches;
-import dev.spa.surgery.Pruner;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.spa.bench;
 
-import dev.spa.deps.Analysis;
+import dev.spa.groups.Analysis;
 import dev.spa.importance.BatchNormScaleCriterion;
 import dev.spa.importance.Criterion;
 import dev.spa.importance.GroupScorer;
@@ -8,8 +8,6 @@ import dev.spa.importance.MagnitudeCriterion;
 import dev.spa.ir.ModelLoader;
 import dev.spa.linalg.Linalg;
 import dev.spa.linalg.LinalgBackend;
-import dev.spa.runtime.ExecutionProvider;
-import dev.spa.runtime.InputStatistics;
 import dev.spa.obspa.CapturedHessians;
 import dev.spa.obspa.DataFreeHessians;
 import dev.spa.obspa.HessianSource;
@@ -17,11 +15,13 @@ import dev.spa.obspa.Obspa;
 import dev.spa.obspa.ObspaCriterion;
 import dev.spa.obspa.ObspaUpdate;
 import dev.spa.obspa.SequentialRefit;
+import dev.spa.pruning.Pruner;
 import dev.spa.runtime.Accuracy;
+import dev.spa.runtime.ExecutionProvider;
+import dev.spa.runtime.InputStatistics;
 import dev.spa.runtime.SampleBatches;
 import dev.spa.select.SelectionOptions;
 import dev.spa.select.Target;
-import dev.spa.surgery.Pruner;
 import dev.spa.surgery.WeightUpdate;
 
 import java.io.IOException;

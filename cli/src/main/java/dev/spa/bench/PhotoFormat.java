@@ -1,10 +1,10 @@
 package dev.spa.bench;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 
 /**
  * How a vision model wants its photos (SOURCES.md): size, channel order and scaling. Photos are

@@ -1,22 +1,22 @@
 package dev.spa.bench;
 
-import dev.spa.deps.Analysis;
+import dev.spa.groups.Analysis;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
 import dev.spa.latency.LatencyModels;
-import dev.spa.latency.LatencyRuntime;
 import dev.spa.latency.LatencyTargetSearch;
-import dev.spa.plan.Compute;
-import dev.spa.plan.PolicyParts;
-import dev.spa.plan.PruningPolicy;
+import dev.spa.policy.Compute;
+import dev.spa.policy.PolicyParts;
+import dev.spa.policy.PruningPolicy;
+import dev.spa.pruning.Pruner;
 import dev.spa.runtime.Agreement;
 import dev.spa.runtime.ExecutionProvider;
 import dev.spa.runtime.InputStatistics;
 import dev.spa.runtime.LatencyComparison;
+import dev.spa.runtime.LatencyRuntime;
 import dev.spa.runtime.ReferenceInputs;
 import dev.spa.select.SelectionOptions;
 import dev.spa.select.Target;
-import dev.spa.surgery.Pruner;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

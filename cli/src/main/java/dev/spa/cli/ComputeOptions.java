@@ -1,7 +1,7 @@
 package dev.spa.cli;
 
 import dev.spa.linalg.LinalgBackend;
-import dev.spa.plan.Compute;
+import dev.spa.policy.Compute;
 import dev.spa.runtime.ExecutionProvider;
 
 import java.io.PrintStream;

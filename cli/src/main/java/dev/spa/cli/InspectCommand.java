@@ -1,14 +1,14 @@
 package dev.spa.cli;
 
-import dev.spa.text.Table;
-import dev.spa.deps.Analysis;
-import dev.spa.deps.Group;
-import dev.spa.deps.ManifestWriter;
-import dev.spa.ir.Model;
+import dev.spa.events.manifest.GroupEntry;
+import dev.spa.events.manifest.GroupManifest;
+import dev.spa.groups.Analysis;
+import dev.spa.groups.Group;
 import dev.spa.ir.InputShapes;
+import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
-import dev.spa.manifest.GroupEntry;
-import dev.spa.manifest.GroupManifest;
+import dev.spa.manifest.ManifestWriter;
+import dev.spa.text.Table;
 
 import java.io.IOException;
 import java.io.PrintStream;

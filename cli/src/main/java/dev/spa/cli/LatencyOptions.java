@@ -1,8 +1,8 @@
 package dev.spa.cli;
 
 import dev.spa.latency.LatencyModels;
-import dev.spa.latency.LatencyRuntime;
 import dev.spa.runtime.ExecutionProvider;
+import dev.spa.runtime.LatencyRuntime;
 
 import java.nio.file.Path;
 import java.util.Set;

@@ -1,8 +1,8 @@
 package dev.spa.cli;
 
-import dev.spa.runtime.InputStatistics;
 import dev.spa.SpaException;
-import dev.spa.plan.PruningPolicy;
+import dev.spa.policy.PruningPolicy;
+import dev.spa.runtime.InputStatistics;
 import dev.spa.select.SelectionOptions;
 
 import java.nio.file.Path;

@@ -1,17 +1,19 @@
 package dev.spa.cli;
 
-import dev.spa.text.Table;
 import dev.spa.SpaException;
-import dev.spa.ir.Model;
+import dev.spa.events.manifest.PlanRecord;
 import dev.spa.ir.InputShapes;
+import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
-import dev.spa.manifest.PlanRecord;
-import dev.spa.deps.ManifestWriter;
+import dev.spa.manifest.ManifestWriter;
+import dev.spa.runtime.ExecutionProvider;
 import dev.spa.runtime.LatencyComparison;
+import dev.spa.runtime.LatencyRuntime;
 import dev.spa.runtime.OnnxRunner;
-import dev.spa.runtime.Outputs;
 import dev.spa.surgery.Oracle;
 import dev.spa.surgery.WeightUpdate;
+import dev.spa.text.Table;
+import dev.spa.verify.Verification;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -46,34 +48,27 @@ final class VerifyCommand {
         Model original = loader.load(originalFile);
         Model pruned = loader.load(prunedFile);
         err.println("running both models in ONNX Runtime, batch " + batch);
-        Outputs a;
-        Outputs b;
+        Verification v;
         Map<String, float[]> inputs;
-        LatencyComparison latency = null;
         try (OnnxRunner ra = OnnxRunner.of(original, threads).stating(stated); OnnxRunner rb = OnnxRunner.of(pruned, threads).stating(stated)) {
             inputs = ra.randomInputs(batch, (long) args.number("seed", 42));
-            a = ra.run(inputs, batch);
-            b = rb.run(inputs, batch);
             if (args.has("time")) {
                 err.println("timing both models, interleaved");
-                latency = LatencyComparison.measure(ra, rb, "CPU", threads, batch, 5, 21);
             }
+            v = Verification.compare(ra, rb, inputs, batch, args.has("time") ? new LatencyRuntime(ExecutionProvider.CPU, threads, batch) : null);
         }
         Table t = new Table("output", "original shape", "pruned shape", "same");
-        boolean shapesMatch = true;
-        for (String name : a.shapes().keySet()) {
-            long[] sa = a.shapes().get(name);
-            long[] sb = b.shapes().get(name);
-            boolean same = Arrays.equals(sa, sb);
-            shapesMatch &= same;
-            t.row(name, Arrays.toString(sa), sb == null ? "missing" : Arrays.toString(sb), same ? "yes" : "NO");
+        for (String name : v.original().shapes().keySet()) {
+            long[] sa = v.original().shapes().get(name);
+            long[] sb = v.pruned().shapes().get(name);
+            t.row(name, Arrays.toString(sa), sb == null ? "missing" : Arrays.toString(sb), Arrays.equals(sa, sb) ? "yes" : "NO");
         }
         out.print(t.render());
-        out.printf("relative deviation from the original: %.3g (expected for any real pruning)%n", a.relativeError(b));
-        if (latency != null) {
-            out.println("latency: " + latency.summary());
+        out.printf("relative deviation from the original: %.3g (expected for any real pruning)%n", v.deviation());
+        if (v.latency() != null) {
+            out.println("latency: " + v.latency().summary());
         }
-        if (!shapesMatch) {
+        if (!v.shapeMismatches().isEmpty()) {
             throw new SpaException("the pruned model's output shapes differ from the original's");
         }
         if (!Files.exists(planFile)) {
@@ -87,11 +82,11 @@ final class VerifyCommand {
                     + " channels zeroed: oracle not checked (prune with --update none to check the surgery alone)");
             return;
         }
-        Outputs reference;
-        try (OnnxRunner rr = OnnxRunner.of(Oracle.zeroedReference(original, plan), 2).stating(stated)) {
-            reference = rr.run(inputs, batch);
+        double deviation;
+        try (OnnxRunner rr = OnnxRunner.of(Oracle.zeroedReference(original, plan), 2).stating(stated);
+             OnnxRunner rb = OnnxRunner.of(pruned, 2).stating(stated)) {
+            deviation = Verification.compare(rr, rb, inputs, batch, null).deviation();
         }
-        double deviation = reference.relativeError(b);
         boolean mixing = plan.getGroupsList().stream().anyMatch(g -> g.getChannelMixing());
         out.printf("oracle deviation (original with pruned channels' inputs zeroed vs pruned): %.3g%s%n", deviation,
                 mixing ? " (the plan prunes channel-mixing groups, so a deviation is expected)" : "");

@@ -1,8 +1,8 @@
 package dev.spa.cli;
 
+import dev.spa.modelkit.GraphBuilder;
 import dev.spa.testing.SpaCli;
 import dev.spa.testing.SpaCli.Run;
-import dev.spa.modelkit.GraphBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

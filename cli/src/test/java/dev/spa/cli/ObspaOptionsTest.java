@@ -1,7 +1,7 @@
 package dev.spa.cli;
 
 import dev.spa.SpaException;
-import dev.spa.plan.PruningPolicy;
+import dev.spa.policy.PruningPolicy;
 import dev.spa.select.SelectionOptions;
 import dev.spa.select.Target;
 import org.junit.jupiter.api.Test;

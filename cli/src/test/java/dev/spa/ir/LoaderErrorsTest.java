@@ -1,17 +1,17 @@
 package dev.spa.ir;
 
 import dev.spa.SpaException;
-import dev.spa.deps.Analysis;
+import dev.spa.groups.Analysis;
+import dev.spa.modelkit.GraphBuilder;
+import dev.spa.modelkit.HostileModels;
 import dev.spa.onnx.Onnx.ModelProto;
 import dev.spa.onnx.Onnx.StringStringEntryProto;
 import dev.spa.onnx.Onnx.TensorProto;
-import dev.spa.modelkit.GraphBuilder;
-import dev.spa.modelkit.HostileModels;
 import dev.spa.testing.SpaCli;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,10 +1,10 @@
 package dev.spa.models;
 
-import dev.spa.deps.Analysis;
-import dev.spa.deps.Group;
+import dev.spa.groups.Analysis;
+import dev.spa.groups.Group;
+import dev.spa.modelkit.GraphBuilder;
 import dev.spa.onnx.Onnx.ModelProto;
 import dev.spa.onnx.Onnx.TensorShapeProto;
-import dev.spa.modelkit.GraphBuilder;
 import dev.spa.testing.PruneCheck;
 import dev.spa.testing.SpaCli;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.spa.models;
 
-import dev.spa.deps.Analysis;
-import dev.spa.deps.Group;
+import dev.spa.groups.Analysis;
+import dev.spa.groups.Group;
 import dev.spa.ir.ModelLoader;
 import dev.spa.testing.MiniLmFiles;
 import dev.spa.testing.PruneCheck;

@@ -1,12 +1,12 @@
 package dev.spa.models;
 
-import dev.spa.testing.SpaCli;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
 import dev.spa.runtime.Accuracy;
 import dev.spa.runtime.SampleBatches;
 import dev.spa.testing.OnnxChecker;
 import dev.spa.testing.SharedFiles;
+import dev.spa.testing.SpaCli;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

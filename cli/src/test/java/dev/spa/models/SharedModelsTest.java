@@ -1,19 +1,20 @@
 package dev.spa.models;
 
 import dev.spa.cost.Cost;
-import dev.spa.deps.Analysis;
-import dev.spa.deps.Group;
-import dev.spa.deps.PruningPlan;
+import dev.spa.cost.PlanCost;
+import dev.spa.groups.Analysis;
+import dev.spa.groups.Group;
 import dev.spa.importance.GroupScorer;
 import dev.spa.importance.MagnitudeCriterion;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
 import dev.spa.ir.Node;
+import dev.spa.plan.PruningPlan;
+import dev.spa.pruning.Pruner;
 import dev.spa.runtime.Outputs;
 import dev.spa.select.ChannelSelector;
 import dev.spa.select.SelectionOptions;
 import dev.spa.select.Target;
-import dev.spa.surgery.Pruner;
 import dev.spa.surgery.Surgery;
 import dev.spa.testing.PruneCheck;
 import dev.spa.testing.SharedFiles;
@@ -71,7 +72,7 @@ class SharedModelsTest {
             for (String name : original.shapes().keySet()) {
                 assertArrayEquals(original.shapes().get(name), pruned.shapes().get(name), file.getFileName() + " " + options.target());
             }
-            Cost recount = new ChannelSelector(analyse(savedAndReloaded(r.pruned()))).cost(PruningPlan.empty());
+            Cost recount = new PlanCost(analyse(savedAndReloaded(r.pruned()))).original();
             assertEquals(r.after(), recount, "reported cost of the pruned " + file.getFileName() + " at " + options.target());
             assertTrue(r.after().params() < r.before().params() && r.after().macs() < r.before().macs(),
                     file.getFileName() + " got no smaller at " + options.target());

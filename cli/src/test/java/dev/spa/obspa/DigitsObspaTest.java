@@ -1,7 +1,7 @@
 package dev.spa.obspa;
 
-import dev.spa.testing.SpaCli;
 import dev.spa.testing.SharedFiles;
+import dev.spa.testing.SpaCli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

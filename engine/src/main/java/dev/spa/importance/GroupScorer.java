@@ -1,8 +1,8 @@
 package dev.spa.importance;
 
 import dev.spa.SpaException;
-import dev.spa.deps.Analysis;
-import dev.spa.deps.Group;
+import dev.spa.groups.Analysis;
+import dev.spa.groups.Group;
 
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package dev.spa.importance;
 
-import dev.spa.deps.Analysis;
-import dev.spa.deps.Group;
-import dev.spa.deps.Member;
+import dev.spa.groups.Analysis;
+import dev.spa.groups.Group;
+import dev.spa.groups.Member;
 import dev.spa.ir.Tensor;
 
 import java.util.ArrayList;

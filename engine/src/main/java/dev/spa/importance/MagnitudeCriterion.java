@@ -1,10 +1,10 @@
 package dev.spa.importance;
 
-import dev.spa.deps.Analysis;
-import dev.spa.deps.Group;
-import dev.spa.deps.Member;
-import dev.spa.deps.Role;
+import dev.spa.groups.Analysis;
+import dev.spa.groups.Group;
+import dev.spa.groups.Member;
 import dev.spa.ir.Tensor;
+import dev.spa.rules.Role;
 
 import java.util.ArrayList;
 import java.util.List;

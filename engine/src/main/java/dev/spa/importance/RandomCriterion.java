@@ -1,7 +1,7 @@
 package dev.spa.importance;
 
-import dev.spa.deps.Analysis;
-import dev.spa.deps.Group;
+import dev.spa.groups.Analysis;
+import dev.spa.groups.Group;
 
 import java.util.List;
 import java.util.Random;

@@ -1,6 +1,6 @@
 package dev.spa.importance;
 
-import dev.spa.deps.Member;
+import dev.spa.groups.Member;
 import dev.spa.ir.Tensor;
 
 /** Per-position statistics of a constant along one axis, summed into per-channel values of a group member. */

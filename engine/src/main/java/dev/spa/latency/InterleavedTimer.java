@@ -1,5 +1,6 @@
 package dev.spa.latency;
 
+import dev.spa.runtime.LatencyRuntime;
 import dev.spa.runtime.OnnxRunner;
 
 import java.util.ArrayList;

@@ -1,12 +1,12 @@
 package dev.spa.latency;
 
 import dev.spa.SpaException;
-import dev.spa.deps.Analysis;
-import dev.spa.deps.Group;
-import dev.spa.manifest.KernelStep;
-import dev.spa.manifest.LatencyCurve;
-import dev.spa.manifest.LayerLatency;
-import dev.spa.manifest.LatencyModelRecord;
+import dev.spa.events.manifest.KernelStep;
+import dev.spa.events.manifest.LatencyCurve;
+import dev.spa.events.manifest.LatencyModelRecord;
+import dev.spa.events.manifest.LayerLatency;
+import dev.spa.groups.Analysis;
+import dev.spa.groups.Group;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,16 +1,17 @@
 package dev.spa.latency;
 
 import dev.spa.Interruption;
-import dev.spa.deps.Analysis;
-import dev.spa.deps.PruningPlan;
+import dev.spa.events.manifest.KernelStep;
+import dev.spa.events.manifest.LatencyCurve;
+import dev.spa.events.manifest.LatencyModelRecord;
+import dev.spa.events.manifest.LayerLatency;
+import dev.spa.events.manifest.ModelStep;
+import dev.spa.groups.Analysis;
 import dev.spa.ir.Model;
 import dev.spa.ir.Shapes;
-import dev.spa.manifest.KernelStep;
-import dev.spa.manifest.LatencyCurve;
-import dev.spa.manifest.LatencyModelRecord;
-import dev.spa.manifest.LayerLatency;
-import dev.spa.manifest.ModelStep;
+import dev.spa.plan.PruningPlan;
 import dev.spa.runtime.LatencyComparison;
+import dev.spa.runtime.LatencyRuntime;
 import dev.spa.runtime.OnnxRunner;
 import dev.spa.surgery.Surgery;
 import dev.spa.surgery.WeightUpdate;

@@ -1,8 +1,9 @@
 package dev.spa.latency;
 
-import dev.spa.deps.Analysis;
-import dev.spa.deps.ManifestWriter;
-import dev.spa.manifest.LatencyModelRecord;
+import dev.spa.events.manifest.LatencyModelRecord;
+import dev.spa.groups.Analysis;
+import dev.spa.manifest.ManifestWriter;
+import dev.spa.runtime.LatencyRuntime;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -2,14 +2,14 @@ package dev.spa.latency;
 
 import dev.spa.Interruption;
 import dev.spa.SpaException;
-import dev.spa.deps.Analysis;
-import dev.spa.deps.PruningPlan;
+import dev.spa.groups.Analysis;
+import dev.spa.plan.PruningPlan;
+import dev.spa.pruning.Pruner;
 import dev.spa.runtime.LatencyComparison;
+import dev.spa.runtime.LatencyRuntime;
 import dev.spa.runtime.OnnxRunner;
-import dev.spa.select.LatencySelector;
 import dev.spa.select.SelectionOptions;
 import dev.spa.select.Target;
-import dev.spa.surgery.Pruner;
 import dev.spa.surgery.WeightUpdate;
 
 import java.util.ArrayList;

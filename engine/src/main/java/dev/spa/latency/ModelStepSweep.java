@@ -1,10 +1,11 @@
 package dev.spa.latency;
 
-import dev.spa.deps.Analysis;
-import dev.spa.deps.Group;
-import dev.spa.deps.PruningPlan;
-import dev.spa.manifest.LatencyModelRecord;
-import dev.spa.manifest.ModelStep;
+import dev.spa.events.manifest.LatencyModelRecord;
+import dev.spa.events.manifest.ModelStep;
+import dev.spa.groups.Analysis;
+import dev.spa.groups.Group;
+import dev.spa.plan.PruningPlan;
+import dev.spa.runtime.LatencyRuntime;
 import dev.spa.surgery.Surgery;
 import dev.spa.surgery.WeightUpdate;
 

@@ -1,13 +1,13 @@
 package dev.spa.latency;
 
-import dev.spa.deps.Analysis;
-import dev.spa.deps.Dim;
-import dev.spa.deps.Group;
-import dev.spa.deps.Member;
+import dev.spa.groups.Analysis;
+import dev.spa.groups.Group;
+import dev.spa.groups.Member;
 import dev.spa.ir.DataType;
 import dev.spa.ir.Graph;
 import dev.spa.ir.Node;
 import dev.spa.ir.Tensor;
+import dev.spa.rules.Dim;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,10 +1,10 @@
 package dev.spa.obspa;
 
-import dev.spa.runtime.InputStatistics;
 import dev.spa.ir.Model;
 import dev.spa.linalg.Linalg;
 import dev.spa.rules.OperatorRules;
 import dev.spa.rules.ShapeInference;
+import dev.spa.runtime.InputStatistics;
 
 import java.util.Collection;
 

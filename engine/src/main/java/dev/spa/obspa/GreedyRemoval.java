@@ -1,8 +1,8 @@
 package dev.spa.obspa;
 
 import dev.spa.Interruption;
-import dev.spa.deps.Group;
-import dev.spa.deps.Member;
+import dev.spa.groups.Group;
+import dev.spa.groups.Member;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.spa.obspa;
 
-import dev.spa.deps.Dim;
 import dev.spa.ir.Graph;
 import dev.spa.ir.Node;
 import dev.spa.ir.Tensor;
+import dev.spa.rules.Dim;
 
 import java.util.Map;
 import java.util.stream.IntStream;

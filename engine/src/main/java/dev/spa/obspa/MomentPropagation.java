@@ -1,13 +1,13 @@
 package dev.spa.obspa;
 
 import dev.spa.Interruption;
-import dev.spa.runtime.InputStatistics;
 import dev.spa.ir.Graph;
 import dev.spa.ir.Node;
 import dev.spa.ir.Shapes;
 import dev.spa.ir.Tensor;
 import dev.spa.linalg.Linalg;
 import dev.spa.linalg.Transpose;
+import dev.spa.runtime.InputStatistics;
 
 import java.util.HashMap;
 import java.util.Map;

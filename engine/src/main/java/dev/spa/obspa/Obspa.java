@@ -1,14 +1,14 @@
 package dev.spa.obspa;
 
 import dev.spa.Interruption;
-import dev.spa.deps.Analysis;
-import dev.spa.deps.Dim;
-import dev.spa.deps.Group;
-import dev.spa.deps.Member;
-import dev.spa.deps.Role;
+import dev.spa.groups.Analysis;
+import dev.spa.groups.Group;
+import dev.spa.groups.Member;
 import dev.spa.ir.Graph;
 import dev.spa.ir.Node;
 import dev.spa.linalg.Linalg;
+import dev.spa.rules.Dim;
+import dev.spa.rules.Role;
 
 import java.util.Collection;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package dev.spa.obspa;
 
-import dev.spa.deps.Dim;
 import dev.spa.ir.Model;
+import dev.spa.rules.Dim;
 import dev.spa.surgery.WeightUpdate;
 
 import java.util.Map;

@@ -1,11 +1,11 @@
 package dev.spa.obspa;
 
 import dev.spa.Interruption;
-import dev.spa.deps.Analysis;
-import dev.spa.deps.Dim;
+import dev.spa.groups.Analysis;
 import dev.spa.ir.Graph;
 import dev.spa.ir.Model;
 import dev.spa.linalg.Linalg;
+import dev.spa.rules.Dim;
 import dev.spa.runtime.ExecutionProvider;
 import dev.spa.runtime.Observed;
 import dev.spa.runtime.OnnxRunner;

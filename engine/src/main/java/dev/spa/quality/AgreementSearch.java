@@ -1,12 +1,12 @@
 package dev.spa.quality;
 
 import dev.spa.Interruption;
-import dev.spa.deps.Analysis;
+import dev.spa.groups.Analysis;
+import dev.spa.pruning.Pruner;
 import dev.spa.runtime.Agreement;
 import dev.spa.runtime.ReferenceInputs;
 import dev.spa.select.SelectionOptions;
 import dev.spa.select.Target;
-import dev.spa.surgery.Pruner;
 import dev.spa.surgery.WeightUpdate;
 
 import java.util.ArrayList;

@@ -1,18 +1,18 @@
 package dev.spa.quality;
 
 import dev.spa.Interruption;
-import dev.spa.deps.Analysis;
-import dev.spa.deps.PruningPlan;
-import dev.spa.plan.Compute;
-import dev.spa.plan.PolicyParts;
-import dev.spa.plan.PruningPolicy;
+import dev.spa.cost.PlanCost;
+import dev.spa.groups.Analysis;
+import dev.spa.plan.PruningPlan;
+import dev.spa.policy.Compute;
+import dev.spa.policy.PolicyParts;
+import dev.spa.policy.PruningPolicy;
+import dev.spa.pruning.Pruner;
 import dev.spa.runtime.Agreement;
 import dev.spa.runtime.InputLayout;
 import dev.spa.runtime.ReferenceInputs;
-import dev.spa.select.ChannelSelector;
 import dev.spa.select.SelectionOptions;
 import dev.spa.select.Target;
-import dev.spa.surgery.Pruner;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +81,7 @@ public final class DataFreeChoice {
     }
 
     private static double captureMacs(Analysis analysis, PruningPolicy auto) {
-        return (double) auto.oodSamples() * new ChannelSelector(analysis).cost(PruningPlan.empty()).macs();
+        return (double) auto.oodSamples() * new PlanCost(analysis).original().macs();
     }
 
     /**

@@ -1,11 +1,11 @@
 package dev.spa.quality;
 
-import dev.spa.deps.Analysis;
-import dev.spa.plan.Compute;
-import dev.spa.plan.PolicyParts;
-import dev.spa.plan.PruningPolicy;
+import dev.spa.groups.Analysis;
+import dev.spa.policy.Compute;
+import dev.spa.policy.PolicyParts;
+import dev.spa.policy.PruningPolicy;
+import dev.spa.pruning.Pruner;
 import dev.spa.runtime.ReferenceInputs;
-import dev.spa.surgery.Pruner;
 
 import java.util.function.Consumer;
 

@@ -1,7 +1,6 @@
 package dev.spa.rules;
 
 import dev.spa.SpaException;
-import dev.spa.deps.Dim;
 import dev.spa.ir.Node;
 import dev.spa.ir.Shapes;
 
@@ -52,7 +51,7 @@ final class Axes {
     }
 
     /** Links axis {@code dim} of one of the node's values to the same axis of every other value of the same rank. */
-    static void linkSameAxis(Node node, Dim dim, dev.spa.deps.Coupling c, Iterable<String> values) {
+    static void linkSameAxis(Node node, Dim dim, dev.spa.rules.Coupling c, Iterable<String> values) {
         for (String v : values) {
             if (v.isEmpty() || v.equals(dim.value())) {
                 continue;

@@ -1,8 +1,6 @@
 package dev.spa.rules;
 
 import dev.spa.SpaException;
-import dev.spa.deps.Coupling;
-import dev.spa.deps.Dim;
 import dev.spa.ir.Node;
 import dev.spa.ir.Shapes;
 

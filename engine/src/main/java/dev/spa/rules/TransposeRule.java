@@ -1,7 +1,5 @@
 package dev.spa.rules;
 
-import dev.spa.deps.Coupling;
-import dev.spa.deps.Dim;
 import dev.spa.ir.Node;
 import dev.spa.ir.Shapes;
 

@@ -1,14 +1,14 @@
 package dev.spa.select;
 
 import dev.spa.SpaException;
-import dev.spa.deps.Analysis;
-import dev.spa.deps.Group;
-import dev.spa.deps.Member;
-import dev.spa.deps.PrunedShapes;
-import dev.spa.deps.PruningPlan;
 import dev.spa.cost.Cost;
-import dev.spa.cost.CostModel;
+import dev.spa.cost.PlanCost;
+import dev.spa.groups.Analysis;
+import dev.spa.groups.Group;
+import dev.spa.groups.Member;
+import dev.spa.groups.PrunedShapes;
 import dev.spa.ir.Node;
+import dev.spa.plan.PruningPlan;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,7 +26,7 @@ import java.util.function.IntUnaryOperator;
  */
 public final class ChannelSelector {
     private final Analysis analysis;
-    private final CostModel costModel;
+    private final PlanCost prices;
     private final IntUnaryOperator stepOf;
 
     public ChannelSelector(Analysis analysis) {
@@ -39,12 +39,8 @@ public final class ChannelSelector {
      */
     public ChannelSelector(Analysis analysis, IntUnaryOperator stepOf) {
         this.analysis = analysis;
-        this.costModel = new CostModel(analysis.model().graph(), analysis.rules());
+        this.prices = new PlanCost(analysis);
         this.stepOf = stepOf;
-    }
-
-    public Cost cost(PruningPlan plan) {
-        return costModel.total(PrunedShapes.of(analysis.unitShapes(), plan.keptPositions(analysis.groups())));
     }
 
     /** @param scores channel scores by group id, for the groups that may be pruned */
@@ -60,17 +56,17 @@ public final class ChannelSelector {
         if (target.kind() == Target.Kind.RATIO) {
             return planForShare.apply(target.value());
         }
-        Cost original = cost(PruningPlan.empty());
+        Cost original = prices.original();
         double lo = 0;
         double hi = 1;
         PruningPlan best = planForShare.apply(1);
-        if (target.keptShare(original, cost(best)) > target.value()) {
+        if (target.keptShare(original, prices.of(best)) > target.value()) {
             return best; // the target cannot be reached; the most that may be removed
         }
         for (int i = 0; i < 30; i++) {
             double mid = (lo + hi) / 2;
             PruningPlan plan = planForShare.apply(mid);
-            if (target.keptShare(original, cost(plan)) <= target.value()) {
+            if (target.keptShare(original, prices.of(plan)) <= target.value()) {
                 hi = mid;
                 best = plan;
             } else {
@@ -80,7 +76,8 @@ public final class ChannelSelector {
         return best;
     }
 
-    List<Group> candidates(Map<Integer, double[]> scores, SelectionOptions options) {
+    /** The groups open to selection: prunable, scored, not excluded (the latency selector starts from them too). */
+    public List<Group> candidates(Map<Integer, double[]> scores, SelectionOptions options) {
         List<Group> out = new ArrayList<>();
         for (Group g : analysis.groups()) {
             if (g.prunable() && scores.containsKey(g.id()) && !excluded(g, options) && g.channels() > options.fewestKept(g.channels())) {
@@ -152,7 +149,7 @@ public final class ChannelSelector {
     }
 
     /** Channels kept when {@code remove} are asked to go: at least the minimum and the floor, rounded up to the multiple. */
-    static int keptCount(int channels, int remove, SelectionOptions o, int step) {
+    public static int keptCount(int channels, int remove, SelectionOptions o, int step) {
         int kept = Math.max(channels - remove, o.fewestKept(channels));
         int multiple = Math.max(o.roundTo(), step);
         if (multiple > 1) {
@@ -161,7 +158,8 @@ public final class ChannelSelector {
         return kept;
     }
 
-    static int[] keepBest(double[] scores, int count) {
+    /** The positions of the {@code count} highest scores, in ascending order. */
+    public static int[] keepBest(double[] scores, int count) {
         Integer[] order = new Integer[scores.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;

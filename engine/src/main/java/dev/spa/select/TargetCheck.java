@@ -1,7 +1,7 @@
 package dev.spa.select;
 
 import dev.spa.cost.Cost;
-import dev.spa.deps.Analysis;
+import dev.spa.groups.Analysis;
 
 import java.util.Locale;
 

@@ -1,13 +1,13 @@
 package dev.spa.surgery;
 
 import dev.spa.SpaException;
-import dev.spa.deps.Group;
-import dev.spa.deps.Role;
+import dev.spa.events.manifest.PlanRecord;
+import dev.spa.events.manifest.TensorPlan;
+import dev.spa.groups.Group;
 import dev.spa.ir.Graph;
 import dev.spa.ir.Model;
 import dev.spa.ir.Tensor;
-import dev.spa.manifest.PlanRecord;
-import dev.spa.manifest.TensorPlan;
+import dev.spa.rules.Role;
 
 import java.util.ArrayList;
 import java.util.List;

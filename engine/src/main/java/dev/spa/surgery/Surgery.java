@@ -1,15 +1,15 @@
 package dev.spa.surgery;
 
 import dev.spa.SpaException;
-import dev.spa.deps.Analysis;
-import dev.spa.deps.Dim;
-import dev.spa.deps.PrunedShapes;
-import dev.spa.deps.PruningPlan;
+import dev.spa.groups.Analysis;
+import dev.spa.groups.PrunedShapes;
 import dev.spa.ir.Graph;
 import dev.spa.ir.Model;
 import dev.spa.ir.Node;
 import dev.spa.ir.Shapes;
 import dev.spa.ir.Tensor;
+import dev.spa.plan.PruningPlan;
+import dev.spa.rules.Dim;
 import dev.spa.rules.OperatorRule;
 import dev.spa.rules.Rewrite;
 

@@ -2,14 +2,14 @@ package dev.spa.surgery;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.spa.SpaException;
-import dev.spa.deps.Analysis;
-import dev.spa.deps.Dim;
-import dev.spa.deps.PruningPlan;
+import dev.spa.groups.Analysis;
 import dev.spa.ir.Graph;
 import dev.spa.ir.Model;
 import dev.spa.ir.Tensor;
 import dev.spa.onnx.Onnx.GraphProto;
 import dev.spa.onnx.Onnx.TensorProto;
+import dev.spa.plan.PruningPlan;
+import dev.spa.rules.Dim;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.spa.surgery;
 
-import dev.spa.deps.Dim;
 import dev.spa.ir.Model;
+import dev.spa.rules.Dim;
 
 import java.util.Map;
 

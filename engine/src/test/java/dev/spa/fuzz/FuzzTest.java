@@ -1,8 +1,8 @@
 package dev.spa.fuzz;
 
 import dev.spa.ir.ModelLoader;
-import dev.spa.onnx.Onnx.ModelProto;
 import dev.spa.modelkit.GraphBuilder;
+import dev.spa.onnx.Onnx.ModelProto;
 import dev.spa.testing.SharedFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,13 +1,13 @@
 package dev.spa.fuzz;
 
 import dev.spa.SpaException;
-import dev.spa.deps.Analysis;
-import dev.spa.deps.Group;
-import dev.spa.deps.PruningPlan;
+import dev.spa.groups.Analysis;
+import dev.spa.groups.Group;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
 import dev.spa.ir.Tensor;
 import dev.spa.onnx.Onnx.ModelProto;
+import dev.spa.plan.PruningPlan;
 import dev.spa.surgery.Surgery;
 
 import java.io.IOException;

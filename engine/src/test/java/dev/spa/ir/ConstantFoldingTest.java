@@ -1,8 +1,8 @@
 package dev.spa.ir;
 
+import dev.spa.modelkit.GraphBuilder;
 import dev.spa.runtime.OnnxRunner;
 import dev.spa.runtime.Outputs;
-import dev.spa.modelkit.GraphBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

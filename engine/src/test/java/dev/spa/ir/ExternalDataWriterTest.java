@@ -1,9 +1,9 @@
 package dev.spa.ir;
 
+import dev.spa.modelkit.GraphBuilder;
 import dev.spa.runtime.ExecutionProvider;
 import dev.spa.runtime.OnnxRunner;
 import dev.spa.runtime.Outputs;
-import dev.spa.modelkit.GraphBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

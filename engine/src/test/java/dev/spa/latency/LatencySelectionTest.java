@@ -1,19 +1,18 @@
 package dev.spa.latency;
 
-import dev.spa.deps.Analysis;
-import dev.spa.deps.PruningPlan;
-import dev.spa.importance.MagnitudeCriterion;
-import dev.spa.manifest.KernelStep;
-import dev.spa.manifest.LatencyCurve;
-import dev.spa.manifest.LatencyModelRecord;
-import dev.spa.manifest.LayerLatency;
 import dev.spa.SpaException;
+import dev.spa.events.manifest.KernelStep;
+import dev.spa.events.manifest.LatencyCurve;
+import dev.spa.events.manifest.LatencyModelRecord;
+import dev.spa.events.manifest.LayerLatency;
+import dev.spa.groups.Analysis;
+import dev.spa.importance.MagnitudeCriterion;
+import dev.spa.modelkit.GraphBuilder;
+import dev.spa.plan.PruningPlan;
 import dev.spa.select.ChannelSelector;
-import dev.spa.select.LatencySelector;
-import dev.spa.select.TargetSpec;
 import dev.spa.select.SelectionOptions;
 import dev.spa.select.Target;
-import dev.spa.modelkit.GraphBuilder;
+import dev.spa.select.TargetSpec;
 import dev.spa.testing.Selections;
 import org.junit.jupiter.api.Test;
 

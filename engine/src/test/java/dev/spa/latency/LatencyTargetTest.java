@@ -1,16 +1,17 @@
 package dev.spa.latency;
 
-import dev.spa.deps.Analysis;
+import dev.spa.groups.Analysis;
 import dev.spa.importance.GroupScorer;
 import dev.spa.importance.MagnitudeCriterion;
+import dev.spa.modelkit.GraphBuilder;
+import dev.spa.pruning.Pruner;
 import dev.spa.runtime.ExecutionProvider;
 import dev.spa.runtime.LatencyComparison;
+import dev.spa.runtime.LatencyRuntime;
 import dev.spa.runtime.OnnxRunner;
 import dev.spa.select.SelectionOptions;
 import dev.spa.select.Target;
-import dev.spa.surgery.Pruner;
 import dev.spa.surgery.WeightUpdate;
-import dev.spa.modelkit.GraphBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

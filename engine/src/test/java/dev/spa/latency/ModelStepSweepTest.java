@@ -1,17 +1,18 @@
 package dev.spa.latency;
 
-import dev.spa.deps.Analysis;
-import dev.spa.deps.PruningPlan;
-import dev.spa.manifest.KernelStep;
-import dev.spa.manifest.LatencyModelRecord;
-import dev.spa.manifest.ModelStep;
+import dev.spa.events.manifest.KernelStep;
+import dev.spa.events.manifest.LatencyModelRecord;
+import dev.spa.events.manifest.ModelStep;
+import dev.spa.groups.Analysis;
 import dev.spa.importance.GroupScorer;
 import dev.spa.importance.MagnitudeCriterion;
+import dev.spa.modelkit.GraphBuilder;
+import dev.spa.plan.PruningPlan;
+import dev.spa.pruning.Pruner;
 import dev.spa.runtime.ExecutionProvider;
+import dev.spa.runtime.LatencyRuntime;
 import dev.spa.select.SelectionOptions;
 import dev.spa.select.Target;
-import dev.spa.surgery.Pruner;
-import dev.spa.modelkit.GraphBuilder;
 import dev.spa.testing.Selections;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,7 +93,7 @@ class ModelStepSweepTest {
         try (var files = Files.list(cache)) {
             stored = files.findFirst().orElseThrow();
         }
-        String old = dev.spa.deps.ManifestWriter.json(first.model().record().toBuilder().clearModelStep().build());
+        String old = dev.spa.manifest.ManifestWriter.json(first.model().record().toBuilder().clearModelStep().build());
         Files.writeString(stored, old);
         LatencyModels.Obtained again = LatencyModels.steps(a, runtime, LatencyModels.folder(cache), s -> { });
         assertFalse(again.cached(), "a record from before the whole-model sweep is measured again, not trusted");

@@ -1,9 +1,9 @@
 package dev.spa.obspa;
 
 import dev.spa.ir.Model;
+import dev.spa.modelkit.GraphBuilder;
 import dev.spa.rules.OperatorRules;
 import dev.spa.rules.ShapeInference;
-import dev.spa.modelkit.GraphBuilder;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -6,9 +6,9 @@ import dev.spa.ir.Node;
 import dev.spa.linalg.CpuLinalg;
 import dev.spa.linalg.Linalg;
 import dev.spa.linalg.Transpose;
+import dev.spa.modelkit.GraphBuilder;
 import dev.spa.runtime.OnnxRunner;
 import dev.spa.runtime.Outputs;
-import dev.spa.modelkit.GraphBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -1,14 +1,14 @@
 package dev.spa.obspa;
 
-import dev.spa.deps.Analysis;
-import dev.spa.deps.Group;
-import dev.spa.deps.PruningPlan;
+import dev.spa.groups.Analysis;
+import dev.spa.groups.Group;
 import dev.spa.ir.Model;
 import dev.spa.linalg.CpuLinalg;
+import dev.spa.modelkit.GraphBuilder;
+import dev.spa.plan.PruningPlan;
 import dev.spa.runtime.InputStatistics;
 import dev.spa.surgery.Surgery;
 import dev.spa.surgery.WeightUpdate;
-import dev.spa.modelkit.GraphBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

@@ -1,8 +1,7 @@
 package dev.spa.rules;
 
-import dev.spa.deps.Analysis;
-import dev.spa.deps.Group;
-import dev.spa.deps.Role;
+import dev.spa.groups.Analysis;
+import dev.spa.groups.Group;
 import dev.spa.modelkit.GraphBuilder;
 import dev.spa.testing.PruneCheck;
 import org.junit.jupiter.api.Test;

@@ -3,9 +3,9 @@ package dev.spa.runtime;
 import dev.spa.SpaException;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
+import dev.spa.modelkit.GraphBuilder;
 import dev.spa.onnx.Onnx.ModelProto;
 import dev.spa.onnx.Onnx.StringStringEntryProto;
-import dev.spa.modelkit.GraphBuilder;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

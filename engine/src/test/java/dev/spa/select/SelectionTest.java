@@ -1,13 +1,14 @@
 package dev.spa.select;
 
-import dev.spa.deps.Analysis;
-import dev.spa.deps.Group;
-import dev.spa.deps.PruningPlan;
-import dev.spa.importance.GroupScorer;
-import dev.spa.importance.MagnitudeCriterion;
-import dev.spa.importance.HessianDiagonalCriterion;
+import dev.spa.cost.PlanCost;
+import dev.spa.groups.Analysis;
+import dev.spa.groups.Group;
 import dev.spa.importance.BatchNormScaleCriterion;
+import dev.spa.importance.GroupScorer;
+import dev.spa.importance.HessianDiagonalCriterion;
+import dev.spa.importance.MagnitudeCriterion;
 import dev.spa.modelkit.GraphBuilder;
+import dev.spa.plan.PruningPlan;
 import dev.spa.testing.Selections;
 import org.junit.jupiter.api.Test;
 
@@ -67,13 +68,14 @@ class SelectionTest {
     void macsAndParameterTargetsAreMetLocallyAndGlobally() {
         Analysis a = cnn();
         ChannelSelector selector = new ChannelSelector(a);
-        var original = selector.cost(PruningPlan.empty());
+        PlanCost prices = new PlanCost(a);
+        var original = prices.original();
         for (boolean global : new boolean[] {false, true}) {
             PruningPlan macs = selector.select(scores(a), new SelectionOptions(Target.parse("macs=0.5"), global, 1, 1, Set.of()));
-            double r = selector.cost(macs).macsRatio(original);
+            double r = prices.of(macs).macsRatio(original);
             assertTrue(r <= 0.5 && r > 0.35, "MACs ratio " + r + " global=" + global);
             PruningPlan params = selector.select(scores(a), new SelectionOptions(Target.parse("params=0.6"), global, 1, 1, Set.of()));
-            double q = selector.cost(params).paramsRatio(original);
+            double q = prices.of(params).paramsRatio(original);
             assertTrue(q <= 0.6 && q > 0.45, "params ratio " + q + " global=" + global);
         }
     }

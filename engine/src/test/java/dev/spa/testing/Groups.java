@@ -1,9 +1,9 @@
 package dev.spa.testing;
 
-import dev.spa.deps.Analysis;
-import dev.spa.deps.Dim;
-import dev.spa.deps.Group;
-import dev.spa.deps.Member;
+import dev.spa.groups.Analysis;
+import dev.spa.groups.Group;
+import dev.spa.groups.Member;
+import dev.spa.rules.Dim;
 
 /** Finding the group, and the member in it, that holds an axis of a named value. */
 public final class Groups {

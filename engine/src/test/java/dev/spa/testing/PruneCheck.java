@@ -1,23 +1,24 @@
 package dev.spa.testing;
 
-import dev.spa.deps.Analysis;
-import dev.spa.deps.Group;
-import dev.spa.deps.ManifestWriter;
-import dev.spa.deps.PruningPlan;
+import dev.spa.events.manifest.PlanRecord;
+import dev.spa.groups.Analysis;
+import dev.spa.groups.Group;
 import dev.spa.ir.Model;
-import dev.spa.manifest.PlanRecord;
+import dev.spa.manifest.ManifestWriter;
+import dev.spa.plan.PruningPlan;
 import dev.spa.runtime.Observed;
 import dev.spa.runtime.OnnxRunner;
 import dev.spa.runtime.Outputs;
 import dev.spa.surgery.Oracle;
 import dev.spa.surgery.Surgery;
+import dev.spa.verify.Verification;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Shared test steps: random plans, running models in ONNX Runtime, the oracle comparison. */
@@ -65,12 +66,13 @@ public final class PruneCheck {
         PlanRecord record = ManifestWriter.plan("test", "test", "test", analysis, plan);
         Model reference = Oracle.zeroedReference(analysis.model(), record);
         Map<String, float[]> in = inputs(analysis.model(), 2, 99);
-        Outputs expected = run(reference, in, 2, observe);
-        Outputs actual = run(pruned, in, 2, observe);
-        for (String name : expected.shapes().keySet()) {
-            assertArrayEquals(expected.shapes().get(name), actual.shapes().get(name), "shape of " + name);
+        Verification v;
+        try (OnnxRunner expected = new OnnxRunner(Observed.withOutputs(reference, observe), 2);
+             OnnxRunner actual = new OnnxRunner(Observed.withOutputs(pruned, observe), 2)) {
+            v = Verification.compare(expected, actual, in, 2, null);
         }
-        double err = expected.relativeError(actual);
+        assertEquals(List.of(), v.shapeMismatches());
+        double err = v.deviation();
         assertTrue(err < 1e-4, "oracle deviation " + err);
         return err;
     }

@@ -1,10 +1,10 @@
 package dev.spa.testing;
 
-import dev.spa.deps.Analysis;
-import dev.spa.deps.Group;
-import dev.spa.deps.PruningPlan;
+import dev.spa.groups.Analysis;
+import dev.spa.groups.Group;
 import dev.spa.importance.Criterion;
 import dev.spa.importance.GroupScorer;
+import dev.spa.plan.PruningPlan;
 
 import java.util.HashMap;
 import java.util.Map;

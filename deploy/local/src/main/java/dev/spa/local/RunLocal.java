@@ -1,17 +1,17 @@
 package dev.spa.local;
 
 import com.google.protobuf.util.JsonFormat;
-import dev.spa.text.Table;
 import dev.spa.events.Cost;
 import dev.spa.events.JobReport;
 import dev.spa.events.JobStatus;
 import dev.spa.events.ModelPruned;
 import dev.spa.events.Timing;
-import dev.spa.runtime.LatencyComparison;
 import dev.spa.ir.ModelFiles;
 import dev.spa.platform.ModelUpload;
 import dev.spa.platform.S3Uri;
+import dev.spa.runtime.LatencyComparison;
 import dev.spa.testkit.IngestClient;
+import dev.spa.text.Table;
 
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;

@@ -1,7 +1,6 @@
 package dev.spa.local;
 
-import dev.spa.deps.Analysis;
-import dev.spa.deps.PruningPlan;
+import dev.spa.cost.PlanCost;
 import dev.spa.events.BatchCompleted;
 import dev.spa.events.BatchRequested;
 import dev.spa.events.JobAccepted;
@@ -10,6 +9,7 @@ import dev.spa.events.JobStatus;
 import dev.spa.events.ModelPruned;
 import dev.spa.events.ModelRegistered;
 import dev.spa.events.PruningRequest;
+import dev.spa.groups.Analysis;
 import dev.spa.ir.ExternalDataWriter;
 import dev.spa.ir.ModelLoader;
 import dev.spa.platform.ObjectStore;
@@ -17,7 +17,6 @@ import dev.spa.platform.S3Uri;
 import dev.spa.platform.Topics;
 import dev.spa.runtime.ExecutionProvider;
 import dev.spa.runtime.OnnxRunner;
-import dev.spa.select.ChannelSelector;
 import dev.spa.testkit.IngestClient;
 import dev.spa.testkit.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -103,7 +102,7 @@ class PlatformEndToEndTest {
     }
 
     private static long macs(byte[] model) {
-        return new ChannelSelector(Analysis.of(new ModelLoader().load(model, null, "model"))).cost(PruningPlan.empty()).macs();
+        return new PlanCost(Analysis.of(new ModelLoader().load(model, null, "model"))).original().macs();
     }
 
     /** The stored pruned model loads and runs in ONNX Runtime and has at most {@code keep} of the original's MACs. */
@@ -177,7 +176,7 @@ class PlatformEndToEndTest {
         try (OnnxRunner runner = new OnnxRunner(back.resolve("pruned.onnx"), 1, ExecutionProvider.CPU)) {
             runner.run(runner.randomInputs(1, 7), 1);
         }
-        long after = new ChannelSelector(Analysis.of(new ModelLoader().load(back.resolve("pruned.onnx")))).cost(PruningPlan.empty()).macs();
+        long after = new PlanCost(Analysis.of(new ModelLoader().load(back.resolve("pruned.onnx")))).original().macs();
         assertEquals(after, done.getAfter().getMacs());
         assertTrue(after <= 0.5 * macs(Files.readAllBytes(digits)), after + " MACs");
         awaitState("ext-1", JobStatus.State.DONE, Duration.ofSeconds(30));

@@ -1,13 +1,13 @@
 package dev.spa.platform;
 
 import dev.spa.SpaException;
-import dev.spa.deps.Analysis;
+import dev.spa.groups.Analysis;
 import dev.spa.ir.InvalidModelException;
 import dev.spa.ir.Model;
 import dev.spa.rules.OperatorRules;
+import dev.spa.rules.ShapeInference;
 import dev.spa.runtime.ExecutionProvider;
 import dev.spa.runtime.OnnxRunner;
-import dev.spa.rules.ShapeInference;
 
 /**
  * A model read from the store (ingest's registered model, a later stage's job copy) and loaded by

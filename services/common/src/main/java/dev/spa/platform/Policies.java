@@ -1,7 +1,7 @@
 package dev.spa.platform;
 
 import dev.spa.events.PruningRequest;
-import dev.spa.plan.PruningPolicy;
+import dev.spa.policy.PruningPolicy;
 
 /**
  * Per-job policy: the configured defaults, with every field the event sets taking precedence.

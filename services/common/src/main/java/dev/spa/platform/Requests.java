@@ -4,10 +4,10 @@ import dev.spa.SpaException;
 import dev.spa.events.PruningRequest;
 import dev.spa.ir.InputShapes;
 import dev.spa.ir.Model;
-import dev.spa.latency.LatencyRuntime;
+import dev.spa.policy.PruningPolicy;
 import dev.spa.runtime.ExecutionProvider;
-import dev.spa.plan.PruningPolicy;
 import dev.spa.runtime.InputStatistics;
+import dev.spa.runtime.LatencyRuntime;
 import dev.spa.select.SelectionOptions;
 import dev.spa.select.TargetSpec;
 

@@ -1,7 +1,7 @@
 package dev.spa.platform;
 
-import dev.spa.events.JobAccepted;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.spa.events.JobAccepted;
 
 import java.util.concurrent.CompletionStage;
 

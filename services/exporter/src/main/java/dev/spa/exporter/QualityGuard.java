@@ -1,8 +1,8 @@
 package dev.spa.exporter;
 
 import dev.spa.SpaException;
-import dev.spa.deps.Analysis;
 import dev.spa.events.PruningRequest;
+import dev.spa.groups.Analysis;
 import dev.spa.ir.Model;
 import dev.spa.platform.JobRejected;
 import dev.spa.platform.ObjectStore;

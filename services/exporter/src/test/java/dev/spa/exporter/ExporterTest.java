@@ -1,24 +1,25 @@
 package dev.spa.exporter;
 
-import dev.spa.deps.Analysis;
+import dev.spa.cost.PlanCost;
 import dev.spa.events.JobAccepted;
 import dev.spa.events.JobFailed;
 import dev.spa.events.ModelPruned;
 import dev.spa.events.PlanReady;
 import dev.spa.events.PruningRequest;
+import dev.spa.events.manifest.GroupPlan;
+import dev.spa.events.manifest.PlanRecord;
+import dev.spa.groups.Analysis;
 import dev.spa.ir.ModelLoader;
-import dev.spa.plan.Compute;
-import dev.spa.manifest.GroupPlan;
-import dev.spa.manifest.PlanRecord;
-import dev.spa.plan.PolicyParts;
-import dev.spa.plan.PruningPolicy;
 import dev.spa.platform.AcceptedJobs;
 import dev.spa.platform.ObjectStore;
 import dev.spa.platform.S3Uri;
 import dev.spa.platform.Topics;
+import dev.spa.policy.Compute;
+import dev.spa.policy.PolicyParts;
+import dev.spa.policy.PruningPolicy;
+import dev.spa.pruning.Pruner;
 import dev.spa.select.SelectionOptions;
 import dev.spa.select.Target;
-import dev.spa.surgery.Pruner;
 import dev.spa.surgery.UpdatedTensors;
 import dev.spa.testkit.RealServersResource;
 import dev.spa.testkit.TopicReader;
@@ -93,8 +94,7 @@ class ExporterTest {
         assertEquals(done.getTiming().getRatio() > 1, done.getTiming().getSlower());
         byte[] pruned = store().get(S3Uri.parse(done.getPrunedModelUri()));
         assertEquals(done.getAfter().getFileBytes(), pruned.length);
-        assertEquals(done.getAfter().getMacs(), new dev.spa.select.ChannelSelector(Analysis.of(new ModelLoader().load(pruned, null, "pruned")))
-                .cost(dev.spa.deps.PruningPlan.empty()).macs(),
+        assertEquals(done.getAfter().getMacs(), new PlanCost(Analysis.of(new ModelLoader().load(pruned, null, "pruned"))).original().macs(),
                 "the stored model has the MACs the event promises");
         String report = new String(store().get(S3Uri.parse(done.getReportUri())), StandardCharsets.UTF_8);
         assertTrue(report.contains("\"outputDeviation\"") && report.contains("ONNX Runtime") && report.contains("\"timing\""), report);

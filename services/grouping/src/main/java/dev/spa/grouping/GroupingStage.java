@@ -1,21 +1,21 @@
 package dev.spa.grouping;
 
-import dev.spa.deps.Analysis;
-import dev.spa.deps.Group;
-import dev.spa.deps.ManifestWriter;
 import dev.spa.events.GroupsReady;
 import dev.spa.events.JobAccepted;
 import dev.spa.events.JobStatus;
+import dev.spa.events.manifest.GroupManifest;
+import dev.spa.groups.Analysis;
+import dev.spa.groups.Group;
 import dev.spa.ir.Model;
-import dev.spa.manifest.GroupManifest;
+import dev.spa.manifest.ManifestWriter;
 import dev.spa.platform.EventSender;
 import dev.spa.platform.JobKeys;
 import dev.spa.platform.JobModels;
-import dev.spa.platform.Requests;
-import dev.spa.platform.MemoryBudget;
 import dev.spa.platform.JobRef;
 import dev.spa.platform.JobRejected;
 import dev.spa.platform.JobStage;
+import dev.spa.platform.MemoryBudget;
+import dev.spa.platform.Requests;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -3,7 +3,7 @@ package dev.spa.grouping;
 import dev.spa.events.GroupsReady;
 import dev.spa.events.JobAccepted;
 import dev.spa.events.JobFailed;
-import dev.spa.manifest.GroupManifest;
+import dev.spa.events.manifest.GroupManifest;
 import dev.spa.onnx.Onnx;
 import dev.spa.platform.AcceptedJobs;
 import dev.spa.platform.ObjectStore;

@@ -1,7 +1,7 @@
 package dev.spa.scorer;
 
 import dev.spa.linalg.LinalgBackend;
-import dev.spa.plan.Compute;
+import dev.spa.policy.Compute;
 import dev.spa.runtime.ExecutionProvider;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

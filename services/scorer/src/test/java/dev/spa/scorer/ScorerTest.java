@@ -5,6 +5,7 @@ import dev.spa.events.JobAccepted;
 import dev.spa.events.JobFailed;
 import dev.spa.events.PlanReady;
 import dev.spa.events.PruningRequest;
+import dev.spa.linalg.cuda.CudaProbe;
 import dev.spa.platform.AcceptedJobs;
 import dev.spa.platform.ObjectStore;
 import dev.spa.platform.S3Uri;
@@ -12,7 +13,6 @@ import dev.spa.platform.Topics;
 import dev.spa.surgery.UpdatedTensors;
 import dev.spa.testkit.RealServersResource;
 import dev.spa.testkit.TopicReader;
-import dev.spa.linalg.cuda.CudaProbe;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -56,7 +56,7 @@ class ScorerTest {
     private static GroupsReady job(String jobId, byte[] model, PruningRequest request) {
         S3Uri uri = new S3Uri("spa", "jobs/" + jobId + "/model.onnx");
         store().put(uri, model, "application/octet-stream");
-        int groups = dev.spa.deps.Analysis.of(new dev.spa.ir.ModelLoader().load(model, null, jobId)).groups().size();
+        int groups = dev.spa.groups.Analysis.of(new dev.spa.ir.ModelLoader().load(model, null, jobId)).groups().size();
         JobAccepted job = AcceptedJobs.record(store(), "spa", JobAccepted.newBuilder().setJobId(jobId).setModelUri(uri.toString())
                 .setRequest(request).build());
         return GroupsReady.newBuilder().setJob(job).setGroups(groups).build();

@@ -1,4 +1,4 @@
-package dev.spa.deps;
+package dev.spa.plan;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.spa.deps;
+package dev.spa.rules;
 
 /** What a constant's slice is to the channel it belongs to. */
 public enum Role {

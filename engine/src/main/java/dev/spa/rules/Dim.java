@@ -1,4 +1,4 @@
-package dev.spa.deps;
+package dev.spa.rules;
 
 /**
  * One axis of one value (activation or constant): the unit the dependency analysis tracks.

@@ -1,5 +1,6 @@
-package dev.spa.deps;
+package dev.spa.groups;
 
+import dev.spa.rules.Role;
 import java.util.List;
 
 /**

@@ -1,8 +1,9 @@
-package dev.spa.deps;
+package dev.spa.groups;
 
 import dev.spa.ir.Model;
-import dev.spa.onnx.Onnx.AttributeProto.AttributeType;
 import dev.spa.ir.Shapes;
+import dev.spa.onnx.Onnx.AttributeProto.AttributeType;
+import dev.spa.rules.Dim;
 import dev.spa.rules.OperatorRules;
 import dev.spa.rules.ShapeInference;
 

@@ -1,4 +1,4 @@
-package dev.spa.deps;
+package dev.spa.manifest;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
@@ -6,14 +6,19 @@ import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import dev.spa.SpaException;
 import dev.spa.cost.Cost;
-import dev.spa.manifest.GroupEntry;
-import dev.spa.manifest.GroupManifest;
-import dev.spa.manifest.GroupPlan;
-import dev.spa.manifest.IndexList;
-import dev.spa.manifest.MemberEntry;
-import dev.spa.manifest.PlanRecord;
-import dev.spa.manifest.TensorPlan;
-import dev.spa.select.ChannelSelector;
+import dev.spa.cost.PlanCost;
+import dev.spa.events.manifest.GroupEntry;
+import dev.spa.events.manifest.GroupManifest;
+import dev.spa.events.manifest.GroupPlan;
+import dev.spa.events.manifest.IndexList;
+import dev.spa.events.manifest.MemberEntry;
+import dev.spa.events.manifest.PlanRecord;
+import dev.spa.events.manifest.TensorPlan;
+import dev.spa.groups.Analysis;
+import dev.spa.groups.Group;
+import dev.spa.groups.Member;
+import dev.spa.plan.PruningPlan;
+import dev.spa.rules.Dim;
 
 import java.util.Map;
 
@@ -23,8 +28,8 @@ public final class ManifestWriter {
     }
 
     public static GroupManifest manifest(String modelName, Analysis analysis) {
-        ChannelSelector prices = new ChannelSelector(analysis);
-        Cost original = prices.cost(PruningPlan.empty());
+        PlanCost prices = new PlanCost(analysis);
+        Cost original = prices.original();
         GroupManifest.Builder b = GroupManifest.newBuilder().setModel(modelName)
                 .setParams(original.params()).setMacs(original.macs());
         for (Group g : analysis.groups()) {
@@ -35,7 +40,7 @@ public final class ManifestWriter {
                 for (int c = 1; c < g.channels(); c++) {
                     allButFirst[c - 1] = c;
                 }
-                Cost one = prices.cost(new PruningPlan(Map.of(g.id(), allButFirst)));
+                Cost one = prices.of(new PruningPlan(Map.of(g.id(), allButFirst)));
                 e.setParamsPerChannel(original.params() - one.params()).setMacsPerChannel(original.macs() - one.macs());
             }
             for (Member m : g.members()) {

@@ -1,8 +1,8 @@
-package dev.spa.plan;
+package dev.spa.policy;
 
-import dev.spa.runtime.InputStatistics;
 import dev.spa.SpaException;
 import dev.spa.importance.Criteria;
+import dev.spa.runtime.InputStatistics;
 import dev.spa.select.SelectionOptions;
 
 import java.nio.file.Path;

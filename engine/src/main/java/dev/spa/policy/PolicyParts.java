@@ -1,7 +1,7 @@
-package dev.spa.plan;
+package dev.spa.policy;
 
 import dev.spa.SpaException;
-import dev.spa.deps.Analysis;
+import dev.spa.groups.Analysis;
 import dev.spa.importance.Criteria;
 import dev.spa.importance.Criterion;
 import dev.spa.importance.GroupScorer;

@@ -1,5 +1,9 @@
-package dev.spa.deps;
+package dev.spa.plan;
 
+import dev.spa.groups.Analysis;
+import dev.spa.groups.Group;
+import dev.spa.groups.Member;
+import dev.spa.rules.Dim;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
@@ -28,11 +32,11 @@ public final class PruningPlan {
      * The plan a record states, checked against the model it is applied to: every group must exist
      * with the same channel count and be prunable, every kept channel in range.
      */
-    public static PruningPlan of(dev.spa.manifest.PlanRecord record, Analysis analysis) {
+    public static PruningPlan of(dev.spa.events.manifest.PlanRecord record, Analysis analysis) {
         Map<Integer, Group> groups = new HashMap<>();
         analysis.prunableGroups().forEach(g -> groups.put(g.id(), g));
         Map<Integer, int[]> kept = new LinkedHashMap<>();
-        for (dev.spa.manifest.GroupPlan gp : record.getGroupsList()) {
+        for (dev.spa.events.manifest.GroupPlan gp : record.getGroupsList()) {
             Group g = groups.get(gp.getId());
             if (g == null || g.channels() != gp.getChannels()) {
                 throw new dev.spa.SpaException("the plan's group " + gp.getId() + " (" + gp.getChannels()

@@ -1,6 +1,7 @@
-package dev.spa.deps;
+package dev.spa.groups;
 
 import dev.spa.ir.Shapes;
+import dev.spa.rules.Dim;
 
 import java.util.Map;
 

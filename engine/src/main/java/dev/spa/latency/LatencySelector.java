@@ -1,9 +1,10 @@
-package dev.spa.select;
+package dev.spa.latency;
 
-import dev.spa.deps.Analysis;
-import dev.spa.deps.Group;
-import dev.spa.deps.PruningPlan;
-import dev.spa.latency.LatencyModel;
+import dev.spa.groups.Analysis;
+import dev.spa.groups.Group;
+import dev.spa.plan.PruningPlan;
+import dev.spa.select.ChannelSelector;
+import dev.spa.select.SelectionOptions;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;

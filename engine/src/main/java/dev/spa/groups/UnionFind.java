@@ -1,4 +1,4 @@
-package dev.spa.deps;
+package dev.spa.groups;
 
 import java.util.Arrays;
 

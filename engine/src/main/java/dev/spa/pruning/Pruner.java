@@ -1,16 +1,19 @@
-package dev.spa.surgery;
+package dev.spa.pruning;
 
 import dev.spa.cost.Cost;
-import dev.spa.deps.Analysis;
-import dev.spa.deps.Group;
-import dev.spa.deps.ManifestWriter;
-import dev.spa.deps.PruningPlan;
+import dev.spa.cost.PlanCost;
+import dev.spa.events.manifest.PlanRecord;
+import dev.spa.groups.Analysis;
+import dev.spa.groups.Group;
 import dev.spa.importance.GroupScorer;
 import dev.spa.ir.Model;
-import dev.spa.manifest.PlanRecord;
+import dev.spa.manifest.ManifestWriter;
+import dev.spa.plan.PruningPlan;
 import dev.spa.select.ChannelSelector;
 import dev.spa.select.SelectionOptions;
 import dev.spa.select.Target;
+import dev.spa.surgery.Surgery;
+import dev.spa.surgery.WeightUpdate;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -79,10 +82,11 @@ public final class Pruner {
         announce(options);
         ChannelSelector rounded = new ChannelSelector(analysis, steps);
         PruningPlan plan = rounded.select(scores.byGroup(), options);
-        Cost original = rounded.cost(PruningPlan.empty());
-        if (!meets(options.target(), original, rounded.cost(plan))) {
+        PlanCost prices = new PlanCost(analysis);
+        Cost original = prices.original();
+        if (!meets(options.target(), original, prices.of(plan))) {
             PruningPlan asSelected = new ChannelSelector(analysis).select(scores.byGroup(), options);
-            if (meets(options.target(), original, rounded.cost(asSelected))) {
+            if (meets(options.target(), original, prices.of(asSelected))) {
                 progress.accept("counts rounded up to the kernels' steps cannot reach " + options.target() + ": kept as selected instead");
                 plan = asSelected;
             }
@@ -101,11 +105,11 @@ public final class Pruner {
 
     /** A plan chosen elsewhere (against a latency model), priced and written as {@link #select} writes its own. */
     public Planned planned(String modelName, Analysis analysis, Scores scores, SelectionOptions options, PruningPlan plan, long selectMillis) {
-        ChannelSelector selector = new ChannelSelector(analysis);
+        PlanCost prices = new PlanCost(analysis);
         PlanRecord record = withFloors(ManifestWriter.plan(modelName, scores.criterion(), options.target().toString(), analysis, plan),
                 options);
         double[] removedKept = meanScores(scores.byGroup(), plan);
-        return new Planned(plan, record, selector.cost(PruningPlan.empty()), selector.cost(plan), removedKept[0], removedKept[1],
+        return new Planned(plan, record, prices.original(), prices.of(plan), removedKept[0], removedKept[1],
                 scores.millis(), selectMillis);
     }
 

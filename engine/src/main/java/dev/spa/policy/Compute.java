@@ -1,4 +1,4 @@
-package dev.spa.plan;
+package dev.spa.policy;
 
 import dev.spa.linalg.Linalg;
 import dev.spa.linalg.LinalgBackend;

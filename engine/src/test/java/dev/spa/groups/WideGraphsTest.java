@@ -1,6 +1,7 @@
-package dev.spa.deps;
+package dev.spa.groups;
 
 import dev.spa.modelkit.GraphBuilder;
+import dev.spa.rules.Dim;
 import dev.spa.testing.Groups;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,7 @@
-package dev.spa.deps;
+package dev.spa.groups;
+
+import dev.spa.rules.Dim;
+import dev.spa.rules.Role;
 
 /**
  * One slice of a group: the axis of a value and, for each channel of the group, the positions on

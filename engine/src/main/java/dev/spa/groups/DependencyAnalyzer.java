@@ -1,12 +1,15 @@
-package dev.spa.deps;
+package dev.spa.groups;
 
 import dev.spa.Interruption;
 import dev.spa.SpaException;
 import dev.spa.ir.Graph;
 import dev.spa.ir.Node;
 import dev.spa.ir.Shapes;
+import dev.spa.rules.Coupling;
+import dev.spa.rules.Dim;
 import dev.spa.rules.OperatorRule;
 import dev.spa.rules.OperatorRules;
+import dev.spa.rules.Role;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

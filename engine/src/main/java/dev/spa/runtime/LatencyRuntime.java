@@ -1,9 +1,6 @@
-package dev.spa.latency;
+package dev.spa.runtime;
 
 import dev.spa.SpaException;
-import dev.spa.runtime.ExecutionProvider;
-import dev.spa.runtime.LatencyComparison;
-import dev.spa.runtime.OnnxRunner;
 
 import java.util.Locale;
 

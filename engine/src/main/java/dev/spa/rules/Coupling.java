@@ -1,4 +1,4 @@
-package dev.spa.deps;
+package dev.spa.rules;
 
 import dev.spa.ir.Graph;
 import dev.spa.ir.Shapes;

@@ -1,16 +1,18 @@
-package dev.spa.plan;
+package dev.spa.pruning;
 
 import dev.spa.SpaException;
-import dev.spa.deps.Analysis;
-import dev.spa.deps.ManifestWriter;
-import dev.spa.deps.PruningPlan;
+import dev.spa.events.manifest.PlanRecord;
+import dev.spa.groups.Analysis;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
 import dev.spa.ir.Tensor;
-import dev.spa.manifest.PlanRecord;
+import dev.spa.manifest.ManifestWriter;
+import dev.spa.plan.PruningPlan;
+import dev.spa.policy.Compute;
+import dev.spa.policy.PolicyParts;
+import dev.spa.policy.PruningPolicy;
 import dev.spa.select.SelectionOptions;
 import dev.spa.select.Target;
-import dev.spa.surgery.Pruner;
 import dev.spa.surgery.Surgery;
 import dev.spa.surgery.UpdatedTensors;
 import dev.spa.testing.SharedFiles;
@@ -58,7 +60,7 @@ class SplitPruningTest {
     @Test
     void aPlanForAnotherModelIsRefusedWithTheGroupNamed() {
         Analysis analysis = digits();
-        PlanRecord wrong = PlanRecord.newBuilder().addGroups(dev.spa.manifest.GroupPlan.newBuilder().setId(9999).setChannels(3).addKept(0)).build();
+        PlanRecord wrong = PlanRecord.newBuilder().addGroups(dev.spa.events.manifest.GroupPlan.newBuilder().setId(9999).setChannels(3).addKept(0)).build();
         SpaException e = assertThrows(SpaException.class, () -> PruningPlan.of(wrong, analysis));
         assertTrue(e.getMessage().contains("group 9999"), e.getMessage());
     }

@@ -1,0 +1,66 @@
+package dev.spa.verify;
+
+import dev.spa.SpaException;
+import dev.spa.runtime.LatencyComparison;
+import dev.spa.runtime.LatencyRuntime;
+import dev.spa.runtime.OnnxRunner;
+import dev.spa.runtime.Outputs;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A pruned model run beside its original in ONNX Runtime on the same inputs: the outputs of both (shapes and values),
+ * how far the pruned one's are from the original's, and, when asked, both timed interleaved on a runtime. The one
+ * comparison the exporter's check, {@code spa verify} and the tests' oracle make; each decides what a mismatch means.
+ *
+ * @param latency the interleaved timing, or null where none was asked for
+ */
+public record Verification(Outputs original, Outputs pruned, LatencyComparison latency) {
+    /** Warm-up runs and interleaved rounds of every timed verification. */
+    public static final int WARMUP = 5;
+    public static final int ROUNDS = 21;
+
+    /**
+     * Runs both on {@code inputs} (a batch of {@code batch}) and, given a {@code timing} runtime, times them on it.
+     *
+     * @throws PrunedModelFails where the pruned model does not run (the original running is the caller's premise)
+     */
+    public static Verification compare(OnnxRunner original, OnnxRunner pruned, Map<String, float[]> inputs, int batch, LatencyRuntime timing) {
+        Outputs before = original.run(inputs, batch);
+        Outputs after;
+        try {
+            after = pruned.run(inputs, batch);
+        } catch (SpaException e) {
+            throw new PrunedModelFails("the pruned model does not run in ONNX Runtime: " + e.getMessage(), e);
+        }
+        return new Verification(before, after, timing == null ? null : timing.compare(original, pruned, WARMUP, ROUNDS));
+    }
+
+    /** One line per output whose shape differs (or that the pruned model lacks): empty when every shape matches. */
+    public List<String> shapeMismatches() {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, long[]> e : original.shapes().entrySet()) {
+            long[] after = pruned.shapes().get(e.getKey());
+            if (!Arrays.equals(e.getValue(), after)) {
+                out.add("output " + e.getKey() + " is " + (after == null ? "missing" : Arrays.toString(after)) + " after pruning, "
+                        + Arrays.toString(e.getValue()) + " before");
+            }
+        }
+        return out;
+    }
+
+    /** ‖y' − y‖ / ‖y‖ over every output. */
+    public double deviation() {
+        return original.relativeError(pruned);
+    }
+
+    /** The pruned model failed to run where its original ran. */
+    public static final class PrunedModelFails extends SpaException {
+        PrunedModelFails(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
