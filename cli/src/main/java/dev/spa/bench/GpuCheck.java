@@ -9,6 +9,7 @@ import dev.spa.linalg.cuda.CudaLinalg;
 import dev.spa.linalg.cuda.CudaProbe;
 import dev.spa.obspa.ObsSolver;
 import dev.spa.policy.Compute;
+import dev.spa.policy.CriterionKind;
 import dev.spa.policy.PolicyParts;
 import dev.spa.policy.PruningPolicy;
 import dev.spa.pruning.Pruner;
@@ -19,6 +20,8 @@ import dev.spa.surgery.UpdatedTensors;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
@@ -42,7 +45,7 @@ public final class GpuCheck {
 
     public static void main(String[] args) throws Exception {
         Path model = null;
-        java.util.List<String> rest = new java.util.ArrayList<>();
+        List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--model")) {
                 model = Path.of(args[++i]);
@@ -145,7 +148,7 @@ public final class GpuCheck {
             Analysis analysis = Analysis.of(new ModelLoader().load(model));
             long t1 = System.nanoTime();
             SelectionOptions selection = new SelectionOptions(Target.parse("macs=0.5"), true, 1, 8, Set.of());
-            PolicyParts parts = PolicyParts.build(PruningPolicy.of("obspa", selection), analysis, new Compute(linalg, ExecutionProvider.CPU), s -> { });
+            PolicyParts parts = PolicyParts.build(PruningPolicy.of(CriterionKind.OBSPA, selection), analysis, new Compute(linalg, ExecutionProvider.CPU), s -> { });
             Pruner.Planned planned = new Pruner(s -> { }).plan(model.getFileName().toString(), analysis, parts.scorer(), selection);
             UpdatedTensors.of(analysis, planned.plan(), parts.update());
             long t2 = System.nanoTime();

@@ -1,8 +1,8 @@
 package dev.spa.bench;
 
 import dev.spa.groups.Analysis;
-import dev.spa.importance.Criteria;
 import dev.spa.importance.GroupScorer;
+import dev.spa.importance.MagnitudeCriterion;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
 import dev.spa.latency.LatencyModels;
@@ -72,7 +72,7 @@ public final class LatencyTargetBenchmark {
         Model model = new ModelLoader().load(file);
         Analysis analysis = Analysis.of(model);
         Pruner pruner = new Pruner(s -> { });
-        Pruner.Scores scores = pruner.score(analysis, new GroupScorer(Criteria.byName("l2", 1), GroupScorer.Aggregation.SUM,
+        Pruner.Scores scores = pruner.score(analysis, new GroupScorer(MagnitudeCriterion.l2(), GroupScorer.Aggregation.SUM,
                 GroupScorer.Normalization.MEAN));
         SelectionOptions macs = new SelectionOptions(Target.parse("macs=0.5"), true, 1, 1, Set.of());
         Pruner.Result macsCut = pruner.cut(analysis, pruner.select(name, analysis, scores, macs), WeightUpdate.NONE);

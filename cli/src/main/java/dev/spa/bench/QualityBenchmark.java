@@ -4,8 +4,11 @@ import dev.spa.groups.Analysis;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
 import dev.spa.policy.Compute;
+import dev.spa.policy.CriterionKind;
+import dev.spa.policy.HessianSourceKind;
 import dev.spa.policy.PolicyParts;
 import dev.spa.policy.PruningPolicy;
+import dev.spa.policy.UpdateKind;
 import dev.spa.pruning.Pruner;
 import dev.spa.quality.ScoredPolicy;
 import dev.spa.runtime.Accuracy;
@@ -34,20 +37,20 @@ public final class QualityBenchmark {
     static final double[] KEEP = {0.5, 0.25};
 
     /** One way of pruning: criterion, update and where OBSPA's Hessians come from (data-free, ood or calibration). */
-    record Method(String name, String criterion, String update, String source) {
+    record Method(String name, CriterionKind criterion, UpdateKind update, HessianSourceKind source) {
         boolean calibrated() {
-            return source.equals("calibration");
+            return source == HessianSourceKind.CALIBRATION;
         }
     }
 
     static final List<Method> METHODS = List.of(
-            new Method("l1", "l1", "none", "data-free"),
-            new Method("l2", "l2", "none", "data-free"),
-            new Method("l2 + OBSPA update, data-free", "l2", "obspa", "data-free"),
-            new Method("OBSPA data-free", "obspa", "", "data-free"),
-            new Method("OBSPA synthetic images", "obspa", "", "ood"),
-            new Method("OBSPA auto (default)", "obspa", "", PruningPolicy.AUTO),
-            new Method("OBSPA calibration", "obspa", "", "calibration"));
+            new Method("l1", CriterionKind.L1, UpdateKind.NONE, HessianSourceKind.DATA_FREE),
+            new Method("l2", CriterionKind.L2, UpdateKind.NONE, HessianSourceKind.DATA_FREE),
+            new Method("l2 + OBSPA update, data-free", CriterionKind.L2, UpdateKind.OBSPA, HessianSourceKind.DATA_FREE),
+            new Method("OBSPA data-free", CriterionKind.OBSPA, UpdateKind.MEASURED_BEST, HessianSourceKind.DATA_FREE),
+            new Method("OBSPA synthetic images", CriterionKind.OBSPA, UpdateKind.MEASURED_BEST, HessianSourceKind.SYNTHETIC),
+            new Method("OBSPA auto (default)", CriterionKind.OBSPA, UpdateKind.MEASURED_BEST, HessianSourceKind.AUTO),
+            new Method("OBSPA calibration", CriterionKind.OBSPA, UpdateKind.MEASURED_BEST, HessianSourceKind.CALIBRATION));
 
     private QualityBenchmark() {
     }
@@ -105,11 +108,9 @@ public final class QualityBenchmark {
      */
     static Pruned prune(Analysis analysis, Method m, boolean global, double keep, String mean, String std, Path calibration) {
         SelectionOptions options = new SelectionOptions(Target.parse("macs=" + keep), global, 1, 1, Set.of());
-        PruningPolicy policy = PruningPolicy.of(m.criterion(), options).withUpdate(m.update())
-                .withSource(m.source(), m.calibrated() ? calibration : null);
-        if (mean != null) {
-            policy = policy.withInputStatistics(InputStatistics.stated(mean, std));
-        }
+        PruningPolicy policy = PruningPolicy.builder(m.criterion(), options).update(m.update())
+                .source(m.source(), m.calibrated() ? calibration : null)
+                .inputStatistics(mean == null ? null : InputStatistics.stated(mean, std)).build();
         ReferenceInputs reference = ReferenceInputs.of(analysis.model(), policy.calibration(), PolicyParts.inputStatistics(policy, analysis));
         ScoredPolicy scored = ScoredPolicy.of("benchmark", analysis, policy, Compute.cpu(), reference, s -> { });
         Pruner pruner = new Pruner(s -> { });

@@ -6,6 +6,7 @@ import dev.spa.ir.ModelLoader;
 import dev.spa.latency.LatencyModels;
 import dev.spa.latency.LatencyTargetSearch;
 import dev.spa.policy.Compute;
+import dev.spa.policy.CriterionKind;
 import dev.spa.policy.PolicyParts;
 import dev.spa.policy.PruningPolicy;
 import dev.spa.pruning.Pruner;
@@ -62,8 +63,8 @@ public final class SpeedAtQualityBenchmark {
             Path photos = Files.createTempFile("spa-photos", ".f32");
             ReferenceInputs reference = d.reference(model, photos);
             Analysis analysis = Analysis.of(model);
-            PruningPolicy policy = PruningPolicy.of("obspa", new SelectionOptions(Target.parse("macs=0.5"), true, 1, 1, Set.of()))
-                    .withInputStatistics(InputStatistics.stated(d.statedMean(), d.statedStd()));
+            PruningPolicy policy = PruningPolicy.builder(CriterionKind.OBSPA, new SelectionOptions(Target.parse("macs=0.5"), true, 1, 1, Set.of()))
+                    .inputStatistics(InputStatistics.stated(d.statedMean(), d.statedStd())).build();
             PolicyParts parts = PolicyParts.build(policy, analysis, Compute.cpu(), s -> { });
             Pruner pruner = new Pruner(s -> { });
             Pruner.Scores scores = pruner.score(analysis, parts.scorer());

@@ -2,7 +2,9 @@ package dev.spa.cli;
 
 import dev.spa.SpaException;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 
 /** The {@code spa} command: inspect, prune, verify, eval. Errors print one line and exit non-zero. */
 public final class Main {
@@ -42,7 +44,7 @@ public final class Main {
                 default: throw new SpaException("unknown command '" + argv[0] + "'\n" + USAGE);
             }
             return 0;
-        } catch (SpaException | java.io.IOException | java.io.UncheckedIOException e) {
+        } catch (SpaException | IOException | UncheckedIOException e) {
             err.println("spa: error: " + e.getMessage());
             return 1;
         } catch (OutOfMemoryError e) {

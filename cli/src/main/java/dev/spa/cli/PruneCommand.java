@@ -46,11 +46,11 @@ final class PruneCommand {
     static void run(String[] argv, PrintStream out, PrintStream err) throws IOException {
         Set<String> valued = new HashSet<>(Set.of("o", "output", "criterion", "ratio", "target", "round-to", "min-channels",
                 "exclude", "max-size", "floor", "input-shape"));
-        valued.addAll(ObspaOptions.VALUED);
+        valued.addAll(PolicyOptions.VALUED);
         valued.addAll(ComputeOptions.VALUED);
         valued.addAll(LatencyOptions.VALUED);
         Set<String> flags = new HashSet<>(Set.of("global", "best-effort"));
-        flags.addAll(ObspaOptions.FLAGS);
+        flags.addAll(PolicyOptions.FLAGS);
         Args args = new Args(argv, 1, valued, flags);
         Path input = Path.of(args.positional(0, "model file (spa prune model.onnx -o out.onnx ...)"));
         String output = args.get("o", args.get("output", null));
@@ -70,7 +70,7 @@ final class PruneCommand {
         }
         SelectionOptions options = new SelectionOptions(target, args.has("global"), (int) args.number("min-channels", 1),
                 roundToKernels ? 1 : (int) args.number("round-to", 1), exclude, args.number("floor", SelectionOptions.DEFAULT_FLOOR));
-        PruningPolicy policy = ObspaOptions.policy(args, options);
+        PruningPolicy policy = PolicyOptions.policy(args, options);
 
         long t0 = System.nanoTime();
         err.println("loading " + input);

@@ -1,6 +1,8 @@
 package dev.spa.cli;
 
+import dev.spa.ir.ModelLoader;
 import dev.spa.modelkit.GraphBuilder;
+import dev.spa.onnx.Onnx;
 import dev.spa.testing.SpaCli;
 import dev.spa.testing.SpaCli.Run;
 import org.junit.jupiter.api.Test;
@@ -146,7 +148,7 @@ class CliTest {
         Run prune = spa("prune", m.toString(), "-o", out.toString(), "--criterion", "l2", "--target", "macs=0.5", "--input-shape", "x=1,3,48,192");
         assertEquals(0, prune.code(), prune.err());
         assertTrue(prune.out().contains(String.format("%.3fM", byHand / 1e6)), prune.out());
-        dev.spa.onnx.Onnx.ValueInfoProto input = new dev.spa.ir.ModelLoader().load(out).graph().inputs().get(0);
+        Onnx.ValueInfoProto input = new ModelLoader().load(out).graph().inputs().get(0);
         assertEquals("N", input.getType().getTensorType().getShape().getDim(2).getDimParam(), "handed back with its own free H: " + input);
 
         Run wrongRank = spa("inspect", m.toString(), "--input-shape", "x=3,48,192");

@@ -8,6 +8,7 @@ import dev.spa.onnx.Onnx.ModelProto;
 import dev.spa.onnx.Onnx.StringStringEntryProto;
 import dev.spa.onnx.Onnx.TensorProto;
 import dev.spa.testing.SpaCli;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,6 +20,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -152,7 +154,7 @@ class LoaderErrorsTest {
         Path model = write(hostile.name() + ".onnx", hostile.bytes());
         SpaCli.Run r = SpaCli.run("prune", model.toString(), "-o", dir.resolve("out.onnx").toString(), "--criterion", "l2");
         assertTrue(r.code() != 0, hostile + " exited 0");
-        java.util.List<String> errors = r.err().lines().filter(l -> l.startsWith("spa: error:")).toList();
+        List<String> errors = r.err().lines().filter(l -> l.startsWith("spa: error:")).toList();
         assertEquals(1, errors.size(), hostile + ": " + r.err());
         assertTrue(errors.get(0).contains(hostile.reason()) && !r.err().contains("Exception") && !r.err().contains("\tat "), hostile + ": " + r.err());
         assertFalse(Files.exists(dir.resolve("out.onnx")), hostile + ": a model was written");
@@ -171,7 +173,7 @@ class LoaderErrorsTest {
         assertTrue(errorFor(write("short.onnx", externalModel("short.bin").toByteArray())).contains("offset 8 lies outside"));
         Path fifo = dir.resolve("fifo.bin");
         Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
-        org.junit.jupiter.api.Assumptions.assumeTrue(mkfifo.waitFor() == 0, "skipped: mkfifo is not available here");
+        Assumptions.assumeTrue(mkfifo.waitFor() == 0, "skipped: mkfifo is not available here");
         assertTrue(errorFor(write("fifo.onnx", externalModel("fifo.bin").toByteArray())).contains("not a regular file"));
     }
 

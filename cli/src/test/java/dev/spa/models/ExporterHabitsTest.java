@@ -2,6 +2,7 @@ package dev.spa.models;
 
 import dev.spa.groups.Analysis;
 import dev.spa.groups.Group;
+import dev.spa.ir.ModelLoader;
 import dev.spa.modelkit.GraphBuilder;
 import dev.spa.onnx.Onnx.ModelProto;
 import dev.spa.onnx.Onnx.TensorShapeProto;
@@ -77,7 +78,7 @@ class ExporterHabitsTest {
         ModelProto.Builder named = proto.toBuilder();
         named.getGraphBuilder().getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder()
                 .setDim(0, TensorShapeProto.Dimension.newBuilder().setDimParam("unk__142"));
-        Analysis a = Analysis.of(new dev.spa.ir.ModelLoader().load(named.build().toByteArray(), null, "matlab-style"));
+        Analysis a = Analysis.of(new ModelLoader().load(named.build().toByteArray(), null, "matlab-style"));
         assertPrunable(a, "W1", 0, 8);
         oracle(a);
     }
@@ -105,7 +106,7 @@ class ExporterHabitsTest {
                 .floats("zero", new long[0], new float[] {0}).op("Greater", "cond", "m", "zero")
                 .opAttrs("If", "y", new String[] {"cond"}, "then_branch", branch.subgraph(), "else_branch", branch.subgraph())
                 .bytes());
-        Analysis a = Analysis.of(new dev.spa.ir.ModelLoader().load(model));
+        Analysis a = Analysis.of(new ModelLoader().load(model));
         assertTrue(a.prunableGroups().isEmpty(), a.groups().toString());
         SpaCli.Run r = SpaCli.run("prune", model.toString(), "-o", tmp.resolve("out.onnx").toString(), "--target", "macs=0.5");
         assertNotEquals(0, r.code());
@@ -129,7 +130,7 @@ class ExporterHabitsTest {
             }
             Path model = tmp.resolve(ending + ".onnx");
             Files.write(model, b.bytes());
-            Analysis a = Analysis.of(new dev.spa.ir.ModelLoader().load(model));
+            Analysis a = Analysis.of(new ModelLoader().load(model));
             assertPrunable(a, "W1", 0, 8);
             assertFalse(groupOf(a, "G", 0).prunable(), ending + ": the classes reach the output");
             SpaCli.ok("prune", model.toString(), "-o", tmp.resolve(ending + "-pruned.onnx").toString(), "--ratio", "0.5");

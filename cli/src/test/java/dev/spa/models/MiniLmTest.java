@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,7 +67,7 @@ class MiniLmTest {
     }
 
     private static String[] args(Path in, Path out, List<String> shapes, String... rest) {
-        List<String> a = new java.util.ArrayList<>(List.of("prune", in.toString(), "-o", out.toString(), "--target", "macs=0.7", "--global"));
+        List<String> a = new ArrayList<>(List.of("prune", in.toString(), "-o", out.toString(), "--target", "macs=0.7", "--global"));
         a.addAll(shapes);
         a.addAll(List.of(rest));
         return a.toArray(String[]::new);

@@ -6,6 +6,7 @@ import dev.spa.groups.Analysis;
 import dev.spa.groups.Group;
 import dev.spa.importance.GroupScorer;
 import dev.spa.importance.MagnitudeCriterion;
+import dev.spa.ir.Graph;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
 import dev.spa.ir.Node;
@@ -23,8 +24,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,11 +89,11 @@ class SharedModelsTest {
 
     private static Path savedAndReloaded(Model model) {
         try {
-            Path f = java.nio.file.Files.createTempFile("spa-pruned", ".onnx");
+            Path f = Files.createTempFile("spa-pruned", ".onnx");
             f.toFile().deleteOnExit();
             model.write(f);
             return f;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -110,7 +114,7 @@ class SharedModelsTest {
         Analysis analysis = analyse(file);
         for (long seed = 1; seed <= 2; seed++) {
             PruningPlan plan = PruneCheck.randomOraclePlan(analysis, seed);
-            Set<String> resized = new java.util.HashSet<>();
+            Set<String> resized = new HashSet<>();
             plan.keptPositions(analysis.groups()).keySet().forEach(d -> resized.add(d.value()));
             List<String> observe = observedValues(analysis).stream().filter(v -> !resized.contains(v)).toList();
             if (plan.keptChannels().isEmpty()) {
@@ -152,7 +156,7 @@ class SharedModelsTest {
     }
 
     /** Softmax nodes fed (through scaling, masking and casts) by a MatMul of two activations. */
-    private static List<Node> attentions(dev.spa.ir.Graph graph) {
+    private static List<Node> attentions(Graph graph) {
         Set<String> passThrough = Set.of("Mul", "Div", "Add", "Sub", "Where", "Cast", "Identity");
         List<Node> found = new ArrayList<>();
         for (Node n : graph.nodes()) {

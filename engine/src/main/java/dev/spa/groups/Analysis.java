@@ -2,12 +2,15 @@ package dev.spa.groups;
 
 import dev.spa.ir.Model;
 import dev.spa.ir.Shapes;
+import dev.spa.ir.Tensor;
 import dev.spa.onnx.Onnx.AttributeProto.AttributeType;
 import dev.spa.rules.Dim;
 import dev.spa.rules.OperatorRules;
 import dev.spa.rules.ShapeInference;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A model with its inferred shapes and its groups: what every later step (scoring, selection, surgery) reads.
@@ -45,7 +48,7 @@ public record Analysis(Model model, Shapes shapes, Shapes unitShapes, List<Group
 
     /** Elements of the floating-point constants that at least one prunable group slices. */
     public long parametersInPrunableGroups() {
-        java.util.Set<String> touched = new java.util.HashSet<>();
+        Set<String> touched = new HashSet<>();
         for (Group g : prunableGroups()) {
             for (Member m : g.members()) {
                 if (m.constant()) {
@@ -55,7 +58,7 @@ public record Analysis(Model model, Shapes shapes, Shapes unitShapes, List<Group
         }
         long n = 0;
         for (String name : touched) {
-            dev.spa.ir.Tensor t = model.graph().constant(name);
+            Tensor t = model.graph().constant(name);
             n += t.isFloat() ? t.numel() : 0;
         }
         return n;

@@ -4,6 +4,7 @@ import dev.spa.SpaException;
 import dev.spa.groups.Analysis;
 import dev.spa.groups.Group;
 
+import java.util.Arrays;
 import java.util.List;
 
 /** Aggregates a criterion's member scores into one score per channel of a group, then normalises. */
@@ -48,9 +49,9 @@ public final class GroupScorer {
     private double[] normalise(double[] s) {
         double d;
         switch (normalization) {
-            case MEAN: d = java.util.Arrays.stream(s).average().orElse(1); break;
-            case MAX: d = java.util.Arrays.stream(s).max().orElse(1); break;
-            case SUM: d = java.util.Arrays.stream(s).sum(); break;
+            case MEAN: d = Arrays.stream(s).average().orElse(1); break;
+            case MAX: d = Arrays.stream(s).max().orElse(1); break;
+            case SUM: d = Arrays.stream(s).sum(); break;
             default: d = 1;
         }
         if (d > 0 && Double.isFinite(d)) {

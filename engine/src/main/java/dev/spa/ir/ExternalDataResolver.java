@@ -9,6 +9,7 @@ import dev.spa.onnx.Onnx.TensorProto;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -66,7 +67,7 @@ public final class ExternalDataResolver {
                     + "' but the model was given without its folder");
         }
         Path file = resolveInside(name, location);
-        if (!java.nio.file.Files.isRegularFile(file)) {
+        if (!Files.isRegularFile(file)) {
             // a FIFO or a device would block or never end: only plain files are opened
             throw new SpaException("external tensor '" + name + "': '" + location + "' is not a regular file");
         }
@@ -102,7 +103,7 @@ public final class ExternalDataResolver {
         Path rel;
         try {
             rel = Path.of(location);
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             throw new SpaException("external tensor '" + tensor + "' names '" + location + "', which is not a file name");
         }
         if (rel.isAbsolute() || location.startsWith("/") || location.startsWith("\\")) {

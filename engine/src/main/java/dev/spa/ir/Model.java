@@ -1,6 +1,9 @@
 package dev.spa.ir;
 
 import com.google.protobuf.CodedOutputStream;
+import dev.spa.Sha256;
+import dev.spa.SpaException;
+import dev.spa.onnx.Onnx;
 import dev.spa.onnx.Onnx.GraphProto;
 import dev.spa.onnx.Onnx.ModelProto;
 import dev.spa.onnx.Onnx.NodeProto;
@@ -10,8 +13,11 @@ import dev.spa.onnx.Onnx.ValueInfoProto;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -98,16 +104,16 @@ public final class Model {
      * second copy of its tensors in the heap beside the model itself (a 24 MB chain of Convs checked after OBSPA ran a
      * 140 MB heap out of memory on that copy). Over {@link #MAX_INLINE_BYTES} there is none, as for {@link #toBytes}.
      */
-    public java.nio.ByteBuffer toDirectBuffer() {
+    public ByteBuffer toDirectBuffer() {
         requireInline();
         ModelProto proto = toProto();
-        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocateDirect(proto.getSerializedSize());
+        ByteBuffer buffer = ByteBuffer.allocateDirect(proto.getSerializedSize());
         try {
             CodedOutputStream out = CodedOutputStream.newInstance(buffer);
             proto.writeTo(out);
             out.flush();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("serialising the model into a buffer", e);
+            throw new UncheckedIOException("serialising the model into a buffer", e);
         }
         return buffer.flip();
     }
@@ -115,7 +121,7 @@ public final class Model {
     private void requireInline() {
         long bytes = tensorBytes();
         if (bytes > MAX_INLINE_BYTES) {
-            throw new dev.spa.SpaException("the model holds " + bytes + " bytes of tensors, more than one ONNX protobuf may (2 GiB):"
+            throw new SpaException("the model holds " + bytes + " bytes of tensors, more than one ONNX protobuf may (2 GiB):"
                     + " it can only be written with external data");
         }
     }
@@ -126,14 +132,14 @@ public final class Model {
      * same digest however its file was stored (one piece or external data).
      */
     public String sha256() {
-        java.security.MessageDigest digest = dev.spa.Sha256.digest();
+        MessageDigest digest = Sha256.digest();
         ModelProto proto = toProto();
         GraphProto.Builder structure = proto.getGraph().toBuilder().clearInitializer();
-        for (dev.spa.onnx.Onnx.TensorProto t : proto.getGraph().getInitializerList()) {
+        for (Onnx.TensorProto t : proto.getGraph().getInitializerList()) {
             structure.addInitializer(t.toBuilder().clearRawData());
             t.getRawData().asReadOnlyByteBufferList().forEach(digest::update);
         }
-        return dev.spa.Sha256.hex(digest, proto.toBuilder().setGraph(structure).build().toByteArray());
+        return Sha256.hex(digest, proto.toBuilder().setGraph(structure).build().toByteArray());
     }
 
     /** Bytes in all tensors together: what decides whether the model fits in one protobuf. */

@@ -1,6 +1,7 @@
 package dev.spa.ir;
 
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
 import dev.spa.SpaException;
 import dev.spa.onnx.Onnx.GraphProto;
@@ -10,6 +11,7 @@ import dev.spa.onnx.Onnx.StringStringEntryProto;
 import dev.spa.onnx.Onnx.TensorProto;
 
 import java.io.BufferedInputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -30,7 +32,7 @@ public record ModelFiles(Path model, List<Path> data) {
         Set<String> locations;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             locations = scanModel(CodedInputStream.newInstance(in));
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        } catch (InvalidProtocolBufferException e) {
             throw new SpaException("model '" + what + "' is not a valid ONNX protobuf (truncated or corrupt): " + e.getMessage(), e);
         } catch (IOException e) {
             throw new SpaException("cannot read model file '" + file + "': " + e.getMessage(), e);
@@ -99,7 +101,7 @@ public record ModelFiles(Path model, List<Path> data) {
 
     /** Where a data file lies relative to the .onnx, with '/' between folders: as the model names it and as object keys have it. */
     public String location(Path dataFile) {
-        return model.toAbsolutePath().getParent().relativize(dataFile).toString().replace(java.io.File.separatorChar, '/');
+        return model.toAbsolutePath().getParent().relativize(dataFile).toString().replace(File.separatorChar, '/');
     }
 
     public boolean hasExternalData() {

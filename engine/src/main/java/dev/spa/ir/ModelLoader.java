@@ -2,6 +2,7 @@ package dev.spa.ir;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.spa.SpaException;
 import dev.spa.onnx.Onnx.GraphProto;
@@ -128,7 +129,7 @@ public final class ModelLoader {
      * copy of the model for the whole job (1.2 GB for ViT-L/16). Nodes, names and headers are small.
      */
     @SuppressWarnings("unchecked")
-    private static <T extends com.google.protobuf.Message> T detached(T message) {
+    private static <T extends Message> T detached(T message) {
         try {
             return (T) message.getParserForType().parseFrom(message.toByteArray());
         } catch (InvalidProtocolBufferException e) {

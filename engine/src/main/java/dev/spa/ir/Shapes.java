@@ -7,6 +7,7 @@ import dev.spa.onnx.Onnx.ValueInfoProto;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Static shapes of every value (unknown dimensions, such as a dynamic batch, are -1) and the known
@@ -144,7 +145,7 @@ public final class Shapes {
                 drop[Shapes.axis(a, in.length)] = true;
             }
         }
-        return java.util.stream.IntStream.range(0, in.length).filter(a -> !drop[a]).mapToLong(a -> in[a]).toArray();
+        return IntStream.range(0, in.length).filter(a -> !drop[a]).mapToLong(a -> in[a]).toArray();
     }
 
     /** The dims Unsqueeze makes: an axis of size 1 inserted at each given position of the output. */
@@ -173,7 +174,7 @@ public final class Shapes {
         for (int a = 0; a < rank; a++) {
             long axis = perm == null ? rank - 1 - a : a < perm.length ? perm[a] : -1;
             if (axis < 0 || axis >= rank || seen[(int) axis] || (perm != null && perm.length != rank)) {
-                throw new InvalidModelException(node + " has perm " + java.util.Arrays.toString(perm) + ", not a permutation of "
+                throw new InvalidModelException(node + " has perm " + Arrays.toString(perm) + ", not a permutation of "
                         + rank + " axes");
             }
             seen[(int) axis] = true;

@@ -6,6 +6,7 @@ import dev.spa.onnx.Onnx.TensorProto;
 import dev.spa.onnx.Onnx.TensorShapeProto;
 import dev.spa.onnx.Onnx.ValueInfoProto;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -81,10 +82,10 @@ final class StructureCheck {
         }
         if (node.hasAttribute("kernel_shape")) {
             long[] kernel = node.attrInts("kernel_shape");
-            long[] spatial = java.util.Arrays.copyOfRange(weight, 2, weight.length);
-            if (!java.util.Arrays.equals(kernel, spatial)) {
-                throw new InvalidModelException(label + " declares kernel_shape " + java.util.Arrays.toString(kernel) + " but its weight's kernel is "
-                        + java.util.Arrays.toString(spatial));
+            long[] spatial = Arrays.copyOfRange(weight, 2, weight.length);
+            if (!Arrays.equals(kernel, spatial)) {
+                throw new InvalidModelException(label + " declares kernel_shape " + Arrays.toString(kernel) + " but its weight's kernel is "
+                        + Arrays.toString(spatial));
             }
         }
     }
@@ -95,7 +96,7 @@ final class StructureCheck {
         }
         for (long v : node.attrInts(attribute)) {
             if (v < min) {
-                throw new InvalidModelException(label + " has " + attribute + " " + java.util.Arrays.toString(node.attrInts(attribute))
+                throw new InvalidModelException(label + " has " + attribute + " " + Arrays.toString(node.attrInts(attribute))
                         + "; each must be at least " + min);
             }
         }

@@ -1,5 +1,6 @@
 package dev.spa.latency;
 
+import dev.spa.ir.Model;
 import dev.spa.runtime.LatencyRuntime;
 import dev.spa.runtime.OnnxRunner;
 
@@ -46,7 +47,7 @@ final class InterleavedTimer {
      * The same for models made one at a time: each one is only held until its session is open (ONNX Runtime keeps its
      * own copy), so timing five cuts of a large model never holds five cuts in the heap.
      */
-    double[] mediansOf(List<Supplier<dev.spa.ir.Model>> models) {
+    double[] mediansOf(List<Supplier<Model>> models) {
         return timed(models.stream().<Supplier<OnnxRunner>>map(m -> () -> runtime.open(m.get())).toList());
     }
 

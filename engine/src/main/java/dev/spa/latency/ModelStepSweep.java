@@ -4,6 +4,7 @@ import dev.spa.events.manifest.LatencyModelRecord;
 import dev.spa.events.manifest.ModelStep;
 import dev.spa.groups.Analysis;
 import dev.spa.groups.Group;
+import dev.spa.ir.Model;
 import dev.spa.plan.PruningPlan;
 import dev.spa.runtime.LatencyRuntime;
 import dev.spa.surgery.Surgery;
@@ -35,7 +36,7 @@ final class ModelStepSweep {
 
     /** Times the candidates' half cuts; {@code kernels} holds the kernels' steps already swept. */
     static ModelStep sweep(Analysis analysis, LatencyModelRecord kernels, LatencyRuntime runtime) {
-        List<Supplier<dev.spa.ir.Model>> cuts = new ArrayList<>();
+        List<Supplier<Model>> cuts = new ArrayList<>();
         for (int s : CANDIDATES) {
             PruningPlan plan = halfCut(analysis, new LatencyModel(withStep(kernels, s), analysis));
             cuts.add(() -> Surgery.apply(analysis, plan, WeightUpdate.NONE));

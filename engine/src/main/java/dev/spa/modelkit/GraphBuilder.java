@@ -16,6 +16,7 @@ import dev.spa.onnx.Onnx.ValueInfoProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Random;
+import java.util.function.DoubleSupplier;
 
 /** Builds small ONNX models in tests, with random float weights and int64 shape constants. */
 public final class GraphBuilder {
@@ -76,7 +77,7 @@ public final class GraphBuilder {
         return generated(name, dims, () -> 0.5 + random.nextFloat());
     }
 
-    private GraphBuilder generated(String name, long[] dims, java.util.function.DoubleSupplier values) {
+    private GraphBuilder generated(String name, long[] dims, DoubleSupplier values) {
         long n = 1;
         for (long d : dims) {
             n *= d;

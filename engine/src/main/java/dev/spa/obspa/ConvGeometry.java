@@ -2,6 +2,8 @@ package dev.spa.obspa;
 
 import dev.spa.ir.Node;
 import dev.spa.ir.Tensor;
+import java.util.Arrays;
+import java.util.Set;
 
 /**
  * Kernel, strides, padding and dilation of a 2-D Conv: what unfolding its input into patches needs.
@@ -10,7 +12,7 @@ import dev.spa.ir.Tensor;
  */
 public record ConvGeometry(int kh, int kw, int strideH, int strideW, int padTop, int padLeft, int padBottom,
                            int padRight, int dilationH, int dilationW, String autoPad) {
-    private static final java.util.Set<String> AUTO_PADS = java.util.Set.of("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID");
+    private static final Set<String> AUTO_PADS = Set.of("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID");
 
     /** Null for anything but a 2-D Conv. */
     public static ConvGeometry of(Node node, Tensor weight) {
@@ -48,7 +50,7 @@ public record ConvGeometry(int kh, int kw, int strideH, int strideW, int padTop,
             return v;
         }
         long[] out = new long[length];
-        java.util.Arrays.fill(out, fallback);
+        Arrays.fill(out, fallback);
         return out;
     }
 

@@ -7,6 +7,8 @@ import dev.spa.rules.ShapeInference;
 import dev.spa.runtime.InputStatistics;
 
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Hessians with no data at all: each layer's input statistics come from {@link MomentPropagation}
@@ -39,7 +41,7 @@ public final class DataFreeHessians implements HessianSource {
      */
     @Override
     public LayerHessians hessians(Model model, Collection<LinearLayer> layers, Linalg linalg) {
-        java.util.Map<String, Integer> readers = new java.util.HashMap<>();
+        Map<String, Integer> readers = new HashMap<>();
         layers.forEach(l -> readers.merge(l.input(), 1, Integer::sum));
         MomentPropagation stats = new MomentPropagation(model.graph(), ShapeInference.inferAtUnitSize(model.graph(), OperatorRules.standard()),
                 linalg, input, rho, !channelCovariance, readers.keySet());

@@ -2,6 +2,7 @@ package dev.spa.obspa;
 
 import dev.spa.linalg.Linalg;
 import dev.spa.linalg.Transpose;
+import java.util.Arrays;
 
 /**
  * H⁻¹ written out, n x n row-major. Removing columns shrinks it in place: the result is the leading (n − q)² of the
@@ -61,7 +62,7 @@ public final class DenseInverse implements InverseHessian {
 
     @Override
     public DenseInverse copy() {
-        return new DenseInverse(java.util.Arrays.copyOf(m, n * n), n);
+        return new DenseInverse(Arrays.copyOf(m, n * n), n);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.spa.groups.Group;
 import dev.spa.groups.Member;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -37,7 +38,7 @@ final class GreedyRemoval {
             for (int c = 0; c < columns.length; c++) {
                 columns[c] = layer.columns(m.positions()[c]);
             }
-            int[] groupColumns = java.util.Arrays.stream(columns).flatMapToInt(java.util.Arrays::stream).sorted().distinct().toArray();
+            int[] groupColumns = Arrays.stream(columns).flatMapToInt(Arrays::stream).sorted().distinct().toArray();
             states.add(new LayerState(new ShrinkingLayer(layer, w, obspa.workingInverse(layer, groupColumns), obspa.lossScale(layer)), columns));
         }
         int channels = group.channels();
@@ -58,7 +59,7 @@ final class GreedyRemoval {
             for (int i = 0; i < order.length; i++) {
                 order[i] = i;
             }
-            java.util.Arrays.sort(order, (a, b) -> Double.compare(marginal[a], marginal[b]));
+            Arrays.sort(order, (a, b) -> Double.compare(marginal[a], marginal[b]));
             int step = Math.max(1, remaining / STEPS_PER_HALVING);
             List<Integer> batch = new ArrayList<>();
             for (int i = 0; i < step; i++) {
@@ -71,7 +72,7 @@ final class GreedyRemoval {
             remaining -= step;
             if (remaining > 0) {
                 for (LayerState s : states) {
-                    int[] q = batch.stream().flatMapToInt(c -> java.util.Arrays.stream(s.columns()[c])).toArray();
+                    int[] q = batch.stream().flatMapToInt(c -> Arrays.stream(s.columns()[c])).toArray();
                     s.working().remove(obspa.solver(), q);
                 }
             }

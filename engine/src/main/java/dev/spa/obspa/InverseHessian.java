@@ -1,6 +1,7 @@
 package dev.spa.obspa;
 
 import dev.spa.linalg.Linalg;
+import java.util.stream.IntStream;
 
 /**
  * A layer's H⁻¹ as OBSPA reads and shrinks it: blocks of it (a channel's columns for its loss, the removed rows
@@ -33,7 +34,7 @@ public interface InverseHessian {
      */
     default double[] losses(float[] wT, int outputs, int[][] columnSets) {
         double[] out = new double[columnSets.length];
-        java.util.stream.IntStream.range(0, columnSets.length).parallel().forEach(c -> {
+        IntStream.range(0, columnSets.length).parallel().forEach(c -> {
             int[] q = columnSets[c];
             int k = q.length;
             float[] block = block(q, q);

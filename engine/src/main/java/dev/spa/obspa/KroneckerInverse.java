@@ -2,6 +2,7 @@ package dev.spa.obspa;
 
 import dev.spa.linalg.Linalg;
 
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -182,7 +183,7 @@ final class KroneckerInverse implements InverseHessian {
         }
         alive = nowAlive;
         if (blocks.length > 2 * positions * after) {
-            blocks = java.util.Arrays.copyOf(blocks, positions * after);
+            blocks = Arrays.copyOf(blocks, positions * after);
         }
         shermanMorrison();
         compensate(linalg, coefficients, removedChannels, wT, wqT, outputs);
@@ -214,7 +215,7 @@ final class KroneckerInverse implements InverseHessian {
             for (int d = 0; d < q; d++) {
                 System.arraycopy(wqT, (d * positions + g) * outputs, removedRows, d * outputs, outputs);
             }
-            java.util.Arrays.fill(moved, 0f);
+            Arrays.fill(moved, 0f);
             linalg.multiplyAccumulate(moved, coefficients[g], removedRows, count, q, outputs, 1f);
             for (int c = 0; c < count; c++) {
                 int row = (c * positions + g) * outputs;
@@ -302,7 +303,7 @@ final class KroneckerInverse implements InverseHessian {
 
     private static int[] sorted(int[] columns) {
         int[] out = columns.clone();
-        java.util.Arrays.sort(out);
+        Arrays.sort(out);
         return out;
     }
 
@@ -359,7 +360,7 @@ final class KroneckerInverse implements InverseHessian {
 
     @Override
     public KroneckerInverse copy() {
-        return new KroneckerInverse(java.util.Arrays.copyOf(blocks, positions * alive.length * alive.length), vectors, channelMean,
+        return new KroneckerInverse(Arrays.copyOf(blocks, positions * alive.length * alive.length), vectors, channelMean,
                 alive.clone(), positions, bias, lambda);
     }
 

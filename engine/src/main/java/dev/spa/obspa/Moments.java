@@ -1,5 +1,7 @@
 package dev.spa.obspa;
 
+import java.util.Arrays;
+
 /**
  * First and second moments of an activation's channels, the data-free stand-in for its values:
  * per-channel means and the channel covariance at one position (C x C, row-major). The channel
@@ -8,7 +10,7 @@ package dev.spa.obspa;
 record Moments(double[] mean, float[] cov) {
     static Moments constant(int channels, double mean, double var) {
         double[] m = new double[channels];
-        java.util.Arrays.fill(m, mean);
+        Arrays.fill(m, mean);
         float[] c = new float[channels * channels];
         for (int i = 0; i < channels; i++) {
             c[i * channels + i] = (float) var;

@@ -2,6 +2,8 @@ package dev.spa.obspa;
 
 import dev.spa.linalg.Linalg;
 import dev.spa.linalg.Transpose;
+import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * The Optimal Brain Surgeon algebra for one linear layer with weight W (rows = outputs, columns =
@@ -156,8 +158,8 @@ public final class ObsSolver {
             // W -= X (H⁻¹)_Q,: a block of Q's rows at a time: (H⁻¹)_Q,: whole is q x n (42 MB when a 4608-column
             // layer loses half its columns), on top of H⁻¹ itself
             for (int from = 0; from < q; from += COMPENSATION_ROWS) {
-                int[] block = java.util.stream.IntStream.range(from, Math.min(q, from + COMPENSATION_ROWS)).toArray();
-                float[] hBlock = hinv.block(java.util.Arrays.copyOfRange(removed, from, from + block.length), Submatrix.allOf(n));
+                int[] block = IntStream.range(from, Math.min(q, from + COMPENSATION_ROWS)).toArray();
+                float[] hBlock = hinv.block(Arrays.copyOfRange(removed, from, from + block.length), Submatrix.allOf(n));
                 linalg.multiplyAccumulate(w, Submatrix.rows(x, q, Submatrix.allOf(outputs), block), hBlock, outputs, block.length, n, -1f);
             }
         }

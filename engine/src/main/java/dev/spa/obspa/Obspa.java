@@ -13,6 +13,7 @@ import dev.spa.rules.Role;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -144,7 +145,7 @@ public final class Obspa {
             progress.accept("OBSPA: the Hessian of " + layer.node().name() + " could not be factored; scoring it with its diagonal");
         }
         if (!inverses.put(layer.weight(), inv) && inverses.spilledLayers() == 1) {
-            progress.accept(String.format(java.util.Locale.ROOT, "OBSPA: %.0f MB of inverse Hessians held in memory (the budget: an eighth of"
+            progress.accept(String.format(Locale.ROOT, "OBSPA: %.0f MB of inverse Hessians held in memory (the budget: an eighth of"
                     + " the heap, or -Dspa.obspa.inverse-cache-mb); the other layers' go to a temporary file until the update",
                     inverses.residentBytes() / 1e6));
         }

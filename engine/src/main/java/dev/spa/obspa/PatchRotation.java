@@ -1,5 +1,8 @@
 package dev.spa.obspa;
 
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
 /**
  * The orthonormal change of basis P = I ⊗ V that turns each channel's k patch positions into the k eigenvectors of the
  * spatial correlation R (V's columns): rows of Wᵀ, k per channel (then a bias row, which no rotation touches), become
@@ -28,15 +31,15 @@ final class PatchRotation {
 
     private void apply(float[] wT, int channels, int outputs, boolean transposed) {
         int block = positions * outputs;
-        java.util.stream.IntStream range = java.util.stream.IntStream.range(0, channels);
+        IntStream range = IntStream.range(0, channels);
         if ((long) channels * block >= 1 << 16) {
             range = range.parallel();
         }
         range.forEach(c -> {
-            float[] rows = java.util.Arrays.copyOfRange(wT, c * block, (c + 1) * block);
+            float[] rows = Arrays.copyOfRange(wT, c * block, (c + 1) * block);
             for (int to = 0; to < positions; to++) {
                 int out = c * block + to * outputs;
-                java.util.Arrays.fill(wT, out, out + outputs, 0f);
+                Arrays.fill(wT, out, out + outputs, 0f);
                 for (int from = 0; from < positions; from++) {
                     float v = (float) (transposed ? vectors[from * positions + to] : vectors[to * positions + from]);
                     int in = from * outputs;

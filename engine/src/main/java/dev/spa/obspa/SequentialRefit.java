@@ -15,9 +15,11 @@ import dev.spa.surgery.WeightUpdate;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * The weight update done layer after layer, on samples: each layer, in graph order, is re-fitted so
@@ -88,7 +90,7 @@ public final class SequentialRefit implements WeightUpdate {
             zeroColumns(w, layer, layer.removedColumns(kept));
             layer.write(graph, w);
         }
-        Set<String> inputs = new java.util.LinkedHashSet<>();
+        Set<String> inputs = new LinkedHashSet<>();
         layers.forEach(l -> inputs.add(l.input()));
         try (OnnxRunner reference = new OnnxRunner(Observed.withOutputs(original, inputs), 2, provider)) {
             for (LinearLayer layer : layers) {
@@ -136,7 +138,7 @@ public final class SequentialRefit implements WeightUpdate {
         for (int q : removed) {
             gone[q] = true;
         }
-        int[] keptCols = java.util.stream.IntStream.range(0, n).filter(i -> !gone[i]).toArray();
+        int[] keptCols = IntStream.range(0, n).filter(i -> !gone[i]).toArray();
         int k = keptCols.length;
         float[] hkk = new float[k * k];
         for (int a = 0; a < k; a++) {

@@ -1,5 +1,7 @@
 package dev.spa.obspa;
 
+import java.util.stream.IntStream;
+
 /** Gathering and compacting rows and columns of row-major matrices, and index sets. */
 final class Submatrix {
     private Submatrix() {
@@ -60,6 +62,6 @@ final class Submatrix {
     }
 
     static int[] allOf(int n) {
-        return java.util.stream.IntStream.range(0, n).toArray();
+        return IntStream.range(0, n).toArray();
     }
 }

@@ -1,5 +1,8 @@
 package dev.spa.plan;
 
+import dev.spa.SpaException;
+import dev.spa.events.manifest.GroupPlan;
+import dev.spa.events.manifest.PlanRecord;
 import dev.spa.groups.Analysis;
 import dev.spa.groups.Group;
 import dev.spa.groups.Member;
@@ -32,24 +35,24 @@ public final class PruningPlan {
      * The plan a record states, checked against the model it is applied to: every group must exist
      * with the same channel count and be prunable, every kept channel in range.
      */
-    public static PruningPlan of(dev.spa.events.manifest.PlanRecord record, Analysis analysis) {
+    public static PruningPlan of(PlanRecord record, Analysis analysis) {
         Map<Integer, Group> groups = new HashMap<>();
         analysis.prunableGroups().forEach(g -> groups.put(g.id(), g));
         Map<Integer, int[]> kept = new LinkedHashMap<>();
-        for (dev.spa.events.manifest.GroupPlan gp : record.getGroupsList()) {
+        for (GroupPlan gp : record.getGroupsList()) {
             Group g = groups.get(gp.getId());
             if (g == null || g.channels() != gp.getChannels()) {
-                throw new dev.spa.SpaException("the plan's group " + gp.getId() + " (" + gp.getChannels()
+                throw new SpaException("the plan's group " + gp.getId() + " (" + gp.getChannels()
                         + " channels) is not a prunable group of this model" + (g == null ? "" : " (it has " + g.channels() + ")"));
             }
             int[] k = gp.getKeptList().stream().mapToInt(Integer::intValue).toArray();
             for (int c : k) {
                 if (c < 0 || c >= g.channels()) {
-                    throw new dev.spa.SpaException("the plan keeps channel " + c + " of group " + g.id() + ", which has " + g.channels());
+                    throw new SpaException("the plan keeps channel " + c + " of group " + g.id() + ", which has " + g.channels());
                 }
             }
             if (k.length == 0) {
-                throw new dev.spa.SpaException("the plan keeps no channel of group " + g.id());
+                throw new SpaException("the plan keeps no channel of group " + g.id());
             }
             kept.put(g.id(), k);
         }
@@ -70,7 +73,7 @@ public final class PruningPlan {
         if (!keptChannels.keySet().equals(other.keptChannels.keySet())) {
             return false;
         }
-        return keptChannels.entrySet().stream().allMatch(e -> java.util.Arrays.equals(e.getValue(), other.keptChannels.get(e.getKey())));
+        return keptChannels.entrySet().stream().allMatch(e -> Arrays.equals(e.getValue(), other.keptChannels.get(e.getKey())));
     }
 
     public int removedChannels(Group g) {

@@ -2,14 +2,12 @@ package dev.spa.policy;
 
 import dev.spa.SpaException;
 import dev.spa.groups.Analysis;
-import dev.spa.importance.Criteria;
 import dev.spa.importance.Criterion;
 import dev.spa.importance.GroupScorer;
 import dev.spa.obspa.CapturedHessians;
 import dev.spa.obspa.DataFreeHessians;
 import dev.spa.obspa.HessianSource;
 import dev.spa.obspa.Obspa;
-import dev.spa.obspa.ObspaCriterion;
 import dev.spa.obspa.ObspaUpdate;
 import dev.spa.obspa.SequentialRefit;
 import dev.spa.runtime.ExecutionProvider;
@@ -35,11 +33,8 @@ public record PolicyParts(GroupScorer scorer, WeightUpdate update, String hessia
             described = source.describe();
             obspa = new Obspa(analysis, source, compute.linalg(), policy.dampening(), progress);
         }
-        Criterion criterion = policy.criterion().equals("obspa")
-                ? new ObspaCriterion(obspa, ObspaCriterion.Order.valueOf(policy.order().toUpperCase()))
-                : Criteria.byName(policy.criterion(), policy.seed());
-        GroupScorer scorer = new GroupScorer(criterion, GroupScorer.Aggregation.valueOf(policy.aggregate().toUpperCase()),
-                GroupScorer.Normalization.valueOf(policy.effectiveNormalization().toUpperCase()));
+        Criterion criterion = policy.criterion().create(policy, obspa);
+        GroupScorer scorer = new GroupScorer(criterion, policy.aggregate(), policy.effectiveNormalization());
         return new PolicyParts(scorer, update(policy, analysis, obspa, compute, stats), described, stats);
     }
 
@@ -49,29 +44,28 @@ public record PolicyParts(GroupScorer scorer, WeightUpdate update, String hessia
     }
 
     private static WeightUpdate update(PruningPolicy policy, Analysis analysis, Obspa obspa, Compute compute, InputStatistics stats) {
-        String kind = policy.effectiveUpdate();
-        switch (kind) {
-            case "none": return WeightUpdate.NONE;
-            case "obspa": return new ObspaUpdate(obspa);
-            case "obspa-sequential": {
-                if (policy.hessianSource().equals("data-free")) {
+        switch (policy.effectiveUpdate()) {
+            case NONE: return WeightUpdate.NONE;
+            case OBSPA: return new ObspaUpdate(obspa);
+            case OBSPA_SEQUENTIAL: {
+                if (policy.hessianSource() == HessianSourceKind.DATA_FREE) {
                     throw new SpaException("the obspa-sequential update needs samples: calibration data or ood noise");
                 }
                 SampleBatches samples = samples(policy, analysis, stats);
-                if (policy.update().isEmpty() && !SequentialRefit.enoughSamples(obspa, analysis, samples.samples())) {
+                if (policy.update() == UpdateKind.MEASURED_BEST && !SequentialRefit.enoughSamples(obspa, analysis, samples.samples())) {
                     return new ObspaUpdate(obspa); // the measured default: too few samples to re-fit on without overfitting
                 }
                 return new SequentialRefit(obspa, analysis.model(), samples, compute.linalg(), compute.capture());
             }
-            default: throw new SpaException("update '" + kind + "' is unknown: use none, obspa or obspa-sequential");
+            default: throw new IllegalStateException("effectiveUpdate() names an update: " + policy.effectiveUpdate());
         }
     }
 
     private static HessianSource source(PruningPolicy policy, Analysis analysis, ExecutionProvider capture, InputStatistics stats) {
         switch (policy.hessianSource()) {
-            case "calibration":
+            case CALIBRATION:
                 return new CapturedHessians(samples(policy, analysis, stats), "calibration data " + policy.calibration().getFileName(), capture);
-            case "ood":
+            case SYNTHETIC:
                 InputLayout layout = InputLayout.of(analysis.model());
                 return new CapturedHessians(samples(policy, analysis, stats), SampleBatches.describeSynthetic(layout)
                         + (layout.takesFloats() ? " " + stats.describe() : ""), capture);
@@ -83,7 +77,7 @@ public record PolicyParts(GroupScorer scorer, WeightUpdate update, String hessia
     /** Calibration data or synthetic inputs, as the policy names them. */
     private static SampleBatches samples(PruningPolicy policy, Analysis analysis, InputStatistics stats) {
         InputLayout layout = InputLayout.of(analysis.model());
-        if (policy.hessianSource().equals("calibration")) {
+        if (policy.hessianSource() == HessianSourceKind.CALIBRATION) {
             return SampleBatches.fromFile(policy.calibration(), layout);
         }
         return SampleBatches.synthetic(layout, policy.oodSamples(), stats, policy.seed(), true);

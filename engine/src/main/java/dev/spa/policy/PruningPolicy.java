@@ -1,93 +1,81 @@
 package dev.spa.policy;
 
 import dev.spa.SpaException;
-import dev.spa.importance.Criteria;
+import dev.spa.importance.GroupScorer.Aggregation;
+import dev.spa.importance.GroupScorer.Normalization;
+import dev.spa.obspa.ObspaCriterion.Order;
 import dev.spa.runtime.InputStatistics;
 import dev.spa.select.SelectionOptions;
 
 import java.nio.file.Path;
 
 /**
- * Everything that decides how a model is pruned, as the CLI's flags and the platform's requests
- * state it: the criterion and its Hessian source, the selection and the weight update.
+ * Everything that decides how a model is pruned: the criterion and its Hessian source, the selection and the weight
+ * update. Built with {@link #builder}, which holds every default once; the CLI's flags ({@code cli.ObspaOptions}) and
+ * the platform's requests ({@code platform.Requests}) each set what they state on it.
  *
- * @param criterion    l1, l2, random, bn or obspa
- * @param hessianSource data-free, ood, calibration (used by obspa and by an OBSPA update) or auto (with obspa: the
- *                      data-free candidate whose pruned model stays closest to the original, {@code quality.DataFreeChoice})
- * @param calibration  raw float32 samples, with hessianSource calibration
- * @param update       none, obspa or obspa-sequential; empty for the measured best for the criterion and source
+ * @param calibration     raw samples, with the calibration source
  * @param inputStatistics what the user stated of the input (null: read from the model, else the default)
- * @param order        greedy or independent (how OBSPA orders a group's channels)
+ * @param normalize       how scores are normalised per group before global selection; null: the one measured best
+ *                        for the criterion ({@link #effectiveNormalization})
+ * @param order           how OBSPA orders a group's channels
  */
-public record PruningPolicy(String criterion, SelectionOptions selection, String hessianSource, Path calibration,
-                            String update, InputStatistics inputStatistics, double rho, boolean channelCovariance,
-                            double dampening, String order, int oodSamples, long seed, String aggregate, String normalize) {
-    /** The Hessian source that tries the data-free candidates and keeps the best. */
-    public static final String AUTO = "auto";
-    private static final java.util.Set<String> UPDATES = java.util.Set.of("", "none", "obspa", "obspa-sequential");
+public record PruningPolicy(CriterionKind criterion, SelectionOptions selection, HessianSourceKind hessianSource, Path calibration,
+                            UpdateKind update, InputStatistics inputStatistics, double rho, boolean channelCovariance,
+                            double dampening, Order order, int oodSamples, long seed, Aggregation aggregate, Normalization normalize) {
 
     public PruningPolicy {
-        if (!criterion.equals("obspa") && !Criteria.NAMES.contains(criterion.toLowerCase())) {
-            throw new SpaException("criterion '" + criterion + "' is unknown: use " + String.join(", ", Criteria.NAMES) + " or obspa");
-        }
-        if (!UPDATES.contains(update)) {
-            throw new SpaException("update '" + update + "' is unknown: use none, obspa or obspa-sequential");
-        }
-        if (!java.util.Set.of("data-free", "ood", "calibration", AUTO).contains(hessianSource)) {
-            throw new SpaException("Hessian source '" + hessianSource + "' is unknown: use data-free, ood, calibration or auto");
-        }
-        if (hessianSource.equals(AUTO) && !choosable(criterion, update)) {
+        if (hessianSource == HessianSourceKind.AUTO && !choosable(criterion, update)) {
             throw new SpaException("the Hessian source auto chooses among OBSPA's data-free candidates: use it with the criterion obspa"
-                    + " and no update named (asked: criterion " + criterion + (update.isEmpty() ? "" : ", update " + update) + ")");
+                    + " and no update named (asked: criterion " + criterion.label()
+                    + (update == UpdateKind.MEASURED_BEST ? "" : ", update " + update.label()) + ")");
         }
-        if (hessianSource.equals("calibration") && calibration == null) {
+        if (hessianSource == HessianSourceKind.CALIBRATION && calibration == null) {
             throw new SpaException("the calibration Hessian source needs calibration samples");
         }
     }
 
-    /** The defaults measured best in BENCHMARKS.md, for a criterion and selection. */
-    public static PruningPolicy of(String criterion, SelectionOptions selection) {
-        return new PruningPolicy(criterion, selection, "data-free", null, "", null, 0.5, true, 0.1, "greedy", 256, 0, "sum", "");
+    /** A policy with the defaults measured best in BENCHMARKS.md, for a criterion and a selection. */
+    public static Builder builder(CriterionKind criterion, SelectionOptions selection) {
+        return new Builder(criterion, selection);
     }
 
-    public PruningPolicy withSource(String source, Path calibrationSamples) {
-        return new PruningPolicy(criterion, selection, source, calibrationSamples, update, inputStatistics, rho, channelCovariance,
-                dampening, order, oodSamples, seed, aggregate, normalize);
+    /** The defaults for a criterion and a selection. */
+    public static PruningPolicy of(CriterionKind criterion, SelectionOptions selection) {
+        return builder(criterion, selection).build();
     }
 
-    public PruningPolicy withCriterion(String name) {
-        return new PruningPolicy(name, selection, hessianSource, calibration, update, inputStatistics, rho, channelCovariance,
-                dampening, order, oodSamples, seed, aggregate, normalize);
+    public Builder toBuilder() {
+        Builder b = new Builder(criterion, selection);
+        b.hessianSource = hessianSource;
+        b.calibration = calibration;
+        b.update = update;
+        b.inputStatistics = inputStatistics;
+        b.rho = rho;
+        b.channelCovariance = channelCovariance;
+        b.dampening = dampening;
+        b.order = order;
+        b.oodSamples = oodSamples;
+        b.seed = seed;
+        b.aggregate = aggregate;
+        b.normalize = normalize;
+        return b;
     }
 
     /**
      * Whether the source auto applies: to OBSPA's own scores with the update left to it. A default of auto (the CLI's
      * and the platform's) stands for data-free where it does not, so asking for l2 alone needs no source named.
      */
-    public static boolean choosable(String criterion, String update) {
-        return criterion.equals("obspa") && update.isEmpty();
+    public static boolean choosable(CriterionKind criterion, UpdateKind update) {
+        return criterion == CriterionKind.OBSPA && update == UpdateKind.MEASURED_BEST;
     }
 
     public boolean choosesDataFree() {
-        return hessianSource.equals(AUTO);
-    }
-
-    public PruningPolicy withInputStatistics(double mean, double std) {
-        return withInputStatistics(InputStatistics.stated(new double[] {mean}, new double[] {std}));
-    }
-
-    public PruningPolicy withInputStatistics(InputStatistics stated) {
-        return new PruningPolicy(criterion, selection, hessianSource, calibration, update, stated, rho, channelCovariance,
-                dampening, order, oodSamples, seed, aggregate, normalize);
-    }
-
-    public PruningPolicy withUpdate(String kind) {
-        return new PruningPolicy(criterion, selection, hessianSource, calibration, kind, inputStatistics, rho, channelCovariance,
-                dampening, order, oodSamples, seed, aggregate, normalize);
+        return hessianSource == HessianSourceKind.AUTO;
     }
 
     public boolean usesObspa() {
-        return criterion.equals("obspa") || effectiveUpdate().startsWith("obspa");
+        return criterion.scoresWithHessians() || effectiveUpdate().usesObspa();
     }
 
     /**
@@ -95,18 +83,119 @@ public record PruningPolicy(String criterion, SelectionOptions selection, String
      * sequential re-fit; with synthetic or no data the all-at-once update (re-fitting to noise
      * overfits it); no update for the magnitude criteria.
      */
-    public String effectiveUpdate() {
-        if (!update.isEmpty()) {
+    public UpdateKind effectiveUpdate() {
+        if (update != UpdateKind.MEASURED_BEST) {
             return update;
         }
-        if (!criterion.equals("obspa")) {
-            return "none";
+        if (!criterion.scoresWithHessians()) {
+            return UpdateKind.NONE;
         }
-        return hessianSource.equals("calibration") ? "obspa-sequential" : "obspa";
+        return hessianSource == HessianSourceKind.CALIBRATION ? UpdateKind.OBSPA_SEQUENTIAL : UpdateKind.OBSPA;
     }
 
     /** OBSPA's losses are already relative to each layer's output energy: comparable as they are. */
-    public String effectiveNormalization() {
-        return !normalize.isEmpty() ? normalize : criterion.equals("obspa") ? "none" : "mean";
+    public Normalization effectiveNormalization() {
+        return normalize != null ? normalize : criterion.scoresWithHessians() ? Normalization.NONE : Normalization.MEAN;
+    }
+
+    /** The policy's fields, each starting at its default; {@link #build} checks that they go together. */
+    public static final class Builder {
+        private CriterionKind criterion;
+        private SelectionOptions selection;
+        private HessianSourceKind hessianSource = HessianSourceKind.DATA_FREE;
+        private Path calibration;
+        private UpdateKind update = UpdateKind.MEASURED_BEST;
+        private InputStatistics inputStatistics;
+        private double rho = 0.5;
+        private boolean channelCovariance = true;
+        private double dampening = 0.1;
+        private Order order = Order.GREEDY;
+        private int oodSamples = 256;
+        private long seed;
+        private Aggregation aggregate = Aggregation.SUM;
+        private Normalization normalize;
+
+        private Builder(CriterionKind criterion, SelectionOptions selection) {
+            this.criterion = criterion;
+            this.selection = selection;
+        }
+
+        public Builder criterion(CriterionKind kind) {
+            this.criterion = kind;
+            return this;
+        }
+
+        public Builder selection(SelectionOptions options) {
+            this.selection = options;
+            return this;
+        }
+
+        /** @param samples the calibration samples, with the calibration source (else null) */
+        public Builder source(HessianSourceKind kind, Path samples) {
+            this.hessianSource = kind;
+            this.calibration = samples;
+            return this;
+        }
+
+        public Builder update(UpdateKind kind) {
+            this.update = kind;
+            return this;
+        }
+
+        public Builder inputStatistics(InputStatistics stated) {
+            this.inputStatistics = stated;
+            return this;
+        }
+
+        /** One mean and standard deviation for every input channel. */
+        public Builder inputStatistics(double mean, double std) {
+            return inputStatistics(InputStatistics.stated(new double[] {mean}, new double[] {std}));
+        }
+
+        public Builder rho(double value) {
+            this.rho = value;
+            return this;
+        }
+
+        public Builder channelCovariance(boolean value) {
+            this.channelCovariance = value;
+            return this;
+        }
+
+        public Builder dampening(double value) {
+            this.dampening = value;
+            return this;
+        }
+
+        public Builder order(Order value) {
+            this.order = value;
+            return this;
+        }
+
+        public Builder oodSamples(int count) {
+            this.oodSamples = count;
+            return this;
+        }
+
+        public Builder seed(long value) {
+            this.seed = value;
+            return this;
+        }
+
+        public Builder aggregate(Aggregation value) {
+            this.aggregate = value;
+            return this;
+        }
+
+        /** @param value null: the one measured best for the criterion */
+        public Builder normalize(Normalization value) {
+            this.normalize = value;
+            return this;
+        }
+
+        public PruningPolicy build() {
+            return new PruningPolicy(criterion, selection, hessianSource, calibration, update, inputStatistics, rho, channelCovariance,
+                    dampening, order, oodSamples, seed, aggregate, normalize);
+        }
     }
 }

@@ -15,6 +15,7 @@ import dev.spa.select.Target;
 import dev.spa.surgery.Surgery;
 import dev.spa.surgery.WeightUpdate;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -140,7 +141,7 @@ public final class Pruner {
             int[] kept = plan.keptChannels().get(id);
             boolean[] keep = new boolean[s.length];
             if (kept == null) {
-                java.util.Arrays.fill(keep, true);
+                Arrays.fill(keep, true);
             } else {
                 for (int k : kept) {
                     keep[k] = true;

@@ -5,8 +5,11 @@ import dev.spa.cost.PlanCost;
 import dev.spa.groups.Analysis;
 import dev.spa.plan.PruningPlan;
 import dev.spa.policy.Compute;
+import dev.spa.policy.CriterionKind;
+import dev.spa.policy.HessianSourceKind;
 import dev.spa.policy.PolicyParts;
 import dev.spa.policy.PruningPolicy;
+import dev.spa.policy.UpdateKind;
 import dev.spa.pruning.Pruner;
 import dev.spa.runtime.Agreement;
 import dev.spa.runtime.InputLayout;
@@ -89,9 +92,10 @@ public final class DataFreeChoice {
      * for a model that takes token ids), L2 with OBSPA's update.
      */
     static List<Candidate> candidates(PruningPolicy auto) {
-        return List.of(new Candidate("OBSPA on data-free moments", auto.withSource("data-free", null)),
-                new Candidate("OBSPA on synthetic inputs", auto.withSource("ood", null)),
-                new Candidate("L2 with OBSPA's update", auto.withSource("data-free", null).withCriterion("l2").withUpdate("obspa")));
+        return List.of(new Candidate("OBSPA on data-free moments", auto.toBuilder().source(HessianSourceKind.DATA_FREE, null).build()),
+                new Candidate("OBSPA on synthetic inputs", auto.toBuilder().source(HessianSourceKind.SYNTHETIC, null).build()),
+                new Candidate("L2 with OBSPA's update", auto.toBuilder().source(HessianSourceKind.DATA_FREE, null)
+                        .criterion(CriterionKind.L2).update(UpdateKind.OBSPA).build()));
     }
 
     record Candidate(String name, PruningPolicy policy) {

@@ -3,6 +3,7 @@ package dev.spa.rules;
 import dev.spa.SpaException;
 import dev.spa.ir.Node;
 import dev.spa.ir.Shapes;
+import java.util.Arrays;
 
 /** Small shape helpers shared by the rules. */
 final class Axes {
@@ -51,7 +52,7 @@ final class Axes {
     }
 
     /** Links axis {@code dim} of one of the node's values to the same axis of every other value of the same rank. */
-    static void linkSameAxis(Node node, Dim dim, dev.spa.rules.Coupling c, Iterable<String> values) {
+    static void linkSameAxis(Node node, Dim dim, Coupling c, Iterable<String> values) {
         for (String v : values) {
             if (v.isEmpty() || v.equals(dim.value())) {
                 continue;
@@ -70,7 +71,7 @@ final class Axes {
 
     static long[] filled(int n, long value) {
         long[] out = new long[n];
-        java.util.Arrays.fill(out, value);
+        Arrays.fill(out, value);
         return out;
     }
 }

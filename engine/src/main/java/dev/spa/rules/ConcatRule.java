@@ -3,6 +3,7 @@ package dev.spa.rules;
 import dev.spa.ir.Node;
 import dev.spa.ir.Shapes;
 
+import java.util.Arrays;
 import java.util.List;
 
 /** Concat: along the concatenation axis input k occupies an offset range of the output; other axes are shared. */
@@ -30,7 +31,7 @@ final class ConcatRule implements OperatorRule {
             out[axis] = out[axis] < 0 || s[axis] < 0 ? Shapes.DYNAMIC : out[axis] + s[axis];
             long[] v = shapes.value(in);
             if (value != null && v != null) {
-                long[] joined = java.util.Arrays.copyOf(value, value.length + v.length);
+                long[] joined = Arrays.copyOf(value, value.length + v.length);
                 System.arraycopy(v, 0, joined, value.length, v.length);
                 value = joined;
             } else {

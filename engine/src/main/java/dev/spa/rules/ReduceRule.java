@@ -4,6 +4,7 @@ import dev.spa.ir.Node;
 import dev.spa.ir.Shapes;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -26,7 +27,7 @@ final class ReduceRule implements OperatorRule {
         boolean[] out = new boolean[rank];
         if (axes == null || axes.length == 0) {
             boolean noop = node.attrInt("noop_with_empty_axes", 0) == 1;
-            java.util.Arrays.fill(out, !noop);
+            Arrays.fill(out, !noop);
             return out;
         }
         for (long a : axes) {

@@ -4,6 +4,7 @@ import dev.spa.SpaException;
 import dev.spa.ir.Node;
 import dev.spa.ir.Shapes;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -172,7 +173,7 @@ final class ReshapeRule implements OperatorRule {
             return;
         }
         c.block(dim, node.opType() + " '" + node.name() + "' mixes axis " + dim.axis() + " of '" + dim.value()
-                + "' with other axes (" + java.util.Arrays.toString(in) + " -> " + java.util.Arrays.toString(out) + ")");
+                + "' with other axes (" + Arrays.toString(in) + " -> " + Arrays.toString(out) + ")");
     }
 
     /**
@@ -225,7 +226,7 @@ final class ReshapeRule implements OperatorRule {
         long[] original = r.original().require(node.output(0));
         long[] pruned = r.prunedShape(node.output(0));
         boolean computed = r.constant(node.input(1)) == null;
-        if (!computed && java.util.Arrays.equals(original, pruned)) {
+        if (!computed && Arrays.equals(original, pruned)) {
             return;
         }
         long[] prunedIn = r.prunedShape(node.input(0));
@@ -245,7 +246,7 @@ final class ReshapeRule implements OperatorRule {
                 inferredUsed = true;
             } else if (node.attrInt("allowzero", 0) == 0 && i < prunedIn.length && prunedIn[i] < 0) {
                 target[i] = 0;
-            } else if (computed && java.util.Arrays.equals(original, pruned)) {
+            } else if (computed && Arrays.equals(original, pruned)) {
                 return; // the computed target still holds: leave it
             } else {
                 throw new SpaException("Reshape '" + node.name() + "' has several dynamic output axes; cannot rewrite its target");

@@ -4,6 +4,7 @@ import dev.spa.SpaException;
 import dev.spa.ir.Node;
 import dev.spa.ir.Shapes;
 
+import java.util.Arrays;
 import java.util.List;
 
 /** Slice: a sliced axis maps output position i to input position start + i (step 1); start and end follow pruning. */
@@ -89,7 +90,7 @@ final class SliceRule implements OperatorRule {
         long[] v = shapes.value(node.input(0));
         if (v != null && x.length == 1 && y[0] >= 0 && p[3][0] == 1) {
             long[] r = range(p[0][0], p[1][0], v.length);
-            shapes.putValue(node.output(0), java.util.Arrays.copyOfRange(v, (int) r[0], (int) r[1]));
+            shapes.putValue(node.output(0), Arrays.copyOfRange(v, (int) r[0], (int) r[1]));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.spa.rules;
 import dev.spa.ir.Node;
 import dev.spa.ir.Shapes;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** Operators that act on each element alone (activations, Dropout, Identity, Cast): every axis passes through. */
@@ -31,7 +32,7 @@ final class UnaryRule implements OperatorRule {
 
     @Override
     public void propagate(Node node, Dim dim, Coupling c) {
-        List<String> values = new java.util.ArrayList<>(node.outputs());
+        List<String> values = new ArrayList<>(node.outputs());
         values.add(node.input(0));
         Axes.linkSameAxis(node, dim, c, values);
     }

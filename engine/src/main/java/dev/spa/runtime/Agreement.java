@@ -3,6 +3,7 @@ package dev.spa.runtime;
 import dev.spa.ir.Model;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -78,7 +79,7 @@ public record Agreement(int samples, boolean classifier, double top1, double cos
 
         public Agreement compare(Model pruned) {
             long[] sums = new long[2]; // agreeing samples, samples
-            Map<Integer, Integer> predicted = new java.util.HashMap<>();
+            Map<Integer, Integer> predicted = new HashMap<>();
             double[] acc = new double[3]; // cosine sum, squared difference, squared reference
             boolean[] classifier = {false};
             int[] batch = {0};

@@ -4,6 +4,7 @@ import dev.spa.SpaException;
 import dev.spa.ir.Graph;
 import dev.spa.ir.Model;
 import dev.spa.ir.Node;
+import dev.spa.ir.Shapes;
 import dev.spa.ir.Tensor;
 import dev.spa.onnx.Onnx.ValueInfoProto;
 
@@ -40,7 +41,7 @@ public record InputLayout(List<Segment> segments) {
     public static InputLayout of(Model model) {
         Graph graph = model.graph();
         List<Segment> segments = new ArrayList<>();
-        dev.spa.ir.Shapes declared = dev.spa.ir.Shapes.seed(graph);
+        Shapes declared = Shapes.seed(graph);
         for (ValueInfoProto input : graph.inputs()) {
             String name = input.getName();
             long[] dims = declared.get(name);

@@ -1,7 +1,9 @@
 package dev.spa.runtime;
 
 import dev.spa.SpaException;
+import dev.spa.ir.Model;
 
+import java.nio.file.Path;
 import java.util.Locale;
 
 /** The runtime a latency target is stated for: ONNX Runtime with a provider, an intra-op thread count and a batch size. */
@@ -26,12 +28,12 @@ public record LatencyRuntime(ExecutionProvider provider, int threads, int batch)
     }
 
     /** An ONNX Runtime session of an engine model on this runtime ({@link OnnxRunner#of}: a large one goes as a file). */
-    public OnnxRunner open(dev.spa.ir.Model model) {
+    public OnnxRunner open(Model model) {
         return OnnxRunner.of(model, threads, provider);
     }
 
     /** An ONNX Runtime session of the model file (and its external data beside it) on this runtime. */
-    public OnnxRunner open(java.nio.file.Path file) {
+    public OnnxRunner open(Path file) {
         return new OnnxRunner(file, threads, provider);
     }
 

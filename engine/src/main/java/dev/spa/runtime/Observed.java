@@ -6,6 +6,8 @@ import dev.spa.onnx.Onnx.TypeProto;
 import dev.spa.onnx.Onnx.ValueInfoProto;
 
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 
 /** A model's bytes with intermediate values exposed as extra float outputs, to read them from ONNX Runtime. */
 public final class Observed {
@@ -18,7 +20,7 @@ public final class Observed {
             return proto.toByteArray();
         }
         ModelProto.Builder b = proto.toBuilder();
-        java.util.Set<String> present = new java.util.HashSet<>();
+        Set<String> present = new HashSet<>();
         b.getGraph().getOutputList().forEach(o -> present.add(o.getName()));
         for (String name : values) {
             if (present.add(name)) {

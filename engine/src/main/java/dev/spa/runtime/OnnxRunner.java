@@ -6,13 +6,18 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.spa.SpaException;
+import dev.spa.TempFolders;
 import dev.spa.ir.InputShapes;
 import dev.spa.ir.Model;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,7 +51,7 @@ public final class OnnxRunner implements AutoCloseable {
     }
 
     /** A session of the model in {@code file}; its external data, if any, is read from beside it. */
-    public OnnxRunner(java.nio.file.Path file, int threads, ExecutionProvider provider) {
+    public OnnxRunner(Path file, int threads, ExecutionProvider provider) {
         this(threads, provider, (env, options) -> env.createSession(file.toString(), options));
     }
 
@@ -64,7 +69,7 @@ public final class OnnxRunner implements AutoCloseable {
             // (original and pruned, interleaved): one's spinning threads took the cores the other was timed on, and at 2
             // threads on 2 cores ResNet-18 measured 63 ms with quartiles 0.3-1.2 of the ratio, 37 ms and 0.50-0.54 without.
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
-            options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             session = maker.make(env, options);
         } catch (OrtException e) {
             throw new SpaException("ONNX Runtime rejects the model: " + OrtMessages.reason(e), e);
@@ -91,15 +96,15 @@ public final class OnnxRunner implements AutoCloseable {
         if (model.tensorBytes() <= fileAboveBytes) {
             return new OnnxRunner(model.toDirectBuffer(), threads, provider);
         }
-        java.nio.file.Path folder = dev.spa.TempFolders.create("session");
+        Path folder = TempFolders.create("session");
         try {
-            java.nio.file.Path file = folder.resolve("model.onnx");
+            Path file = folder.resolve("model.onnx");
             model.write(file, true);
             return new OnnxRunner(file, threads, provider);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new SpaException("cannot write the model for ONNX Runtime to a temporary file: " + e.getMessage(), e);
         } finally {
-            dev.spa.TempFolders.delete(folder);
+            TempFolders.delete(folder);
         }
     }
 
@@ -321,7 +326,7 @@ public final class OnnxRunner implements AutoCloseable {
             for (int i = 0; i < runs; i++) {
                 times[i] = bound.runMillis();
             }
-            java.util.Arrays.sort(times);
+            Arrays.sort(times);
             return times[runs / 2];
         }
     }

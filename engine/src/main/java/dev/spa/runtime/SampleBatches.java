@@ -1,6 +1,8 @@
 package dev.spa.runtime;
 
 import dev.spa.SpaException;
+import dev.spa.ir.Model;
+import dev.spa.ir.Shapes;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -100,12 +102,12 @@ public final class SampleBatches {
     }
 
     /** The shape of one sample of the model's single input: its shape without the batch axis. */
-    public static long[] sampleShape(dev.spa.ir.Model model) {
+    public static long[] sampleShape(Model model) {
         var inputs = model.graph().inputs();
         if (inputs.size() != 1) {
             throw new SpaException("samples can be fed only to a model with one input; this one has " + inputs.size());
         }
-        long[] dims = dev.spa.ir.Shapes.seed(model.graph()).get(inputs.get(0).getName());
+        long[] dims = Shapes.seed(model.graph()).get(inputs.get(0).getName());
         if (dims == null || dims.length < 1) {
             throw new SpaException("the model's input '" + inputs.get(0).getName() + "' has no known shape");
         }
@@ -113,7 +115,7 @@ public final class SampleBatches {
     }
 
     /** The sample shape, or null where the model's single input has no static shape. */
-    public static long[] sampleShapeOrNull(dev.spa.ir.Model model) {
+    public static long[] sampleShapeOrNull(Model model) {
         try {
             return sampleShape(model);
         } catch (SpaException e) {
@@ -249,7 +251,7 @@ public final class SampleBatches {
      * These samples fed to {@code model}: samples read against a bare sample shape take the name of its single input
      * (the same values; a model with several inputs needs samples read against its layout).
      */
-    public SampleBatches named(dev.spa.ir.Model model) {
+    public SampleBatches named(Model model) {
         InputLayout named = layout.namedFor(model);
         return named == layout ? this : data != null ? new SampleBatches(data, named) : new SampleBatches(draw, seed, samples, named);
     }

@@ -1,5 +1,7 @@
 package dev.spa.runtime;
 
+import java.util.Arrays;
+
 /**
  * Synthetic values for an integer input, a language model's with no text at hand: the input that indexes the
  * largest embedding table (the vocabulary) gets token ids drawn uniformly from it; an input that indexes a smaller
@@ -26,6 +28,6 @@ final class TokenDraw {
             };
         }
         float constant = segment.indexRange() > 0 ? 0 : 1;
-        return (random, into, offset) -> java.util.Arrays.fill(into, offset, offset + size, constant);
+        return (random, into, offset) -> Arrays.fill(into, offset, offset + size, constant);
     }
 }

@@ -1,5 +1,6 @@
 package dev.spa.select;
 
+import dev.spa.SpaException;
 import java.util.Set;
 
 /**
@@ -19,13 +20,13 @@ public record SelectionOptions(Target target, boolean global, int minChannels, i
 
     public SelectionOptions {
         if (!(floor >= 0 && floor < 1)) {
-            throw new dev.spa.SpaException("the floor (share of each group's channels kept) must be in [0, 1), got " + floor);
+            throw new SpaException("the floor (share of each group's channels kept) must be in [0, 1), got " + floor);
         }
         if (minChannels < 1) {
-            throw new dev.spa.SpaException("minimum channels per group must be at least 1, got " + minChannels);
+            throw new SpaException("minimum channels per group must be at least 1, got " + minChannels);
         }
         if (roundTo < 1) {
-            throw new dev.spa.SpaException("round-to must be at least 1, got " + roundTo);
+            throw new SpaException("round-to must be at least 1, got " + roundTo);
         }
         exclude = Set.copyOf(exclude);
     }

@@ -12,6 +12,7 @@ import dev.spa.plan.PruningPlan;
 import dev.spa.rules.Dim;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -56,9 +57,9 @@ public final class UpdatedTensors {
                 Graph graph = model.graph();
                 for (Tensor t : tensors) {
                     Tensor old = graph.constant(t.name());
-                    if (old == null || !java.util.Arrays.equals(old.dims(), t.dims())) {
-                        throw new SpaException("updated tensor " + t.name() + " " + java.util.Arrays.toString(t.dims())
-                                + " does not match the model's " + (old == null ? "(absent)" : java.util.Arrays.toString(old.dims())));
+                    if (old == null || !Arrays.equals(old.dims(), t.dims())) {
+                        throw new SpaException("updated tensor " + t.name() + " " + Arrays.toString(t.dims())
+                                + " does not match the model's " + (old == null ? "(absent)" : Arrays.toString(old.dims())));
                     }
                     graph.putConstant(t);
                 }

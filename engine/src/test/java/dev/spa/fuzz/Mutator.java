@@ -10,6 +10,8 @@ import dev.spa.onnx.Onnx.TensorProto;
 import dev.spa.onnx.Onnx.TensorShapeProto;
 import dev.spa.onnx.Onnx.ValueInfoProto;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -55,7 +57,7 @@ final class Mutator {
                     out[random.nextInt(out.length)] ^= (byte) (1 << random.nextInt(8));
                 }
             }
-            case 1 -> out = java.util.Arrays.copyOf(out, random.nextInt(out.length));
+            case 1 -> out = Arrays.copyOf(out, random.nextInt(out.length));
             case 2 -> {
                 int at = random.nextInt(out.length);
                 byte[] junk = new byte[1 + random.nextInt(16)];
@@ -133,7 +135,7 @@ final class Mutator {
             case 2 -> n.addInput(anyValue(g));
             case 3 -> {
                 if (n.getInputCount() > 0) {
-                    List<String> inputs = new java.util.ArrayList<>(n.getInputList());
+                    List<String> inputs = new ArrayList<>(n.getInputList());
                     inputs.remove(random.nextInt(inputs.size()));
                     n.clearInput().addAllInput(inputs);
                 }

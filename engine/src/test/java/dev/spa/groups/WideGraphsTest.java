@@ -6,6 +6,7 @@ import dev.spa.testing.Groups;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.function.IntFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,7 +73,7 @@ class WideGraphsTest {
         Member next = columns(g, "W2");
         assertEquals(n, next.positionsPerChannel(), "each channel of W1 is one column of W2 per branch");
         int[] first = next.positions()[0].clone();
-        java.util.Arrays.sort(first);
+        Arrays.sort(first);
         for (int k = 0; k < n; k++) {
             assertEquals(k * CHANNELS, first[k], "branch " + k + " starts at its offset in the Concat");
         }

@@ -6,6 +6,7 @@ import dev.spa.events.manifest.ModelStep;
 import dev.spa.groups.Analysis;
 import dev.spa.importance.GroupScorer;
 import dev.spa.importance.MagnitudeCriterion;
+import dev.spa.manifest.ManifestWriter;
 import dev.spa.modelkit.GraphBuilder;
 import dev.spa.plan.PruningPlan;
 import dev.spa.pruning.Pruner;
@@ -93,7 +94,7 @@ class ModelStepSweepTest {
         try (var files = Files.list(cache)) {
             stored = files.findFirst().orElseThrow();
         }
-        String old = dev.spa.manifest.ManifestWriter.json(first.model().record().toBuilder().clearModelStep().build());
+        String old = ManifestWriter.json(first.model().record().toBuilder().clearModelStep().build());
         Files.writeString(stored, old);
         LatencyModels.Obtained again = LatencyModels.steps(a, runtime, LatencyModels.folder(cache), s -> { });
         assertFalse(again.cached(), "a record from before the whole-model sweep is measured again, not trusted");

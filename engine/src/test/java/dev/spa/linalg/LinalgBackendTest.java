@@ -1,6 +1,7 @@
 package dev.spa.linalg;
 
 import dev.spa.SpaException;
+import dev.spa.linalg.cuda.CudaLinalg;
 import dev.spa.linalg.cuda.CudaProbe;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class LinalgBackendTest {
         Assumptions.assumeTrue(CudaProbe.result().available(), "no GPU here: " + CudaProbe.result().description());
         LinalgBackend.Choice choice = LinalgBackend.choose("auto", 1L << 30);
         assertEquals("cuda", choice.kind());
-        ((dev.spa.linalg.cuda.CudaLinalg) choice.linalg()).close();
+        ((CudaLinalg) choice.linalg()).close();
     }
 
     @Test

@@ -1,9 +1,11 @@
 package dev.spa.linalg;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.Arrays;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -23,7 +25,7 @@ abstract class LinalgContract {
     /** The implementation under test (called once per test). */
     abstract Linalg linalg();
 
-    @org.junit.jupiter.api.BeforeEach
+    @BeforeEach
     void create() {
         linalg = linalg();
     }
@@ -81,7 +83,7 @@ abstract class LinalgContract {
         float[] x = random(rows * n, n);
         float[] h = new float[n * n];
         linalg.accumulateGram(h, n, x, rows / 2);
-        float[] rest = java.util.Arrays.copyOfRange(x, (rows / 2) * n, rows * n);
+        float[] rest = Arrays.copyOfRange(x, (rows / 2) * n, rows * n);
         linalg.accumulateGram(h, n, rest, rows - rows / 2);
         assertTrue(relativeError(h, gramReference(x, rows, n)) < 1e-5, "streamed Gram matrix");
     }

@@ -1,9 +1,13 @@
 package dev.spa.obspa;
 
 import dev.spa.ir.Model;
+import dev.spa.linalg.CpuLinalg;
 import dev.spa.modelkit.GraphBuilder;
 import dev.spa.rules.OperatorRules;
 import dev.spa.rules.ShapeInference;
+import dev.spa.runtime.InputStatistics;
+import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,7 +20,7 @@ class MomentPropagationTest {
                 .floats("W", new long[] {1, 2}, new float[] {3f, 4f}).floats("B", new long[] {1}, new float[] {1f})
                 .opAttrs("Gemm", "h", new String[] {"x", "W", "B"}, "transB", 1L).op("Relu", "y", "h").model();
         MomentPropagation p = new MomentPropagation(m.graph(), ShapeInference.inferAtUnitSize(m.graph(), OperatorRules.standard()),
-                new dev.spa.linalg.CpuLinalg(), dev.spa.runtime.InputStatistics.stated(new double[] {0.5}, new double[] {1}), 0, false, java.util.Set.of("h", "y"));
+                new CpuLinalg(), InputStatistics.stated(new double[] {0.5}, new double[] {1}), 0, false, Set.of("h", "y"));
         // h = 3 x1 + 4 x2 + 1 with x ~ N(0.5, 1): mean 4.5, variance 9 + 16 = 25
         assertEquals(4.5, p.of("h").mean()[0], 1e-9);
         assertEquals(25, p.of("h").var(0), 1e-9);
@@ -40,7 +44,7 @@ class MomentPropagationTest {
                 .weight("W2", 2, 3, 1, 1).op("Conv", "y", "h", "W2").model();
         double rho = 0.5;
         MomentPropagation p = new MomentPropagation(m.graph(), ShapeInference.inferAtUnitSize(m.graph(), OperatorRules.standard()),
-                new dev.spa.linalg.CpuLinalg(), dev.spa.runtime.InputStatistics.stated(new double[] {0}, new double[] {2}), rho, false, java.util.Set.of("h", "y"));
+                new CpuLinalg(), InputStatistics.stated(new double[] {0}, new double[] {2}), rho, false, Set.of("h", "y"));
         float[] w1 = m.graph().constant("W1").floats();
         float[] w2 = m.graph().constant("W2").floats();
         // Σ_h[o][o'] = σ² Σ_c Σ_{a,b} W1[o,c,a] W1[o',c,b] ρ^dist(a,b), σ² = 4
@@ -78,7 +82,7 @@ class MomentPropagationTest {
         int in = 3;
         int out = 6;
         float[] depthwise = new float[out * 9];
-        java.util.Random random = new java.util.Random(5);
+        Random random = new Random(5);
         for (int i = 0; i < depthwise.length; i++) {
             depthwise[i] = (float) random.nextGaussian();
         }
@@ -94,8 +98,8 @@ class MomentPropagationTest {
                 .floats("F", new long[] {out, in, 3, 3}, dense).floats("B2", new long[] {out}, bias)
                 .opAttrs("Conv", "z", new String[] {"h", "F", "B2"}).model();
         MomentPropagation p = new MomentPropagation(m.graph(), ShapeInference.inferAtUnitSize(m.graph(), OperatorRules.standard()),
-                new dev.spa.linalg.CpuLinalg(), dev.spa.runtime.InputStatistics.stated(new double[] {0.5}, new double[] {2}), 0.6, false,
-                java.util.Set.of("y", "z"));
+                new CpuLinalg(), InputStatistics.stated(new double[] {0.5}, new double[] {2}), 0.6, false,
+                Set.of("y", "z"));
         Moments y = p.of("y");
         Moments z = p.of("z");
         for (int o = 0; o < out; o++) {

@@ -12,9 +12,11 @@ import dev.spa.runtime.Outputs;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -73,7 +75,7 @@ class ObsSolverTest {
         List<Integer> kept = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             final int c = i;
-            if (java.util.Arrays.stream(removed).noneMatch(q -> q == c)) {
+            if (Arrays.stream(removed).noneMatch(q -> q == c)) {
                 kept.add(i);
             }
         }
@@ -196,7 +198,7 @@ class ObsSolverTest {
         }
         long[] shape = {batch, 3, 6, 6};
         List<float[]> chunks = new ArrayList<>();
-        Unfold.rows(layer, input, shape, (rows, count) -> chunks.add(java.util.Arrays.copyOf(rows, count * 28)));
+        Unfold.rows(layer, input, shape, (rows, count) -> chunks.add(Arrays.copyOf(rows, count * 28)));
         float[] x = chunks.get(0);
         int rows = x.length / 28;
         assertEquals(batch * 36, rows);
@@ -230,7 +232,7 @@ class ObsSolverTest {
         GramHessian streamed = new GramHessian(n);
         for (int r0 = 0; r0 < 500; r0 += 64) {
             int count = Math.min(64, 500 - r0);
-            streamed.add(linalg, java.util.Arrays.copyOfRange(x, r0 * n, (r0 + count) * n), count);
+            streamed.add(linalg, Arrays.copyOfRange(x, r0 * n, (r0 + count) * n), count);
         }
         assertEquals(once.rows(), streamed.rows());
         for (int i = 0; i < n * n; i++) {
@@ -383,7 +385,7 @@ class ObsSolverTest {
         for (int i = 0; i < w.length; i++) {
             w[i] = (float) r.nextGaussian();
         }
-        int[] removed = java.util.stream.IntStream.range(0, n).filter(c -> c % 3 != 0).toArray(); // 400: two blocks of rows
+        int[] removed = IntStream.range(0, n).filter(c -> c % 3 != 0).toArray(); // 400: two blocks of rows
         float[] blocked = w.clone();
         assertTrue(solver.compensate(blocked, outputs, n, hinv, removed));
         float[] atOnceT = Transpose.of(w, outputs, n);

@@ -3,6 +3,8 @@ package dev.spa.policy;
 import dev.spa.groups.Analysis;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
+import dev.spa.policy.CriterionKind;
+import dev.spa.policy.HessianSourceKind;
 import dev.spa.pruning.Pruner;
 import dev.spa.runtime.Accuracy;
 import dev.spa.runtime.SampleBatches;
@@ -23,7 +25,7 @@ class SyntheticImagesSourceTest {
         Model model = new ModelLoader().load(SharedFiles.models().resolve("digits_mobilenet.onnx"));
         Analysis analysis = Analysis.of(model);
         SelectionOptions selection = new SelectionOptions(Target.parse("macs=0.5"), true, 1, 1, Set.of());
-        PruningPolicy policy = PruningPolicy.of("obspa", selection).withSource("ood", null).withInputStatistics(0.3, 0.38);
+        PruningPolicy policy = PruningPolicy.builder(CriterionKind.OBSPA, selection).source(HessianSourceKind.SYNTHETIC, null).inputStatistics(0.3, 0.38).build();
         PolicyParts parts = PolicyParts.build(policy, analysis, Compute.cpu(), s -> { });
         assertTrue(parts.hessianDescription().contains("natural-image noise"), parts.hessianDescription());
 

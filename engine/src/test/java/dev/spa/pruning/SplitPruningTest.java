@@ -1,6 +1,7 @@
 package dev.spa.pruning;
 
 import dev.spa.SpaException;
+import dev.spa.events.manifest.GroupPlan;
 import dev.spa.events.manifest.PlanRecord;
 import dev.spa.groups.Analysis;
 import dev.spa.ir.Model;
@@ -9,6 +10,7 @@ import dev.spa.ir.Tensor;
 import dev.spa.manifest.ManifestWriter;
 import dev.spa.plan.PruningPlan;
 import dev.spa.policy.Compute;
+import dev.spa.policy.CriterionKind;
 import dev.spa.policy.PolicyParts;
 import dev.spa.policy.PruningPolicy;
 import dev.spa.select.SelectionOptions;
@@ -40,7 +42,7 @@ class SplitPruningTest {
     void planAndStoredTensorsGiveTheSameModelAsOneCall() {
         Analysis analysis = digits();
         SelectionOptions selection = new SelectionOptions(Target.parse("macs=0.5"), true, 1, 1, Set.of());
-        PruningPolicy policy = PruningPolicy.of("obspa", selection).withInputStatistics(0.3, 0.38);
+        PruningPolicy policy = PruningPolicy.builder(CriterionKind.OBSPA, selection).inputStatistics(0.3, 0.38).build();
         PolicyParts parts = PolicyParts.build(policy, analysis, Compute.cpu(), s -> { });
         Pruner pruner = new Pruner(s -> { });
         Model whole = pruner.prune("digits", analysis, parts.scorer(), selection, parts.update()).pruned();
@@ -60,7 +62,7 @@ class SplitPruningTest {
     @Test
     void aPlanForAnotherModelIsRefusedWithTheGroupNamed() {
         Analysis analysis = digits();
-        PlanRecord wrong = PlanRecord.newBuilder().addGroups(dev.spa.events.manifest.GroupPlan.newBuilder().setId(9999).setChannels(3).addKept(0)).build();
+        PlanRecord wrong = PlanRecord.newBuilder().addGroups(GroupPlan.newBuilder().setId(9999).setChannels(3).addKept(0)).build();
         SpaException e = assertThrows(SpaException.class, () -> PruningPlan.of(wrong, analysis));
         assertTrue(e.getMessage().contains("group 9999"), e.getMessage());
     }

@@ -3,12 +3,16 @@ package dev.spa.quality;
 import dev.spa.groups.Analysis;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
+import dev.spa.modelkit.GraphBuilder;
 import dev.spa.policy.Compute;
+import dev.spa.policy.CriterionKind;
+import dev.spa.policy.HessianSourceKind;
 import dev.spa.policy.PolicyParts;
 import dev.spa.policy.PruningPolicy;
 import dev.spa.pruning.Pruner;
 import dev.spa.runtime.Accuracy;
 import dev.spa.runtime.Agreement;
+import dev.spa.runtime.InputStatistics;
 import dev.spa.runtime.ReferenceInputs;
 import dev.spa.runtime.SampleBatches;
 import dev.spa.select.SelectionOptions;
@@ -36,7 +40,7 @@ class AgreementSearchTest {
         Analysis analysis = Analysis.of(model);
         TargetSpec spec = TargetSpec.parse("agreement=0.97");
         SelectionOptions options = new SelectionOptions(spec.cost(), true, 1, 1, Set.of());
-        PruningPolicy policy = PruningPolicy.of("obspa", options).withSource("calibration", calibration);
+        PruningPolicy policy = PruningPolicy.builder(CriterionKind.OBSPA, options).source(HessianSourceKind.CALIBRATION, calibration).build();
         PolicyParts parts = PolicyParts.build(policy, analysis, Compute.cpu(), s -> { });
         Pruner.Scores scores = new Pruner(s -> { }).score(analysis, parts.scorer());
         ReferenceInputs reference = ReferenceInputs.of(model, calibration, parts.inputStatistics());
@@ -67,7 +71,7 @@ class AgreementSearchTest {
     void aModelComparedWithItselfAgreesFully() {
         SharedFiles.assumeDigits();
         Model model = new ModelLoader().load(SharedFiles.models().resolve("digits_mobilenet.onnx"));
-        Agreement a = Agreement.measure(model, model, ReferenceInputs.synthetic(model, dev.spa.runtime.InputStatistics.DEFAULT));
+        Agreement a = Agreement.measure(model, model, ReferenceInputs.synthetic(model, InputStatistics.DEFAULT));
         assertTrue(a.classifier());
         assertEquals(1.0, a.top1());
         assertEquals(0.0, a.relativeError(), 1e-12);
@@ -78,9 +82,9 @@ class AgreementSearchTest {
     /** A classifier whose logits are all zero (a zero-initialised head) agrees with itself: cosine 1, not 0. */
     @Test
     void aModelWhoseLogitsAreAllZeroAgreesWithItself() {
-        Model zeros = new dev.spa.modelkit.GraphBuilder().input("x", -1, 4).output("y").floats("W", new long[] {4, 3}, new float[12])
+        Model zeros = new GraphBuilder().input("x", -1, 4).output("y").floats("W", new long[] {4, 3}, new float[12])
                 .op("MatMul", "y", "x", "W").model();
-        Agreement a = Agreement.measure(zeros, zeros, ReferenceInputs.synthetic(zeros, dev.spa.runtime.InputStatistics.DEFAULT));
+        Agreement a = Agreement.measure(zeros, zeros, ReferenceInputs.synthetic(zeros, InputStatistics.DEFAULT));
         assertEquals(1.0, a.cosine(), 1e-12, a.describe());
         assertEquals(1.0, a.score(), 1e-12, a.describe());
     }

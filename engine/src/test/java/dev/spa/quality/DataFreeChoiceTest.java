@@ -4,9 +4,13 @@ import dev.spa.SpaException;
 import dev.spa.groups.Analysis;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
+import dev.spa.modelkit.GraphBuilder;
 import dev.spa.policy.Compute;
+import dev.spa.policy.CriterionKind;
+import dev.spa.policy.HessianSourceKind;
 import dev.spa.policy.PolicyParts;
 import dev.spa.policy.PruningPolicy;
+import dev.spa.policy.UpdateKind;
 import dev.spa.pruning.Pruner;
 import dev.spa.runtime.Agreement;
 import dev.spa.runtime.ReferenceInputs;
@@ -62,9 +66,9 @@ class DataFreeChoiceTest {
     /** A model that takes token ids, over the budget: its synthetic token sequences, since moments need a float input. */
     @Test
     void overTheBudgetAModelOfTokensTakesSyntheticSequences() {
-        Model model = dev.spa.modelkit.GraphBuilder.tokenModel();
+        Model model = GraphBuilder.tokenModel();
         Analysis analysis = Analysis.of(model);
-        PruningPolicy auto = PruningPolicy.of("obspa", HALF_THE_MACS).withSource(PruningPolicy.AUTO, null);
+        PruningPolicy auto = PruningPolicy.builder(CriterionKind.OBSPA, HALF_THE_MACS).source(HessianSourceKind.AUTO, null).build();
         ReferenceInputs reference = ReferenceInputs.synthetic(model, PolicyParts.inputStatistics(auto, analysis));
         DataFreeChoice.Outcome o = new DataFreeChoice(line -> { }, 1).choose("tokens", analysis, auto, Compute.cpu(), reference);
 
@@ -75,9 +79,9 @@ class DataFreeChoiceTest {
 
     @Test
     void autoIsOnlyForObspasOwnScoresAndIsNotOnePolicy() {
-        SpaException e = assertThrows(SpaException.class, () -> PruningPolicy.of("l2", HALF_THE_MACS).withSource("auto", null));
+        SpaException e = assertThrows(SpaException.class, () -> PruningPolicy.builder(CriterionKind.L2, HALF_THE_MACS).source(HessianSourceKind.AUTO, null).build());
         assertTrue(e.getMessage().contains("criterion l2"), e.getMessage());
-        assertThrows(SpaException.class, () -> PruningPolicy.of("obspa", HALF_THE_MACS).withUpdate("none").withSource("auto", null));
+        assertThrows(SpaException.class, () -> PruningPolicy.builder(CriterionKind.OBSPA, HALF_THE_MACS).update(UpdateKind.NONE).source(HessianSourceKind.AUTO, null).build());
         Setup s = digits();
         assertThrows(IllegalArgumentException.class, () -> PolicyParts.build(s.auto, s.analysis, Compute.cpu(), line -> { }));
     }
@@ -89,7 +93,7 @@ class DataFreeChoiceTest {
         SharedFiles.assumeDigits();
         Model model = new ModelLoader().load(SharedFiles.models().resolve("digits_mobilenet.onnx"));
         Analysis analysis = Analysis.of(model);
-        PruningPolicy auto = PruningPolicy.of("obspa", HALF_THE_MACS).withSource(PruningPolicy.AUTO, null).withInputStatistics(0.30, 0.38);
+        PruningPolicy auto = PruningPolicy.builder(CriterionKind.OBSPA, HALF_THE_MACS).source(HessianSourceKind.AUTO, null).inputStatistics(0.30, 0.38).build();
         return new Setup(model, analysis, auto, ReferenceInputs.synthetic(model, PolicyParts.inputStatistics(auto, analysis)));
     }
 }

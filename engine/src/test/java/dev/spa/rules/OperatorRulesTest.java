@@ -2,6 +2,7 @@ package dev.spa.rules;
 
 import dev.spa.groups.Analysis;
 import dev.spa.groups.Group;
+import dev.spa.ir.Model;
 import dev.spa.modelkit.GraphBuilder;
 import dev.spa.testing.PruneCheck;
 import org.junit.jupiter.api.Test;
@@ -245,7 +246,7 @@ class OperatorRulesTest {
      * PyTorch's multi-head attention, 2 heads of width 4 over 5 tokens: heads folded into the
      * batch ([5, N, 8] -> [5, N*2, 4]) with Reshape targets computed from Shape, as its exporter writes them.
      */
-    private static dev.spa.ir.Model attention() {
+    private static Model attention() {
         GraphBuilder b = new GraphBuilder().input("x", -1, 5, 8).output("y")
                 .opAttrs("Transpose", "xt", new String[] {"x"}, "perm", new long[] {1, 0, 2})
                 .weight("Wqkv", 8, 24).op("MatMul", "qkv0", "xt", "Wqkv").weight("Bqkv", 24).op("Add", "qkv", "Bqkv", "qkv0")

@@ -1,7 +1,9 @@
 package dev.spa.runtime;
 
+import dev.spa.SpaException;
 import dev.spa.ir.Model;
 import dev.spa.modelkit.GraphBuilder;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,7 +71,7 @@ class InputLayoutTest {
     @Test
     void samplesOfOneInputCannotBeFedToAModelWithSeveral() {
         SampleBatches single = SampleBatches.gaussian(new long[] {4}, 2, InputStatistics.DEFAULT, 1);
-        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.spa.SpaException.class, () -> single.named(tokenModel()));
+        var e = Assertions.assertThrows(SpaException.class, () -> single.named(tokenModel()));
         assertTrue(e.getMessage().contains("[ids, mask]"), e.getMessage());
         assertEquals(List.of("x"), List.copyOf(single.named(new GraphBuilder().input("x", -1, 4).output("y").op("Relu", "y", "x").model())
                 .feed(new float[8], 2).keySet()));

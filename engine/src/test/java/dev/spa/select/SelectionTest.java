@@ -12,6 +12,7 @@ import dev.spa.plan.PruningPlan;
 import dev.spa.testing.Selections;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 
@@ -85,7 +86,7 @@ class SelectionTest {
         Analysis a = cnn();
         Group g = a.prunableGroups().stream().filter(x -> x.label().equals("W1")).findFirst().orElseThrow();
         double[] s = new GroupScorer(MagnitudeCriterion.l1(), GroupScorer.Aggregation.SUM, GroupScorer.Normalization.MEAN).score(g, a);
-        assertEquals(1.0, java.util.Arrays.stream(s).average().orElseThrow(), 1e-9);
+        assertEquals(1.0, Arrays.stream(s).average().orElseThrow(), 1e-9);
         double[] raw = new GroupScorer(MagnitudeCriterion.l1(), GroupScorer.Aggregation.SUM, GroupScorer.Normalization.NONE).score(g, a);
         float[] w1 = a.model().graph().constant("W1").floats();
         float[] w2 = a.model().graph().constant("W2").floats();
@@ -115,12 +116,12 @@ class SelectionTest {
         // OBD with h = 2 everywhere is the plain sum of squares of the weight slices
         HessianDiagonalCriterion obd = new HessianDiagonalCriterion(w -> {
             float[] h = new float[(int) a.model().graph().constant(w).numel()];
-            java.util.Arrays.fill(h, 2f);
+            Arrays.fill(h, 2f);
             return h;
         });
         double[] o = new GroupScorer(obd, GroupScorer.Aggregation.SUM, GroupScorer.Normalization.NONE).score(g, a);
         double[] l2 = new GroupScorer(MagnitudeCriterion.l2(), GroupScorer.Aggregation.SUM, GroupScorer.Normalization.NONE).score(g, a);
-        assertFalse(java.util.Arrays.equals(o, l2));
+        assertFalse(Arrays.equals(o, l2));
         float[] w1 = a.model().graph().constant("W1").floats();
         double row0 = 0;
         for (int i = 0; i < 27; i++) {

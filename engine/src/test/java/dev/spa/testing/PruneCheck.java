@@ -13,6 +13,8 @@ import dev.spa.surgery.Oracle;
 import dev.spa.surgery.Surgery;
 import dev.spa.verify.Verification;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,11 +37,11 @@ public final class PruneCheck {
                 continue;
             }
             int keep = Math.max(1, g.channels() - 1 - random.nextInt(Math.max(1, g.channels() / 2)));
-            List<Integer> all = new java.util.ArrayList<>();
+            List<Integer> all = new ArrayList<>();
             for (int c = 0; c < g.channels(); c++) {
                 all.add(c);
             }
-            java.util.Collections.shuffle(all, random);
+            Collections.shuffle(all, random);
             kept.put(g.id(), all.subList(0, keep).stream().mapToInt(Integer::intValue).sorted().toArray());
         }
         return new PruningPlan(kept);

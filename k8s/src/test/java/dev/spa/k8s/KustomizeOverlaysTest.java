@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.spa.platform.Topics;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -14,6 +15,7 @@ import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.user.KafkaUser;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,6 +28,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,7 +46,7 @@ class KustomizeOverlaysTest {
     private static final List<String> SERVICES = List.of("ingest", "grouping", "scorer", "exporter");
     private static final Map<String, String> INPUT_TOPICS = Map.of("ingest", Topics.MODELS_REGISTERED, "grouping", Topics.JOBS_ACCEPTED,
             "scorer", Topics.GROUPS, "exporter", Topics.PLANS);
-    private static final Map<String, List<Object>> RENDERED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, List<Object>> RENDERED = new ConcurrentHashMap<>();
     private static String kubectl;
 
     @BeforeAll
@@ -146,7 +149,7 @@ class KustomizeOverlaysTest {
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void noOverlayCarriesTheObjectStoresSecret(String overlay) throws Exception {
-        for (io.fabric8.kubernetes.api.model.Secret secret : of(render(overlay), io.fabric8.kubernetes.api.model.Secret.class)) {
+        for (Secret secret : of(render(overlay), Secret.class)) {
             Set<String> keys = new HashSet<>();
             if (secret.getData() != null) {
                 keys.addAll(secret.getData().keySet());
@@ -164,7 +167,7 @@ class KustomizeOverlaysTest {
      * for a KafkaUser of the same name (SCRAM-SHA-512, simple ACLs) and trusts the cluster CA it mounts.
      * deploy/local's SecuredKafkaTest runs the platform on a real broker under these users' ACLs.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void inProdEachServiceConnectsToKafkaAsItsOwnUserOverTls() throws Exception {
         List<Object> objects = render("prod");
         Map<String, KafkaUser> users = of(objects, KafkaUser.class).stream().collect(Collectors.toMap(u -> u.getMetadata().getName(), u -> u));

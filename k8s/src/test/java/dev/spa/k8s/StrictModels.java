@@ -15,6 +15,7 @@ import io.strimzi.api.kafka.model.user.KafkaUser;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -77,7 +78,7 @@ final class StrictModels {
             return;
         }
         if (value instanceof Record) {
-            for (java.lang.reflect.RecordComponent c : value.getClass().getRecordComponents()) {
+            for (RecordComponent c : value.getClass().getRecordComponents()) {
                 walk(c.getAccessor().invoke(value), path + "." + c.getName(), unknown);
             }
             return;

@@ -3,9 +3,14 @@ package dev.spa.load;
 import dev.spa.local.LocalStack;
 import dev.spa.testkit.IngestClient;
 
+import java.io.IOException;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -113,18 +118,18 @@ public final class LoadTest {
      * returns how many are not UP.
      */
     private static int unhealthy(LocalStack stack, Path dir) throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newHttpClient();
         StringBuilder text = new StringBuilder();
         int down = 0;
         for (String service : LocalStack.SERVICES) {
-            java.net.http.HttpResponse<String> r = http.send(HttpRequest.newBuilder(java.net.URI.create(stack.url(service) + "/q/health"))
-                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(stack.url(service) + "/q/health"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
             boolean up = r.statusCode() == 200;
             down += up ? 0 : 1;
             text.append(service).append(": ").append(up ? "UP" : "DOWN (" + r.statusCode() + ") " + r.body().replaceAll("\\s+", " "))
                     .append('\n');
         }
-        java.nio.file.Files.writeString(dir.resolve("health.txt"), text);
+        Files.writeString(dir.resolve("health.txt"), text);
         System.out.print("health after the run:\n" + text);
         return down;
     }
@@ -182,9 +187,9 @@ public final class LoadTest {
          * One job that holds the scorer for minutes (OBSPA with an agreement search on a large model) at the start
          * of the run: the stages must stay up and take the jobs behind it.
          */
-        Submission uploadLong(Path model) throws java.io.IOException {
+        Submission uploadLong(Path model) throws IOException {
             String name = "long-" + model.getFileName();
-            byte[] bytes = java.nio.file.Files.readAllBytes(model);
+            byte[] bytes = Files.readAllBytes(model);
             String job = IngestClient.upload(ingest, token, HttpRequest.BodyPublishers.ofByteArray(bytes), "?name=" + URLEncoder.encode(name,
                     StandardCharsets.UTF_8) + "&criterion=obspa&target=" + URLEncoder.encode("macs=0.5,agreement=0.95", StandardCharsets.UTF_8));
             return new Submission(job, name, ModelMix.LARGE, false, 0, null);
@@ -195,7 +200,7 @@ public final class LoadTest {
             ModelMix.Upload u;
             try {
                 u = mix.next();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return new Submission("", "?", "?", false, at, "cannot read the model: " + e.getMessage());
             }
             try {

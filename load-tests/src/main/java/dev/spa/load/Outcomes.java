@@ -1,5 +1,6 @@
 package dev.spa.load;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.spa.events.JobFailed;
 import dev.spa.events.ModelPruned;
 import dev.spa.platform.Topics;
@@ -59,7 +60,7 @@ final class Outcomes implements AutoCloseable {
             if (ends.putIfAbsent(job, end) != null) {
                 repeats.merge(job, 1, Integer::sum);
             }
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        } catch (InvalidProtocolBufferException e) {
             System.err.println("unreadable record on " + r.topic() + ": " + e.getMessage());
         }
     }

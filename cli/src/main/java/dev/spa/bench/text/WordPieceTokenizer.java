@@ -10,6 +10,7 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -70,7 +71,7 @@ public final class WordPieceTokenizer {
                 clean.appendCodePoint(Character.isWhitespace(c) ? ' ' : c);
             }
         });
-        String lower = Normalizer.normalize(clean.toString().toLowerCase(java.util.Locale.ROOT), Normalizer.Form.NFD);
+        String lower = Normalizer.normalize(clean.toString().toLowerCase(Locale.ROOT), Normalizer.Form.NFD);
         return lower.replaceAll("\\p{Mn}", "");
     }
 

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -29,7 +30,7 @@ class WordPieceTokenizerTest {
         assertEquals(List.of("the", "phone", "'", "s"), WordPieceTokenizer.words(WordPieceTokenizer.normalise("The Phóne's")));
         // a word the vocabulary lacks whole comes out as pieces with ## continuations, not [UNK]
         int[] pieces = t.encode("unbelievably", 64);
-        assertEquals(true, pieces.length > 3 && java.util.Arrays.stream(pieces).noneMatch(id -> id == 100));
+        assertEquals(true, pieces.length > 3 && Arrays.stream(pieces).noneMatch(id -> id == 100));
         // cut to the length asked, still ending in [SEP]
         int[] cut = t.encode("a b c d e f g h", 5);
         assertArrayEquals(new int[] {101, cut[1], cut[2], cut[3], 102}, cut);

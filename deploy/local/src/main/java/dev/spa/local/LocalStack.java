@@ -11,6 +11,8 @@ import org.apache.kafka.common.acl.AclBinding;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,7 +107,7 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> settings = Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(), "spa.s3.endpoint", s3.endpoint(),
                 // a restarted worker takes over its partitions within seconds, not the default 45 s
                 "kafka.session.timeout.ms", "10000", "kafka.heartbeat.interval.ms", "2000");
-        Map<String, String> secrets = new java.util.HashMap<>(Map.of("SPA_S3_ACCESS_KEY", s3.accessKey(), "SPA_S3_SECRET_KEY", s3.secretKey(),
+        Map<String, String> secrets = new HashMap<>(Map.of("SPA_S3_ACCESS_KEY", s3.accessKey(), "SPA_S3_SECRET_KEY", s3.secretKey(),
                 "SPA_AUTH_TOKENS", IngestClient.tokenHash(apiToken) + " local submit,read,admin"));
         if (kafkaUsers.containsKey(name)) {
             secrets.putAll(kafkaUsers.get(name).environment(kafka));
@@ -180,7 +182,7 @@ public final class LocalStack implements AutoCloseable {
     @Override
     public void close() {
         List<ServiceProcess> running = new ArrayList<>(services.values());
-        java.util.Collections.reverse(running);
+        Collections.reverse(running);
         running.forEach(ServiceProcess::close);
         services.clear();
         s3.close();

@@ -10,6 +10,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
@@ -51,7 +52,7 @@ class SecuredKafkaTest {
     static void startSecuredStack() throws Exception {
         Path model = Path.of(System.getProperty("spa.shared.dir", "../../shared"), "models", "digits_mobilenet.onnx");
         Assumptions.assumeTrue(Files.isRegularFile(model), "skipped: " + model + " is absent (the shared test models live beside the repository)");
-        Map<String, List<org.apache.kafka.common.acl.AclBinding>> acls = StrimziAcls.read(REPO.resolve("k8s/overlays/prod/kafka-users.yaml"));
+        Map<String, List<AclBinding>> acls = StrimziAcls.read(REPO.resolve("k8s/overlays/prod/kafka-users.yaml"));
         stack = LocalStack.startSecured(Files.createTempDirectory("spa-secured"), Path.of(System.getProperty("spa.services.dir", "../../services")), acls);
         TopicReader.use(stack.kafkaAdmin());
     }

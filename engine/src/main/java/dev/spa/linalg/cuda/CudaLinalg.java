@@ -8,6 +8,7 @@ import org.bytedeco.cuda.cusolver.cusolverDnContext;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -198,7 +199,7 @@ public final class CudaLinalg implements Linalg, AutoCloseable {
                 if (!(diagonal > 0) || Float.isInfinite(diagonal)) {
                     return null;
                 }
-                java.util.Arrays.fill(l, i * n + i + 1, (i + 1) * n, 0f);
+                Arrays.fill(l, i * n + i + 1, (i + 1) * n, 0f);
             }
             return l;
         }, () -> cpu.cholesky(a, n));

@@ -1,5 +1,6 @@
 package dev.spa.linalg.cuda;
 
+import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
 
 import static org.bytedeco.cuda.global.cudart.cudaFreeHost;
@@ -44,7 +45,7 @@ final class PinnedTransfers implements AutoCloseable {
     /** The pinned buffer filled with {@code count} copies of {@code value}, for strided copies (cublasSetVector). */
     FloatPointer filled(int count, float value) {
         float[] values = new float[count];
-        java.util.Arrays.fill(values, value);
+        Arrays.fill(values, value);
         pinned.put(values, 0, count);
         return pinned;
     }

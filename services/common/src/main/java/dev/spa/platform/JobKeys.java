@@ -1,5 +1,7 @@
 package dev.spa.platform;
 
+import dev.spa.SpaException;
+
 /**
  * Where a job's objects live: always {@code jobs/<job-id>/...} in the platform's bucket, so every
  * stage that redoes its work after a redelivery overwrites the same objects.
@@ -10,7 +12,7 @@ public record JobKeys(String bucket, String jobId) {
 
     public JobKeys {
         if (!isValidId(jobId)) {
-            throw new dev.spa.SpaException("job id '" + jobId + "' must be " + ID_RULE);
+            throw new SpaException("job id '" + jobId + "' must be " + ID_RULE);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.spa.rules.OperatorRules;
 import dev.spa.rules.ShapeInference;
 import dev.spa.runtime.ExecutionProvider;
 import dev.spa.runtime.OnnxRunner;
+import java.nio.file.Path;
 
 /**
  * A model read from the store (ingest's registered model, a later stage's job copy) and loaded by
@@ -35,7 +36,7 @@ public final class JobModels {
     }
 
     /** The object written into {@code file}; refused as {@link #size} refuses. */
-    static void download(ObjectStore store, S3Uri at, java.nio.file.Path file) {
+    static void download(ObjectStore store, S3Uri at, Path file) {
         try {
             store.download(at, file);
         } catch (ObjectNotFoundException e) {

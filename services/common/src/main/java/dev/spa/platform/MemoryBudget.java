@@ -1,5 +1,7 @@
 package dev.spa.platform;
 
+import dev.spa.SpaException;
+import dev.spa.events.JobAccepted;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -58,7 +60,7 @@ public class MemoryBudget {
             return running().acquire(need + FIXED_BYTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new dev.spa.SpaException("stopped while waiting for memory: the work was interrupted (its deadline passed or the"
+            throw new SpaException("stopped while waiting for memory: the work was interrupted (its deadline passed or the"
                     + " service is stopping)");
         }
     }
@@ -72,7 +74,7 @@ public class MemoryBudget {
      * Checks, from the model's size alone (with its data files, as ingest measured it), that the job's model fits when
      * held {@code copies} times over; returns the size.
      */
-    public long requireModel(ObjectStore store, dev.spa.events.JobAccepted job, int copies) {
+    public long requireModel(ObjectStore store, JobAccepted job, int copies) {
         long size = job.getModelBytes() > 0 ? job.getModelBytes() : JobModels.size(store, job.getModelUri());
         require(size * copies, String.format(Locale.ROOT, "holding this %.0f MB model (%dx its size)", size / 1e6, copies),
                 "give this stage a larger heap");

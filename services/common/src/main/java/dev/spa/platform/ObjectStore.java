@@ -1,5 +1,6 @@
 package dev.spa.platform;
 
+import dev.spa.SpaException;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
@@ -17,6 +18,9 @@ import io.minio.messages.Item;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,7 +90,7 @@ public final class ObjectStore {
             client.putObject(PutObjectArgs.builder().bucket(uri.bucket()).object(uri.key()).stream(in, -1, STREAM_PART_BYTES)
                     .contentType(contentType).build());
         } catch (Exception e) {
-            throw new dev.spa.SpaException("writing " + uri + " failed: " + e.getMessage(), e);
+            throw new SpaException("writing " + uri + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -120,10 +124,10 @@ public final class ObjectStore {
     }
 
     /** Writes the object into {@code file}, streamed: an object of any size (a model's 2 GB data file) never whole in memory. */
-    public void download(S3Uri uri, java.nio.file.Path file) {
+    public void download(S3Uri uri, Path file) {
         retry.run("reading " + uri, () -> {
             try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(uri.bucket()).object(uri.key()).build())) {
-                java.nio.file.Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
                 return null;
             } catch (ErrorResponseException e) {
                 throw missingOr(e, uri);
@@ -132,7 +136,7 @@ public final class ObjectStore {
     }
 
     /** Writes {@code file} to the object, streamed in parts; retried like {@link #put} (a file can be read again). */
-    public void upload(S3Uri uri, java.nio.file.Path file, String contentType) {
+    public void upload(S3Uri uri, Path file, String contentType) {
         retry.run("writing " + uri, () -> client.uploadObject(UploadObjectArgs.builder().bucket(uri.bucket()).object(uri.key())
                 .filename(file.toString(), STREAM_PART_BYTES).contentType(contentType).build()), ObjectStore::isTransient);
     }

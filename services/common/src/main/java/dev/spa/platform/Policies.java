@@ -1,7 +1,11 @@
 package dev.spa.platform;
 
+import dev.spa.SpaException;
 import dev.spa.events.PruningRequest;
+import dev.spa.policy.CriterionKind;
+import dev.spa.policy.HessianSourceKind;
 import dev.spa.policy.PruningPolicy;
+import dev.spa.policy.UpdateKind;
 
 /**
  * Per-job policy: the configured defaults, with every field the event sets taking precedence.
@@ -77,10 +81,18 @@ public final class Policies {
         if (!given.getEvaluationInputsUri().isEmpty()) {
             b.setEvaluationInputsUri(given.getEvaluationInputsUri()).setEvaluationLabelsUri(given.getEvaluationLabelsUri());
         }
-        if (given.getHessianSource().isEmpty() && b.getHessianSource().equals(PruningPolicy.AUTO)
-                && !PruningPolicy.choosable(b.getCriterion(), b.getUpdate())) {
-            b.setHessianSource("data-free"); // the default auto chooses among OBSPA's own candidates: other criteria take data-free
+        if (given.getHessianSource().isEmpty() && b.getHessianSource().equals(HessianSourceKind.AUTO.label()) && !choosable(b)) {
+            b.setHessianSource(HessianSourceKind.DATA_FREE.label()); // the default auto chooses among OBSPA's own candidates: other criteria take data-free
         }
         return b.build();
+    }
+
+    /** Whether auto applies to the request's criterion and update (an unknown name is refused later, by Requests.check). */
+    private static boolean choosable(PruningRequest.Builder b) {
+        try {
+            return PruningPolicy.choosable(CriterionKind.parse(b.getCriterion()), UpdateKind.parse(b.getUpdate()));
+        } catch (SpaException e) {
+            return false;
+        }
     }
 }

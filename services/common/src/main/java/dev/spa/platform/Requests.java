@@ -4,7 +4,10 @@ import dev.spa.SpaException;
 import dev.spa.events.PruningRequest;
 import dev.spa.ir.InputShapes;
 import dev.spa.ir.Model;
+import dev.spa.policy.CriterionKind;
+import dev.spa.policy.HessianSourceKind;
 import dev.spa.policy.PruningPolicy;
+import dev.spa.policy.UpdateKind;
 import dev.spa.runtime.ExecutionProvider;
 import dev.spa.runtime.InputStatistics;
 import dev.spa.runtime.LatencyRuntime;
@@ -13,6 +16,7 @@ import dev.spa.select.TargetSpec;
 
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 
 /** A pruning request from an event as the engine's policy; a request the engine cannot follow is a BAD_REQUEST. */
 public final class Requests {
@@ -21,13 +25,13 @@ public final class Requests {
 
     /** Checks a request before any work is spent on it (ingest); calibration data is only looked at by the scorer. */
     public static void check(PruningRequest request) {
-        policy(request, request.getHessianSource().equals("calibration") ? Path.of("calibration-samples") : null);
+        policy(request, calibrated(request) ? Path.of("calibration-samples") : null);
         inputShapes(request);
         if (request.getLatencyThreads() > 64 || request.getLatencyBatch() > 4096) {
             throw new JobRejected("BAD_REQUEST", "the latency runtime asks for " + request.getLatencyThreads() + " threads and batch "
                     + request.getLatencyBatch() + "; at most 64 threads and batch 4096", false);
         }
-        if (request.getHessianSource().equals("calibration") && request.getCalibrationUri().isEmpty()) {
+        if (calibrated(request) && request.getCalibrationUri().isEmpty()) {
             throw new JobRejected("BAD_REQUEST", "the calibration Hessian source needs calibration_uri", false);
         }
     }
@@ -38,14 +42,24 @@ public final class Requests {
             SelectionOptions selection = new SelectionOptions(TargetSpec.parse(request.getTarget()).cost(), request.getGlobal(),
                     Math.max(1, request.getMinChannels()), Math.max(1, request.getRoundTo()), new HashSet<>(request.getExcludeList()),
                     request.hasFloor() ? request.getFloor() : SelectionOptions.DEFAULT_FLOOR);
-            PruningPolicy policy = PruningPolicy.of(request.getCriterion(), selection)
-                    .withSource(request.getHessianSource().isEmpty() ? "data-free" : request.getHessianSource(), calibration)
-                    .withUpdate(request.getUpdate());
-            InputStatistics stated = inputStatistics(request);
-            return stated == null ? policy : policy.withInputStatistics(stated);
+            return PruningPolicy.builder(CriterionKind.parse(request.getCriterion()), selection)
+                    .source(hessianSource(request), calibration)
+                    .update(UpdateKind.parse(request.getUpdate()))
+                    .inputStatistics(inputStatistics(request))
+                    .build();
         } catch (SpaException e) {
             throw new JobRejected("BAD_REQUEST", e.getMessage(), false, e);
         }
+    }
+
+    /** The request's Hessian source (none named: data-free). */
+    public static HessianSourceKind hessianSource(PruningRequest request) {
+        return request.getHessianSource().isEmpty() ? HessianSourceKind.DATA_FREE : HessianSourceKind.parse(request.getHessianSource());
+    }
+
+    /** Whether the request's Hessians are captured on its calibration samples. */
+    public static boolean calibrated(PruningRequest request) {
+        return request.getHessianSource().equals(HessianSourceKind.CALIBRATION.label());
     }
 
     /** The shapes the request states for the model's inputs (none: free dimensions are priced at 1). */
@@ -90,7 +104,7 @@ public final class Requests {
         }
     }
 
-    private static double[] toArray(java.util.List<Double> values) {
+    private static double[] toArray(List<Double> values) {
         return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 }

@@ -1,5 +1,8 @@
 package dev.spa.platform;
 
+import dev.spa.SpaException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.function.Predicate;
 
@@ -27,20 +30,20 @@ public record Retry(int attempts, Duration firstBackoff, Duration maxBackoff) {
                     throw e;
                 }
             } catch (Exception e) {
-                if (e instanceof java.io.InterruptedIOException && !(e instanceof java.net.SocketTimeoutException)) {
+                if (e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException)) {
                     // the I/O library cleared the thread's interrupt flag to throw this: set it again and stop
                     Thread.currentThread().interrupt();
-                    throw new dev.spa.SpaException(what + " interrupted", e);
+                    throw new SpaException(what + " interrupted", e);
                 }
                 if (attempt >= attempts || !transientFailure.test(e)) {
-                    throw new dev.spa.SpaException(what + " failed after " + attempt + " attempt(s): " + e.getMessage(), e);
+                    throw new SpaException(what + " failed after " + attempt + " attempt(s): " + e.getMessage(), e);
                 }
             }
             try {
                 Thread.sleep(backoff);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new dev.spa.SpaException(what + " interrupted", e);
+                throw new SpaException(what + " interrupted", e);
             }
             backoff = Math.min(backoff * 2, maxBackoff.toMillis());
         }

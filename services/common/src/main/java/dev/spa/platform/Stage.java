@@ -3,6 +3,7 @@ package dev.spa.platform;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.spa.events.JobAccepted;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -28,7 +29,7 @@ public interface Stage<I> {
      * Nothing may be written again; by default nothing is done.
      */
     default CompletionStage<Void> alreadyFinished(I input) {
-        return java.util.concurrent.CompletableFuture.completedFuture(null);
+        return CompletableFuture.completedFuture(null);
     }
 
     /**

@@ -5,6 +5,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.util.Locale;
+import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The object store every service reads and writes, from configuration (credentials from the environment). */
@@ -39,9 +41,9 @@ public class StoreSetup {
 
     /** A missing secret, or one of the placeholders that samples ship with, stops the service before it serves anything. */
     static void requireRealSecret(String secret) {
-        String s = secret == null ? "" : secret.trim().toLowerCase(java.util.Locale.ROOT);
+        String s = secret == null ? "" : secret.trim().toLowerCase(Locale.ROOT);
         if (s.length() < 12 || s.contains("change-me") || s.contains("changeme") || s.contains("not-for-production")
-                || java.util.Set.of("minioadmin", "password123", "secretsecret").contains(s)) {
+                || Set.of("minioadmin", "password123", "secretsecret").contains(s)) {
             throw new IllegalStateException("spa.s3.secret-key (SPA_S3_SECRET_KEY) is " + (s.isEmpty() ? "not set" : "a placeholder or shorter"
                     + " than 12 characters") + ": set the object store's real secret; the service does not start with a default one");
         }

@@ -8,8 +8,12 @@ import dev.spa.ir.ModelFiles;
 import dev.spa.ir.ModelLoader;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 
 /**
  * A stored model fetched into a temporary folder as ONNX lays it out: the .onnx file, and the data files its
@@ -112,9 +116,9 @@ public final class StoredModel implements AutoCloseable {
 
     /** SHA-256 of the .onnx file (its data files are checked against the tensors that name them when it loads). */
     public String sha256() {
-        java.security.MessageDigest digest = Sha256.digest();
-        try (java.io.InputStream in = new java.security.DigestInputStream(Files.newInputStream(file()), digest)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream()); // streamed: the file is never whole in the heap for this
+        MessageDigest digest = Sha256.digest();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file()), digest)) {
+            in.transferTo(OutputStream.nullOutputStream()); // streamed: the file is never whole in the heap for this
             return Sha256.hex(digest, new byte[0]);
         } catch (IOException e) {
             throw new SpaException("cannot read " + file() + ": " + e.getMessage(), e);

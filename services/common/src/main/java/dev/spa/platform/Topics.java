@@ -1,5 +1,6 @@
 package dev.spa.platform;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** The platform's Kafka topics (DESIGN.md section 2); each stage's input has a dead-letter topic. */
@@ -25,7 +26,7 @@ public final class Topics {
     /** Every topic, dead-letter topics included, for creating them up front. */
     public static List<String> all() {
         List<String> inputs = List.of(MODELS_REGISTERED, BUCKET_EVENTS, JOBS_ACCEPTED, GROUPS, PLANS, BATCHES_REQUESTED);
-        List<String> out = new java.util.ArrayList<>(inputs);
+        List<String> out = new ArrayList<>(inputs);
         inputs.forEach(t -> out.add(deadLetter(t)));
         out.addAll(List.of(MODELS_PRUNED, JOBS_FAILED, JOBS_STATUS, BATCHES_COMPLETED));
         return out;

@@ -3,6 +3,7 @@ package dev.spa.platform;
 import com.sun.net.httpserver.HttpServer;
 import dev.spa.SpaException;
 import dev.spa.testkit.S3Server;
+import dev.spa.testkit.ServerProcess;
 import io.minio.MinioClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,7 +70,7 @@ class ObjectStoreTest {
 
     @Test
     void anUnreachableStoreFailsAfterBoundedRetries() {
-        int closedPort = dev.spa.testkit.ServerProcess.freePort();
+        int closedPort = ServerProcess.freePort();
         ObjectStore down = new ObjectStore(MinioClient.builder().endpoint("http://127.0.0.1:" + closedPort)
                 .credentials("a", "b").build(), new Retry(3, Duration.ofMillis(10), Duration.ofMillis(20)));
         long t0 = System.nanoTime();

@@ -1,5 +1,6 @@
 package dev.spa.exporter;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.spa.SpaException;
 import dev.spa.cost.PlanCost;
@@ -38,12 +39,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -61,7 +64,7 @@ public class ExporterStage extends JobStage<PlanReady> {
     MemoryBudget memory;
 
     /** Whether a pruned model measured (and trusted) slower than its original fails the job when the request does not say. */
-    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "spa.exporter.fail-if-slower", defaultValue = "false")
+    @ConfigProperty(name = "spa.exporter.fail-if-slower", defaultValue = "false")
     boolean failIfSlower;
 
     @Inject
@@ -131,7 +134,7 @@ public class ExporterStage extends JobStage<PlanReady> {
                 .setInputStatistics(quality.inputStatistics().describe()).setLatencySearch(planned.getLatencySearch()).build();
         store.put(keys.report(), ManifestWriter.json(report).getBytes(StandardCharsets.UTF_8), "application/json");
         record(result, before, after);
-        String detail = String.format(java.util.Locale.ROOT, "MACs %.1f%%, parameters %.1f%% of the original; %s %.3f (floor %.3f); %s; pruned model at %s",
+        String detail = String.format(Locale.ROOT, "MACs %.1f%%, parameters %.1f%% of the original; %s %.3f (floor %.3f); %s; pruned model at %s",
                 100.0 * after.macsRatio(before), 100.0 * after.paramsRatio(before), quality.agreement().measureName(),
                 quality.agreement().score(), quality.floor(), check.latency().summary(), keys.prunedModel());
         return EventSender.send(pruned, job.getJobId(), result).thenCompose(v -> events.status(JobRef.of(job),
@@ -149,7 +152,7 @@ public class ExporterStage extends JobStage<PlanReady> {
         JobReport.Builder report = JobReport.newBuilder();
         try {
             JsonFormat.parser().ignoringUnknownFields().merge(new String(store.get(keys.report()), StandardCharsets.UTF_8), report);
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        } catch (InvalidProtocolBufferException e) {
             throw new MessageRefused("the finished job's report " + keys.report() + " cannot be read: " + e.getMessage());
         }
         ModelPruned result = report.getResult();

@@ -60,7 +60,7 @@ public class QualityGuard {
     }
 
     public Checked check(ObjectStore store, PruningRequest request, Analysis analysis, Model pruned) {
-        Path calibration = request.getHessianSource().equals("calibration") && !request.getCalibrationUri().isEmpty()
+        Path calibration = Requests.calibrated(request) && !request.getCalibrationUri().isEmpty()
                 ? StoredFiles.fetch(store, request.getCalibrationUri(), "calibration data", "CALIBRATION_NOT_FOUND") : null;
         try {
             Model original = analysis.model();

@@ -10,11 +10,13 @@ import dev.spa.events.manifest.GroupPlan;
 import dev.spa.events.manifest.PlanRecord;
 import dev.spa.groups.Analysis;
 import dev.spa.ir.ModelLoader;
+import dev.spa.modelkit.GraphBuilder;
 import dev.spa.platform.AcceptedJobs;
 import dev.spa.platform.ObjectStore;
 import dev.spa.platform.S3Uri;
 import dev.spa.platform.Topics;
 import dev.spa.policy.Compute;
+import dev.spa.policy.CriterionKind;
 import dev.spa.policy.PolicyParts;
 import dev.spa.policy.PruningPolicy;
 import dev.spa.pruning.Pruner;
@@ -32,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -75,7 +78,7 @@ class ExporterTest {
         JobAccepted job = storedJob("e-1");
         Analysis analysis = Analysis.of(new ModelLoader().load(digits()));
         SelectionOptions selection = new SelectionOptions(Target.parse("macs=0.5"), true, 1, 1, Set.of());
-        PolicyParts parts = PolicyParts.build(PruningPolicy.of("obspa", selection).withInputStatistics(0.3, 0.38), analysis, Compute.cpu(), s -> { });
+        PolicyParts parts = PolicyParts.build(PruningPolicy.builder(CriterionKind.OBSPA, selection).inputStatistics(0.3, 0.38).build(), analysis, Compute.cpu(), s -> { });
         Pruner.Planned planned = new Pruner(s -> { }).plan("digits", analysis, parts.scorer(), selection);
         S3Uri tensors = new S3Uri("spa", "jobs/e-1/updated-tensors.pb");
         store().put(tensors, UpdatedTensors.toBytes(UpdatedTensors.of(analysis, planned.plan(), parts.update())), "application/x-protobuf");
@@ -109,11 +112,11 @@ class ExporterTest {
     /** A model of token ids (int64 ids and mask) is cut, checked and guarded on synthetic token sequences. */
     @Test
     void aModelOfTokenIdsIsExportedAndGuardedOnSyntheticTokenSequences() throws Exception {
-        byte[] bytes = dev.spa.modelkit.GraphBuilder.tokenModel().toBytes();
+        byte[] bytes = GraphBuilder.tokenModel().toBytes();
         JobAccepted job = storedJob("e-tokens", PruningRequest.newBuilder().setTarget("macs=0.5").setCriterion("l2").build(), bytes);
         Analysis analysis = Analysis.of(new ModelLoader().load(bytes, null, "tokens"));
         SelectionOptions selection = new SelectionOptions(Target.parse("macs=0.5"), true, 1, 1, Set.of());
-        PolicyParts parts = PolicyParts.build(PruningPolicy.of("l2", selection), analysis, Compute.cpu(), s -> { });
+        PolicyParts parts = PolicyParts.build(PruningPolicy.of(CriterionKind.L2, selection), analysis, Compute.cpu(), s -> { });
         Pruner.Planned planned = new Pruner(s -> { }).plan("tokens", analysis, parts.scorer(), selection);
         TopicReader.send(Topics.PLANS, "e-tokens", PlanReady.newBuilder().setJob(job).setPlan(planned.record()).build().toByteArray());
 
@@ -129,7 +132,7 @@ class ExporterTest {
                 .setInputMean(0.3).setInputStd(0.38).setQualityFloor(0.9).build());
         Analysis analysis = Analysis.of(new ModelLoader().load(digits()));
         SelectionOptions selection = new SelectionOptions(Target.parse("macs=0.25"), true, 1, 1, Set.of());
-        PolicyParts parts = PolicyParts.build(PruningPolicy.of("l2", selection), analysis, Compute.cpu(), s -> { });
+        PolicyParts parts = PolicyParts.build(PruningPolicy.of(CriterionKind.L2, selection), analysis, Compute.cpu(), s -> { });
         Pruner.Planned planned = new Pruner(s -> { }).plan("digits", analysis, parts.scorer(), selection);
         TopicReader.send(Topics.PLANS, "e-3", PlanReady.newBuilder().setJob(job).setPlan(planned.record()).build().toByteArray());
 
@@ -147,7 +150,7 @@ class ExporterTest {
     private static PlanReady l2Plan(JobAccepted job, String target) {
         Analysis analysis = Analysis.of(new ModelLoader().load(digits()));
         SelectionOptions selection = new SelectionOptions(Target.parse(target), true, 1, 1, Set.of());
-        PolicyParts parts = PolicyParts.build(PruningPolicy.of("l2", selection), analysis, Compute.cpu(), s -> { });
+        PolicyParts parts = PolicyParts.build(PruningPolicy.of(CriterionKind.L2, selection), analysis, Compute.cpu(), s -> { });
         return PlanReady.newBuilder().setJob(job).setPlan(new Pruner(s -> { }).plan("digits", analysis, parts.scorer(), selection).record())
                 .build();
     }
@@ -170,7 +173,7 @@ class ExporterTest {
 
         TopicReader.send(Topics.PLANS, "e-4", l2Plan(job, "macs=0.3").toByteArray());
         List<ConsumerRecord<byte[], byte[]>> both = TopicReader.awaitAll(Topics.MODELS_PRUNED, r -> TopicReader.keyIs(r, "e-4"), 2,
-                java.time.Duration.ofMinutes(1));
+                Duration.ofMinutes(1));
         assertEquals(first, ModelPruned.parseFrom(both.get(1).value()), "the stored result, announced again");
         assertArrayEquals(model, store().get(S3Uri.parse(first.getPrunedModelUri())), "the pruned model is not rewritten");
         assertArrayEquals(report, store().get(S3Uri.parse(first.getReportUri())), "the report is not rewritten");
@@ -194,7 +197,7 @@ class ExporterTest {
             assertFalse(store().exists(new S3Uri("spa", "jobs/" + id + "/pruned.onnx")), id);
         }
         assertThrows(AssertionError.class, () -> TopicReader.awaitAll(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, "e-5")
-                || TopicReader.keyIs(r, "e-never"), 1, java.time.Duration.ofSeconds(5)), "a refused event fails no job");
+                || TopicReader.keyIs(r, "e-never"), 1, Duration.ofSeconds(5)), "a refused event fails no job");
     }
 
     @Test

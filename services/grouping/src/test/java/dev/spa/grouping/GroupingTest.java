@@ -6,6 +6,7 @@ import dev.spa.events.JobFailed;
 import dev.spa.events.manifest.GroupManifest;
 import dev.spa.onnx.Onnx;
 import dev.spa.platform.AcceptedJobs;
+import dev.spa.platform.MemoryBudget;
 import dev.spa.platform.ObjectStore;
 import dev.spa.platform.S3Uri;
 import dev.spa.platform.Topics;
@@ -58,12 +59,12 @@ class GroupingTest {
     }
 
     @jakarta.inject.Inject
-    dev.spa.platform.MemoryBudget memory;
+    MemoryBudget memory;
 
     /** A model that would not fit the stage's share of its heap fails at once, from its size alone, and the next job goes on. */
     @Test
     void aModelOverTheMemoryBudgetFailsWithTheNumbersBeforeItIsRead() throws Exception {
-        int size = (int) ((memory.bytes() - (16L << 20)) / dev.spa.platform.MemoryBudget.MODEL_COPIES + (1 << 20));
+        int size = (int) ((memory.bytes() - (16L << 20)) / MemoryBudget.MODEL_COPIES + (1 << 20));
         S3Uri uri = new S3Uri("spa", "jobs/g-fat/model.onnx");
         store().put(uri, new byte[size], "application/octet-stream");
         TopicReader.send(Topics.JOBS_ACCEPTED, "g-fat", accepted("g-fat", uri.toString()).toByteArray());

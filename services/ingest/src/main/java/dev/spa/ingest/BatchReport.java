@@ -8,6 +8,7 @@ import dev.spa.events.BatchPlan;
 import dev.spa.events.Cost;
 import dev.spa.events.PruningRequest;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +26,7 @@ final class BatchReport {
         for (BatchJobResult r : results) {
             byJob.put(r.hasPruned() ? r.getPruned().getJobId() : r.getFailed().getJobId(), r);
         }
-        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        List<Map<String, Object>> rows = new ArrayList<>();
         for (BatchJob job : plan.getJobsList()) {
             PruningRequest policy = plan.getRequest().getPolicies(job.getPolicy());
             Map<String, Object> row = new LinkedHashMap<>();

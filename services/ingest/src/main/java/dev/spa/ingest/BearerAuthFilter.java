@@ -6,6 +6,7 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
+import org.jboss.logging.Logger;
 
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +20,7 @@ import java.util.Optional;
  */
 @Provider
 public class BearerAuthFilter implements ContainerRequestFilter {
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(BearerAuthFilter.class);
+    private static final Logger LOG = Logger.getLogger(BearerAuthFilter.class);
 
     @Inject
     ApiTokens tokens;

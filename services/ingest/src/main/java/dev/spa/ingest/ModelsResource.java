@@ -18,6 +18,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +123,7 @@ public class ModelsResource {
             if (body != null && body.read() != -1) {
                 return error(400, "give the model as the body or as uri=, not both");
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return error(400, "cannot read the request body: " + e.getMessage());
         }
         return null;

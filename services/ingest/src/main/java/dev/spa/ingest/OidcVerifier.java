@@ -11,6 +11,7 @@ import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.keys.resolvers.HttpsJwksVerificationKeyResolver;
+import org.jose4j.lang.UnresolvableKeyException;
 
 import java.io.IOException;
 import java.net.URI;
@@ -100,7 +101,7 @@ final class OidcVerifier {
             return "the token is not meant for this service (audience)";
         }
         if (e.hasErrorCode(ErrorCodes.SIGNATURE_INVALID) || e.hasErrorCode(ErrorCodes.SIGNATURE_MISSING)
-                || e.getCause() instanceof org.jose4j.lang.UnresolvableKeyException) {
+                || e.getCause() instanceof UnresolvableKeyException) {
             return "the token's signature does not verify with the identity provider's keys";
         }
         return "the token is not a valid signed JWT";

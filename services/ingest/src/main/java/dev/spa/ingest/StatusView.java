@@ -6,6 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,8 +35,8 @@ public class StatusView {
     }
 
     /** Every job's latest status (a snapshot, safe to iterate while statuses arrive). */
-    public java.util.Collection<JobStatus> all() {
-        return java.util.List.copyOf(latest.values());
+    public Collection<JobStatus> all() {
+        return List.copyOf(latest.values());
     }
 
     public Optional<JobStatus> get(String jobId) {

@@ -6,6 +6,7 @@ import dev.spa.runtime.InputStatistics;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** POST /models' query parameters as a pruning request: each one given overrides the configured policy. */
 final class UploadPolicy {
@@ -109,7 +110,7 @@ final class UploadPolicy {
         return this;
     }
 
-    private static <T> void ifGiven(T value, java.util.function.Consumer<T> setter) {
+    private static <T> void ifGiven(T value, Consumer<T> setter) {
         if (value != null) {
             setter.accept(value);
         }

@@ -1,5 +1,7 @@
 package dev.spa.ingest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spa.modelkit.HostileModels;
 import dev.spa.testkit.IngestClient;
 import dev.spa.testkit.RealServersResource;
@@ -45,7 +47,7 @@ class HostileUploadsTest {
             jobs.put(hostile, IngestClient.upload(ingest, TEAM_A, HttpRequest.BodyPublishers.ofByteArray(hostile.bytes()), "?name=" + hostile + ".onnx"));
         }
         for (Map.Entry<HostileModels, String> job : jobs.entrySet()) {
-            com.fasterxml.jackson.databind.JsonNode status = new com.fasterxml.jackson.databind.ObjectMapper().readTree(awaitFinal(ingest, job.getValue()));
+            JsonNode status = new ObjectMapper().readTree(awaitFinal(ingest, job.getValue()));
             String detail = status.path("detail").asText();
             assertEquals("FAILED", status.path("state").asText(), job.getKey() + ": " + status);
             assertTrue(detail.startsWith("INVALID_MODEL") && detail.contains(job.getKey().reason()), job.getKey() + ": " + detail);

@@ -4,6 +4,7 @@ import dev.spa.events.JobAccepted;
 import dev.spa.events.JobFailed;
 import dev.spa.events.ModelRegistered;
 import dev.spa.events.PruningRequest;
+import dev.spa.onnx.Onnx;
 import dev.spa.platform.JobKeys;
 import dev.spa.platform.ObjectStore;
 import dev.spa.platform.S3Uri;
@@ -15,6 +16,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jose4j.jwt.JwtClaims;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +30,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -117,7 +122,7 @@ class IngestTest {
         String jobId = upload(digitsModel(), "?name=shaped.onnx&input-shape=input%3D1,1,8,8&best-effort=true");
         PruningRequest asked = JobAccepted.parseFrom(TopicReader.await(Topics.JOBS_ACCEPTED, r -> TopicReader.keyIs(r, jobId)).value())
                 .getRequest();
-        assertEquals(java.util.List.of("input=1,1,8,8"), asked.getInputShapeList());
+        assertEquals(List.of("input=1,1,8,8"), asked.getInputShapeList());
         assertTrue(asked.getBestEffort());
         String wrong = upload(digitsModel(), "?name=wrong.onnx&input-shape=image%3D1,1,8,8");
         String status = awaitStatus(wrong, "FAILED");
@@ -133,7 +138,7 @@ class IngestTest {
         assertEquals(401, anonymous.statusCode(), anonymous.body());
         assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
         assertEquals(401, IngestClient.status(ingest(), "not-a-token", "whatever").statusCode());
-        IllegalStateException readOnly = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        IllegalStateException readOnly = Assertions.assertThrows(IllegalStateException.class,
                 () -> IngestClient.upload(ingest(), TEAM_A_READER, HttpRequest.BodyPublishers.ofByteArray(digitsModel()), "?name=r.onnx"));
         assertTrue(readOnly.getMessage().contains("403"), readOnly.getMessage());
 
@@ -150,13 +155,13 @@ class IngestTest {
     @Test
     void aProviderTokenActsForItsTenantWithItsRoles() throws Exception {
         OidcIssuer idp = OidcIssuer.running;
-        String teamC = idp.sign(idp.claims("team-c", java.util.List.of("submit", "read", "offline_access")));
+        String teamC = idp.sign(idp.claims("team-c", List.of("submit", "read", "offline_access")));
         String jobId = IngestClient.upload(ingest(), teamC, HttpRequest.BodyPublishers.ofByteArray(digitsModel()), "?name=c.onnx&criterion=l1");
         awaitStatus(teamC, jobId, "ACCEPTED");
         assertEquals(404, IngestClient.status(ingest(), TEAM_A, jobId).statusCode(), "team-a does not see team-c's job");
-        String reader = idp.sign(idp.claims("team-c", java.util.List.of("read")));
+        String reader = idp.sign(idp.claims("team-c", List.of("read")));
         assertEquals(200, IngestClient.status(ingest(), reader, jobId).statusCode());
-        IllegalStateException readOnly = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        IllegalStateException readOnly = Assertions.assertThrows(IllegalStateException.class,
                 () -> IngestClient.upload(ingest(), reader, HttpRequest.BodyPublishers.ofByteArray(new byte[]{1}), "?name=r.onnx"));
         assertTrue(readOnly.getMessage().contains("403"), readOnly.getMessage());
     }
@@ -165,19 +170,19 @@ class IngestTest {
     @Test
     void aProviderTokenThatDoesNotCheckOutIs401WithTheReason() throws Exception {
         OidcIssuer idp = OidcIssuer.running;
-        org.jose4j.jwt.JwtClaims expired = idp.claims("team-c", java.util.List.of("read"));
+        JwtClaims expired = idp.claims("team-c", List.of("read"));
         expired.setExpirationTimeMinutesInTheFuture(-10);
-        org.jose4j.jwt.JwtClaims otherIssuer = idp.claims("team-c", java.util.List.of("read"));
+        JwtClaims otherIssuer = idp.claims("team-c", List.of("read"));
         otherIssuer.setIssuer("https://idp.example.com/realms/spa");
-        org.jose4j.jwt.JwtClaims otherAudience = idp.claims("team-c", java.util.List.of("read"));
+        JwtClaims otherAudience = idp.claims("team-c", List.of("read"));
         otherAudience.setAudience("billing");
-        org.jose4j.jwt.JwtClaims tenantless = idp.claims("team-c", java.util.List.of("read"));
+        JwtClaims tenantless = idp.claims("team-c", List.of("read"));
         tenantless.unsetClaim("tenant");
-        String unsigned = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes())
-                + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(idp.claims("team-a", java.util.List.of("admin")).toJson().getBytes()) + ".";
-        java.util.Map<String, String> cases = java.util.Map.of(
+        String unsigned = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes())
+                + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(idp.claims("team-a", List.of("admin")).toJson().getBytes()) + ".";
+        Map<String, String> cases = Map.of(
                 idp.sign(expired), "expired",
-                idp.signWithAnotherKey(idp.claims("team-a", java.util.List.of("admin"))), "signature does not verify",
+                idp.signWithAnotherKey(idp.claims("team-a", List.of("admin"))), "signature does not verify",
                 idp.sign(otherIssuer), "identity provider this service trusts",
                 idp.sign(otherAudience), "audience",
                 idp.sign(tenantless), "'tenant' claim",
@@ -193,14 +198,14 @@ class IngestTest {
     /** A model the engine reads but no runtime would run (an operator ONNX does not have) is refused at ingest, not later. */
     @Test
     void aModelOnnxRuntimeRejectsIsInvalidAtIngest() throws Exception {
-        dev.spa.onnx.Onnx.ValueInfoProto.Builder x = dev.spa.onnx.Onnx.ValueInfoProto.newBuilder().setName("x");
+        Onnx.ValueInfoProto.Builder x = Onnx.ValueInfoProto.newBuilder().setName("x");
         x.getTypeBuilder().getTensorTypeBuilder().setElemType(1).getShapeBuilder()
-                .addDim(dev.spa.onnx.Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(1))
-                .addDim(dev.spa.onnx.Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(4));
-        byte[] fancy = dev.spa.onnx.Onnx.ModelProto.newBuilder().setIrVersion(8)
-                .addOpsetImport(dev.spa.onnx.Onnx.OperatorSetIdProto.newBuilder().setVersion(17))
-                .setGraph(dev.spa.onnx.Onnx.GraphProto.newBuilder().setName("fancy")
-                        .addNode(dev.spa.onnx.Onnx.NodeProto.newBuilder().setOpType("FancyOp").setName("f").addInput("x").addOutput("y"))
+                .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(1))
+                .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(4));
+        byte[] fancy = Onnx.ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setVersion(17))
+                .setGraph(Onnx.GraphProto.newBuilder().setName("fancy")
+                        .addNode(Onnx.NodeProto.newBuilder().setOpType("FancyOp").setName("f").addInput("x").addOutput("y"))
                         .addInput(x).addOutput(x.clone().setName("y"))).build().toByteArray();
         String jobId = upload(fancy, "?name=fancy.onnx");
         JobFailed failed = JobFailed.parseFrom(TopicReader.await(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, jobId)).value());

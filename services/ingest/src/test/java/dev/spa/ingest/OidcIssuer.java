@@ -2,6 +2,7 @@ package dev.spa.ingest;
 
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.jwk.RsaJwkGenerator;
@@ -36,7 +37,7 @@ public class OidcIssuer implements QuarkusTestResourceLifecycleManager {
             key.setKeyId("test-key-1");
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             url = "http://127.0.0.1:" + server.getAddress().getPort() + "/realms/spa";
-            String jwks = new JsonWebKeySet(key).toJson(org.jose4j.jwk.JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+            String jwks = new JsonWebKeySet(key).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
             serve("/realms/spa/.well-known/openid-configuration", "{\"issuer\":\"" + url + "\",\"jwks_uri\":\"" + url + "/protocol/openid-connect/certs\"}");
             serve("/realms/spa/protocol/openid-connect/certs", jwks);
             server.start();

@@ -1,5 +1,6 @@
 package dev.spa.ingest;
 
+import dev.spa.testkit.ServerProcess;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,7 +17,7 @@ class OidcVerifierTest {
 
     @Test
     void aProviderThatCannotBeReachedIsUnavailableNotAnInvalidToken() {
-        int closed = dev.spa.testkit.ServerProcess.freePort();
+        int closed = ServerProcess.freePort();
         OidcVerifier verifier = new OidcVerifier("http://127.0.0.1:" + closed + "/realms/spa", "spa", "tenant", "groups");
         OidcVerifier.ProviderUnavailable e = assertThrows(OidcVerifier.ProviderUnavailable.class, () -> verifier.verify("a.b.c"));
         assertTrue(e.getMessage().contains("discovery document"), e.getMessage());

@@ -32,7 +32,7 @@ final class JobCores {
         try {
             PruningRequest r = job.getRequest();
             boolean small = job.getModelBytes() > 0 && job.getModelBytes() <= lightModelBytes;
-            boolean captures = r.getHessianSource().equals("calibration");
+            boolean captures = Requests.calibrated(r);
             return small && !captures && !searches(r) && (!r.getRoundToKernels() || stepsKnown.contains(key(job))) ? 1 : ALL;
         } catch (RuntimeException e) {
             return ALL; // a request the job will refuse with its reason when it runs

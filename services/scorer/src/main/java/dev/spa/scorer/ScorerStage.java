@@ -46,6 +46,7 @@ import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -186,10 +187,10 @@ public class ScorerStage extends JobStage<GroupsReady> {
         long need = MemoryBudget.MODEL_COPIES * modelBytes + (search ? 2 * modelBytes : 0);
         if (policy.usesObspa()) {
             boolean captured = policy.choosesDataFree() ? DataFreeChoice.choosesOn(analysis, policy)
-                    : !policy.hessianSource().equals("data-free");
+                    : policy.hessianSource().capturesSamples();
             need += Obspa.estimatedBytes(analysis, captured);
         }
-        return memory.reserve(need, String.format(java.util.Locale.ROOT, "%s on this %.1f MB model%s", policy.usesObspa()
+        return memory.reserve(need, String.format(Locale.ROOT, "%s on this %.1f MB model%s", policy.usesObspa()
                         ? "OBSPA (its Hessians and inverses)" : "scoring", modelBytes / 1e6, search ? " with a search (agreement or latency target) that runs cuts" : ""),
                 policy.usesObspa() ? "use criterion l1 or l2, or a larger scorer" : "give the scorer a larger heap");
     }
@@ -205,7 +206,7 @@ public class ScorerStage extends JobStage<GroupsReady> {
             throw new JobRejected("MANIFEST_MISMATCH", "the model has " + analysis.groups().size() + " groups, the manifest "
                     + groups.getGroups() + ": the model changed after grouping", false);
         }
-        Path calibration = request.getHessianSource().equals("calibration")
+        Path calibration = Requests.calibrated(request)
                 ? StoredFiles.fetch(store, request.getCalibrationUri(), "calibration data", "CALIBRATION_NOT_FOUND") : null;
         Shares.Held reservation = null;
         try {

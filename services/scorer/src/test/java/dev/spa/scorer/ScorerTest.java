@@ -1,11 +1,16 @@
 package dev.spa.scorer;
 
+import com.google.protobuf.ByteString;
 import dev.spa.events.GroupsReady;
 import dev.spa.events.JobAccepted;
 import dev.spa.events.JobFailed;
 import dev.spa.events.PlanReady;
 import dev.spa.events.PruningRequest;
+import dev.spa.groups.Analysis;
+import dev.spa.ir.ModelLoader;
 import dev.spa.linalg.cuda.CudaProbe;
+import dev.spa.modelkit.GraphBuilder;
+import dev.spa.onnx.Onnx;
 import dev.spa.platform.AcceptedJobs;
 import dev.spa.platform.ObjectStore;
 import dev.spa.platform.S3Uri;
@@ -24,9 +29,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Random;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -56,7 +67,7 @@ class ScorerTest {
     private static GroupsReady job(String jobId, byte[] model, PruningRequest request) {
         S3Uri uri = new S3Uri("spa", "jobs/" + jobId + "/model.onnx");
         store().put(uri, model, "application/octet-stream");
-        int groups = dev.spa.groups.Analysis.of(new dev.spa.ir.ModelLoader().load(model, null, jobId)).groups().size();
+        int groups = Analysis.of(new ModelLoader().load(model, null, jobId)).groups().size();
         JobAccepted job = AcceptedJobs.record(store(), "spa", JobAccepted.newBuilder().setJobId(jobId).setModelUri(uri.toString())
                 .setRequest(request).build());
         return GroupsReady.newBuilder().setJob(job).setGroups(groups).build();
@@ -100,7 +111,7 @@ class ScorerTest {
     void aModelOfTokenIdsIsPlannedOnSyntheticTokenSequences() throws Exception {
         PruningRequest request = PruningRequest.newBuilder().setCriterion("obspa").setTarget("macs=0.5").setGlobal(true)
                 .setHessianSource("auto").build();
-        TopicReader.send(Topics.GROUPS, "s-tokens", job("s-tokens", dev.spa.modelkit.GraphBuilder.tokenModel().toBytes(), request).toByteArray());
+        TopicReader.send(Topics.GROUPS, "s-tokens", job("s-tokens", GraphBuilder.tokenModel().toBytes(), request).toByteArray());
         PlanReady plan = PlanReady.parseFrom(TopicReader.await(Topics.PLANS, r -> TopicReader.keyIs(r, "s-tokens")).value());
         assertTrue(plan.getPlan().getGroupsCount() > 0, "the hidden units lose channels");
         assertTrue(plan.getHessianSource().contains("token ids drawn uniformly from 50"), plan.getHessianSource());
@@ -198,31 +209,31 @@ class ScorerTest {
 
     /** x[1,2] -> MatMul(W1 [2, n]) -> Relu -> MatMul(W2 [n, 2]) -> y: one prunable group of n channels, OBSPA state 8 n² bytes. */
     private static byte[] wideMlp(int n) {
-        java.util.function.BiFunction<String, long[], dev.spa.onnx.Onnx.TensorProto> weight = (name, dims) -> {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) (dims[0] * dims[1] * 4)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            java.util.Random random = new java.util.Random(name.hashCode());
+        BiFunction<String, long[], Onnx.TensorProto> weight = (name, dims) -> {
+            ByteBuffer b = ByteBuffer.allocate((int) (dims[0] * dims[1] * 4)).order(ByteOrder.LITTLE_ENDIAN);
+            Random random = new Random(name.hashCode());
             while (b.hasRemaining()) {
                 b.putFloat((float) random.nextGaussian());
             }
-            return dev.spa.onnx.Onnx.TensorProto.newBuilder().setName(name).setDataType(1).addDims(dims[0]).addDims(dims[1])
-                    .setRawData(com.google.protobuf.ByteString.copyFrom(b.array())).build();
+            return Onnx.TensorProto.newBuilder().setName(name).setDataType(1).addDims(dims[0]).addDims(dims[1])
+                    .setRawData(ByteString.copyFrom(b.array())).build();
         };
-        java.util.function.Function<String, dev.spa.onnx.Onnx.ValueInfoProto> value = name -> {
-            dev.spa.onnx.Onnx.ValueInfoProto.Builder v = dev.spa.onnx.Onnx.ValueInfoProto.newBuilder().setName(name);
+        Function<String, Onnx.ValueInfoProto> value = name -> {
+            Onnx.ValueInfoProto.Builder v = Onnx.ValueInfoProto.newBuilder().setName(name);
             v.getTypeBuilder().getTensorTypeBuilder().setElemType(1).getShapeBuilder()
-                    .addDim(dev.spa.onnx.Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(1))
-                    .addDim(dev.spa.onnx.Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(2));
+                    .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(1))
+                    .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(2));
             return v.build();
         };
-        dev.spa.onnx.Onnx.GraphProto graph = dev.spa.onnx.Onnx.GraphProto.newBuilder().setName("wide")
+        Onnx.GraphProto graph = Onnx.GraphProto.newBuilder().setName("wide")
                 .addInput(value.apply("x")).addOutput(value.apply("y"))
                 .addInitializer(weight.apply("W1", new long[] {2, n})).addInitializer(weight.apply("W2", new long[] {n, 2}))
-                .addNode(dev.spa.onnx.Onnx.NodeProto.newBuilder().setOpType("MatMul").setName("m1").addInput("x").addInput("W1").addOutput("h"))
-                .addNode(dev.spa.onnx.Onnx.NodeProto.newBuilder().setOpType("Relu").setName("r").addInput("h").addOutput("a"))
-                .addNode(dev.spa.onnx.Onnx.NodeProto.newBuilder().setOpType("MatMul").setName("m2").addInput("a").addInput("W2").addOutput("y"))
+                .addNode(Onnx.NodeProto.newBuilder().setOpType("MatMul").setName("m1").addInput("x").addInput("W1").addOutput("h"))
+                .addNode(Onnx.NodeProto.newBuilder().setOpType("Relu").setName("r").addInput("h").addOutput("a"))
+                .addNode(Onnx.NodeProto.newBuilder().setOpType("MatMul").setName("m2").addInput("a").addInput("W2").addOutput("y"))
                 .build();
-        return dev.spa.onnx.Onnx.ModelProto.newBuilder().setIrVersion(8)
-                .addOpsetImport(dev.spa.onnx.Onnx.OperatorSetIdProto.newBuilder().setVersion(17)).setGraph(graph).build().toByteArray();
+        return Onnx.ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setVersion(17)).setGraph(graph).build().toByteArray();
     }
 
     /** A layer of n inputs takes about 20 n² bytes of OBSPA state at its peak: past the scorer's share of its heap the job fails with the numbers, at once. */
@@ -241,7 +252,7 @@ class ScorerTest {
     @Test
     void aJobStartedTooOftenWithoutFinishingGoesToTheDeadLetterTopic() throws Exception {
         S3Uri attempts = new S3Uri("spa", "attempts/scorer/s-poison");
-        store().put(attempts, "3".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "text/plain");
+        store().put(attempts, "3".getBytes(StandardCharsets.US_ASCII), "text/plain");
         TopicReader.send(Topics.GROUPS, "s-poison", digitsJob("s-poison", PruningRequest.newBuilder().setCriterion("l2").build()).toByteArray());
         JobFailed failed = JobFailed.parseFrom(TopicReader.await(Topics.JOBS_FAILED, r -> TopicReader.keyIs(r, "s-poison")).value());
         assertEquals("ATTEMPTS_EXHAUSTED", failed.getErrorCode());

@@ -2,14 +2,18 @@ package dev.spa.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * A real Apache Kafka broker in KRaft mode (broker and controller in one process), run from the jars
@@ -92,8 +96,8 @@ public final class KafkaBroker extends ServerProcess {
         if (!Files.exists(folder)) {
             return;
         }
-        try (java.util.stream.Stream<Path> paths = Files.walk(folder)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }
@@ -117,8 +121,8 @@ public final class KafkaBroker extends ServerProcess {
     private static final class Base64Uuid {
         static String random() {
             UUID u = UUID.randomUUID();
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+            ByteBuffer b = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
         }
     }
 }

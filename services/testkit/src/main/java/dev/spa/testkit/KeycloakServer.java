@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +39,7 @@ public final class KeycloakServer extends ServerProcess {
             return Optional.of(Path.of(configured));
         }
         try (Stream<Path> jdks = Files.list(Path.of("/usr/lib/jvm"))) {
-            return jdks.filter(j -> majorVersion(j) >= 21).max(java.util.Comparator.comparingInt(KeycloakServer::majorVersion));
+            return jdks.filter(j -> majorVersion(j) >= 21).max(Comparator.comparingInt(KeycloakServer::majorVersion));
         } catch (IOException e) {
             return Optional.empty();
         }

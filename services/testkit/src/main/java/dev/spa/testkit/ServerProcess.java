@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A server started as a child Java process, its output in a log file: started, waited for until it
@@ -20,11 +22,11 @@ public class ServerProcess implements AutoCloseable {
     private final Path log;
 
     protected ServerProcess(String name, List<String> command, Path workDir, Path log) {
-        this(name, command, java.util.Map.of(), workDir, log);
+        this(name, command, Map.of(), workDir, log);
     }
 
     /** @param environment added to the child's environment (secrets go here, never on its command line) */
-    protected ServerProcess(String name, List<String> command, java.util.Map<String, String> environment, Path workDir, Path log) {
+    protected ServerProcess(String name, List<String> command, Map<String, String> environment, Path workDir, Path log) {
         this.name = name;
         this.log = log;
         try {
@@ -120,7 +122,7 @@ public class ServerProcess implements AutoCloseable {
         process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
         try {
-            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
         } catch (InterruptedException e) {

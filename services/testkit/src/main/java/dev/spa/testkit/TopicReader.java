@@ -9,6 +9,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,7 +34,7 @@ public final class TopicReader {
     }
 
     private static Map<String, Object> client(Map<String, Object> extra) {
-        Map<String, Object> settings = new java.util.HashMap<>(client != null ? client : RealServersResource.kafka.adminProperties());
+        Map<String, Object> settings = new HashMap<>(client != null ? client : RealServersResource.kafka.adminProperties());
         settings.putAll(extra);
         return settings;
     }
@@ -51,7 +53,7 @@ public final class TopicReader {
     /** Waits for {@code count} matching records, in topic order per partition. */
     public static List<ConsumerRecord<byte[], byte[]>> awaitAll(String topic, Predicate<ConsumerRecord<byte[], byte[]>> match,
                                                               int count, Duration timeout) {
-        List<ConsumerRecord<byte[], byte[]>> found = new java.util.ArrayList<>();
+        List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
         Map<String, Object> config = client(Map.of("group.id", "test-" + UUID.randomUUID(), "auto.offset.reset", "earliest"));
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(topic));

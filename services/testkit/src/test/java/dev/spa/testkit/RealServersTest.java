@@ -19,6 +19,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,7 +44,7 @@ class RealServersTest {
             } catch (Exception e) {
                 throw new AssertionError("produce failed: " + e + "\n" + broker.logTail(), e);
             }
-            Map<String, Object> consumerConfig = new java.util.HashMap<>(common);
+            Map<String, Object> consumerConfig = new HashMap<>(common);
             consumerConfig.put("group.id", "test");
             consumerConfig.put("auto.offset.reset", "earliest");
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

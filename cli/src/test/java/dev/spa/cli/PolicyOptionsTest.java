@@ -1,6 +1,7 @@
 package dev.spa.cli;
 
 import dev.spa.SpaException;
+import dev.spa.policy.HessianSourceKind;
 import dev.spa.policy.PruningPolicy;
 import dev.spa.select.SelectionOptions;
 import dev.spa.select.Target;
@@ -14,26 +15,26 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Which Hessian source the prune command's flags give, the default included. */
-class ObspaOptionsTest {
+class PolicyOptionsTest {
     private static PruningPolicy policy(String... argv) {
-        Set<String> valued = new HashSet<>(ObspaOptions.VALUED);
+        Set<String> valued = new HashSet<>(PolicyOptions.VALUED);
         valued.add("criterion"); // the prune command's own option
-        Args args = new Args(argv, 0, valued, ObspaOptions.FLAGS);
-        return ObspaOptions.policy(args, new SelectionOptions(Target.parse("macs=0.5"), true, 1, 1, Set.of()));
+        Args args = new Args(argv, 0, valued, PolicyOptions.FLAGS);
+        return PolicyOptions.policy(args, new SelectionOptions(Target.parse("macs=0.5"), true, 1, 1, Set.of()));
     }
 
     @Test
     void obspaWithNoSourceNamedChoosesAmongTheDataFreeCandidates() {
-        assertEquals("auto", policy("--criterion", "obspa").hessianSource());
-        assertEquals("data-free", policy("--criterion", "obspa", "--data-free").hessianSource());
-        assertEquals("ood", policy("--criterion", "obspa", "--ood").hessianSource());
+        assertEquals(HessianSourceKind.AUTO, policy("--criterion", "obspa").hessianSource());
+        assertEquals(HessianSourceKind.DATA_FREE, policy("--criterion", "obspa", "--data-free").hessianSource());
+        assertEquals(HessianSourceKind.SYNTHETIC, policy("--criterion", "obspa", "--ood").hessianSource());
     }
 
     @Test
     void otherCriteriaAndANamedUpdateDefaultToDataFree() {
-        assertEquals("data-free", policy("--criterion", "l2").hessianSource());
-        assertEquals("data-free", policy("--criterion", "l2", "--update", "obspa").hessianSource());
-        assertEquals("data-free", policy("--criterion", "obspa", "--update", "none").hessianSource());
+        assertEquals(HessianSourceKind.DATA_FREE, policy("--criterion", "l2").hessianSource());
+        assertEquals(HessianSourceKind.DATA_FREE, policy("--criterion", "l2", "--update", "obspa").hessianSource());
+        assertEquals(HessianSourceKind.DATA_FREE, policy("--criterion", "obspa", "--update", "none").hessianSource());
     }
 
     @Test
