@@ -3,7 +3,7 @@ package dev.spa.platform;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The platform's Kafka topics (DESIGN.md section 2); each stage's input has a dead-letter topic. */
+/** The platform's Kafka topics (docs/ARCHITECTURE.md, The platform); each stage's input has a dead-letter topic. */
 public final class Topics {
     public static final String MODELS_REGISTERED = "spa.models.registered";
     public static final String BUCKET_EVENTS = "spa.bucket.events";
