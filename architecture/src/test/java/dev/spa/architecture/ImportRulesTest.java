@@ -40,7 +40,7 @@ class ImportRulesTest {
                 "package dev.spa.rules;\nimport dev.spa.platform.Store;\nclass Rule { dev.spa.testing.Helper h; }");
         write(root, "engine/src/main/java/dev/spa/newpkg/Loose.java", "package dev.spa.newpkg;\nclass Loose {}");
         write(root, "engine/src/test/java/dev/spa/testing/Helper.java", "package dev.spa.testing;\nclass Helper {}");
-        write(root, "services/common/src/main/java/dev/spa/platform/Store.java", "package dev.spa.platform;\nclass Store {}");
+        write(root, "services/platform/src/main/java/dev/spa/platform/Store.java", "package dev.spa.platform;\nclass Store {}");
         write(root, "services/scorer/src/main/java/dev/spa/scorer/Scorer.java", "package dev.spa.scorer;\nclass Scorer {}");
         write(root, "services/exporter/src/main/java/dev/spa/exporter/Exporter.java",
                 "package dev.spa.exporter;\nimport dev.spa.scorer.Scorer;\nimport dev.spa.cli.Table;\n"

@@ -3,10 +3,10 @@ package dev.spa.bench;
 import dev.spa.groups.Analysis;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
+import dev.spa.policy.BuiltPolicy;
 import dev.spa.policy.Compute;
 import dev.spa.policy.CriterionKind;
 import dev.spa.policy.HessianSourceKind;
-import dev.spa.policy.PolicyParts;
 import dev.spa.policy.PruningPolicy;
 import dev.spa.policy.UpdateKind;
 import dev.spa.pruning.Pruner;
@@ -79,7 +79,7 @@ public final class QualityBenchmark {
                     for (double keep : KEEP) {
                         Pruned p = prune(analysis, m, global, keep, d.statedMean(), d.statedStd(), calibration);
                         Pruner.Result r = p.result();
-                        PolicyParts parts = p.parts();
+                        BuiltPolicy parts = p.parts();
                         double accuracy = Accuracy.top1(r.pruned(), test, d.evalY());
                         Agreement agreement = Agreement.measure(model, r.pruned(),
                                 ReferenceInputs.of(model, m.calibrated() ? calibration : null, parts.inputStatistics()));
@@ -99,7 +99,7 @@ public final class QualityBenchmark {
         Files.writeString(out.resolve("fidelity.tsv"), fidelity(shared, out));
     }
 
-    record Pruned(Pruner.Result result, PolicyParts parts) {
+    record Pruned(Pruner.Result result, BuiltPolicy parts) {
     }
 
     /**
@@ -111,7 +111,7 @@ public final class QualityBenchmark {
         PruningPolicy policy = PruningPolicy.builder(m.criterion(), options).update(m.update())
                 .source(m.source(), m.calibrated() ? calibration : null)
                 .inputStatistics(mean == null ? null : InputStatistics.stated(mean, std)).build();
-        ReferenceInputs reference = ReferenceInputs.of(analysis.model(), policy.calibration(), PolicyParts.inputStatistics(policy, analysis));
+        ReferenceInputs reference = ReferenceInputs.of(analysis.model(), policy.calibration(), BuiltPolicy.inputStatistics(policy, analysis));
         ScoredPolicy scored = ScoredPolicy.of("benchmark", analysis, policy, Compute.cpu(), reference, s -> { });
         Pruner pruner = new Pruner(s -> { });
         Pruner.Result r = pruner.cut(analysis, pruner.select("benchmark", analysis, scored.scores(), options),

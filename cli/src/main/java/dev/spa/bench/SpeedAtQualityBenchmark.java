@@ -5,9 +5,9 @@ import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
 import dev.spa.latency.LatencyModels;
 import dev.spa.latency.LatencyTargetSearch;
+import dev.spa.policy.BuiltPolicy;
 import dev.spa.policy.Compute;
 import dev.spa.policy.CriterionKind;
-import dev.spa.policy.PolicyParts;
 import dev.spa.policy.PruningPolicy;
 import dev.spa.pruning.Pruner;
 import dev.spa.runtime.Agreement;
@@ -65,7 +65,7 @@ public final class SpeedAtQualityBenchmark {
             Analysis analysis = Analysis.of(model);
             PruningPolicy policy = PruningPolicy.builder(CriterionKind.OBSPA, new SelectionOptions(Target.parse("macs=0.5"), true, 1, 1, Set.of()))
                     .inputStatistics(InputStatistics.stated(d.statedMean(), d.statedStd())).build();
-            PolicyParts parts = PolicyParts.build(policy, analysis, Compute.cpu(), s -> { });
+            BuiltPolicy parts = BuiltPolicy.build(policy, analysis, Compute.cpu(), s -> { });
             Pruner pruner = new Pruner(s -> { });
             Pruner.Scores scores = pruner.score(analysis, parts.scorer());
             LatencyModels.Obtained latency = LatencyModels.obtain(analysis, runtime, LatencyModels.folder(cache), s -> { });

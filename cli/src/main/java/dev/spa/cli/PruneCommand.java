@@ -11,7 +11,7 @@ import dev.spa.ir.ModelLoader;
 import dev.spa.latency.LatencyModels;
 import dev.spa.latency.LatencyTargetSearch;
 import dev.spa.manifest.ManifestWriter;
-import dev.spa.policy.PolicyParts;
+import dev.spa.policy.BuiltPolicy;
 import dev.spa.policy.PruningPolicy;
 import dev.spa.pruning.Pruner;
 import dev.spa.quality.AgreementSearch;
@@ -80,9 +80,9 @@ final class PruneCommand {
         err.println("analysing " + model.graph().nodes().size() + " nodes");
         Analysis analysis = Analysis.of(model);
         String name = input.getFileName().toString();
-        ReferenceInputs reference = ReferenceInputs.of(model, policy.calibration(), PolicyParts.inputStatistics(policy, analysis));
+        ReferenceInputs reference = ReferenceInputs.of(model, policy.calibration(), BuiltPolicy.inputStatistics(policy, analysis));
         ScoredPolicy scored = ScoredPolicy.of(name, analysis, policy, ComputeOptions.compute(args, err), reference, err::println);
-        PolicyParts parts = scored.parts();
+        BuiltPolicy parts = scored.parts();
         Pruner.Scores scores = scored.scores();
         Criterion criterion = parts.scorer().criterion();
         long t1 = System.nanoTime() - scores.millis() * 1_000_000; // the scores' time is reported on its own
@@ -166,7 +166,7 @@ final class PruneCommand {
 
     /** A latency target: the model's latency model on the stated runtime (cached), then cuts measured until one meets it. */
     private static LatencyTargetSearch.Outcome latency(Args args, String name, Analysis analysis, Pruner.Scores scores, SelectionOptions options,
-                                                       PolicyParts parts, PrintStream err) {
+                                                       BuiltPolicy parts, PrintStream err) {
         LatencyRuntime runtime = LatencyOptions.runtime(args);
         LatencyModels.Obtained latency = LatencyModels.obtain(analysis, runtime, LatencyOptions.cache(args), err::println);
         err.println(latency.describe());

@@ -12,7 +12,7 @@ import dev.spa.ir.ModelLoader;
 import dev.spa.ir.Node;
 import dev.spa.plan.PruningPlan;
 import dev.spa.pruning.Pruner;
-import dev.spa.runtime.Outputs;
+import dev.spa.runtime.ModelOutputs;
 import dev.spa.select.ChannelSelector;
 import dev.spa.select.SelectionOptions;
 import dev.spa.select.Target;
@@ -66,13 +66,13 @@ class SharedModelsTest {
         Analysis analysis = analyse(file);
         assertFalse(analysis.prunableGroups().isEmpty(), "no prunable group in " + file.getFileName());
         Map<String, float[]> inputs = PruneCheck.inputs(analysis.model(), 2, 5);
-        Outputs original = PruneCheck.run(analysis.model(), inputs, 2, List.of());
+        ModelOutputs original = PruneCheck.run(analysis.model(), inputs, 2, List.of());
         GroupScorer scorer = new GroupScorer(MagnitudeCriterion.l2(), GroupScorer.Aggregation.SUM, GroupScorer.Normalization.MEAN);
         List<SelectionOptions> cases = List.of(SelectionOptions.local(0.3), SelectionOptions.local(0.5),
                 new SelectionOptions(Target.parse("macs=0.5"), true, 1, 1, Set.of()));
         for (SelectionOptions options : cases) {
             Pruner.Result r = new Pruner(s -> { }).prune(file.getFileName().toString(), analysis, scorer, options);
-            Outputs pruned = PruneCheck.run(r.pruned(), inputs, 2, List.of());
+            ModelOutputs pruned = PruneCheck.run(r.pruned(), inputs, 2, List.of());
             for (String name : original.shapes().keySet()) {
                 assertArrayEquals(original.shapes().get(name), pruned.shapes().get(name), file.getFileName() + " " + options.target());
             }
@@ -187,8 +187,8 @@ class SharedModelsTest {
         Analysis analysis = analyse(file);
         Model same = Surgery.apply(analysis, PruningPlan.empty());
         Map<String, float[]> inputs = PruneCheck.inputs(analysis.model(), 1, 3);
-        Outputs a = PruneCheck.run(analysis.model(), inputs, 1, List.of());
-        Outputs b = PruneCheck.run(same, inputs, 1, List.of());
+        ModelOutputs a = PruneCheck.run(analysis.model(), inputs, 1, List.of());
+        ModelOutputs b = PruneCheck.run(same, inputs, 1, List.of());
         assertTrue(a.relativeError(b) < 1e-6, "relative error " + a.relativeError(b));
     }
 

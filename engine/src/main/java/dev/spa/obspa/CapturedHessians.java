@@ -4,9 +4,9 @@ import dev.spa.Interruption;
 import dev.spa.ir.Model;
 import dev.spa.linalg.Linalg;
 import dev.spa.runtime.ExecutionProvider;
-import dev.spa.runtime.Observed;
+import dev.spa.runtime.IntermediateOutputs;
+import dev.spa.runtime.ModelOutputs;
 import dev.spa.runtime.OnnxRunner;
-import dev.spa.runtime.Outputs;
 import dev.spa.runtime.SampleBatches;
 
 import java.util.Collection;
@@ -49,11 +49,11 @@ public final class CapturedHessians implements HessianSource {
             }
         }
         SampleBatches named = samples.named(model);
-        try (OnnxRunner runner = new OnnxRunner(Observed.withOutputs(model, observed), 2, provider)) {
+        try (OnnxRunner runner = new OnnxRunner(IntermediateOutputs.exposed(model, observed), 2, provider)) {
             named.forEachBatch(BATCH, (data, count) -> {
                 Interruption.check();
                 Map<String, float[]> feed = named.feed(data, count);
-                Outputs result = runner.run(feed, count);
+                ModelOutputs result = runner.run(feed, count);
                 for (LinearLayer layer : layers) {
                     boolean fromInput = model.graph().isGraphInput(layer.input());
                     float[] x = fromInput ? feed.get(layer.input()) : result.values().get(layer.input());

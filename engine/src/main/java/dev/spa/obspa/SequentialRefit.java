@@ -7,9 +7,9 @@ import dev.spa.ir.Model;
 import dev.spa.linalg.Linalg;
 import dev.spa.rules.Dim;
 import dev.spa.runtime.ExecutionProvider;
-import dev.spa.runtime.Observed;
+import dev.spa.runtime.IntermediateOutputs;
+import dev.spa.runtime.ModelOutputs;
 import dev.spa.runtime.OnnxRunner;
-import dev.spa.runtime.Outputs;
 import dev.spa.runtime.SampleBatches;
 import dev.spa.surgery.WeightUpdate;
 
@@ -92,7 +92,7 @@ public final class SequentialRefit implements WeightUpdate {
         }
         Set<String> inputs = new LinkedHashSet<>();
         layers.forEach(l -> inputs.add(l.input()));
-        try (OnnxRunner reference = new OnnxRunner(Observed.withOutputs(original, inputs), 2, provider)) {
+        try (OnnxRunner reference = new OnnxRunner(IntermediateOutputs.exposed(original, inputs), 2, provider)) {
             for (LinearLayer layer : layers) {
                 Interruption.check();
                 refit(layer, model, reference, layer.removedColumns(kept));
@@ -115,11 +115,11 @@ public final class SequentialRefit implements WeightUpdate {
         float[] hHat = new float[n * n];
         float[] cross = new float[n * n];
         boolean fromInput = current.graph().isGraphInput(layer.input());
-        try (OnnxRunner now = new OnnxRunner(Observed.withOutputs(current, fromInput ? List.of() : List.of(layer.input())), 2, provider)) {
+        try (OnnxRunner now = new OnnxRunner(IntermediateOutputs.exposed(current, fromInput ? List.of() : List.of(layer.input())), 2, provider)) {
             named.forEachBatch(BATCH, (data, count) -> {
                 Map<String, float[]> feed = named.feed(data, count);
-                Outputs ref = reference.run(feed, count);
-                Outputs cur = fromInput ? ref : now.run(feed, count);
+                ModelOutputs ref = reference.run(feed, count);
+                ModelOutputs cur = fromInput ? ref : now.run(feed, count);
                 long[] shape = fromInput ? reference.inputShapes(count).get(layer.input()) : ref.shapes().get(layer.input());
                 float[] x = fromInput ? feed.get(layer.input()) : ref.values().get(layer.input());
                 float[] xHat = fromInput ? x : cur.values().get(layer.input());

@@ -4,10 +4,10 @@ import dev.spa.Interruption;
 import dev.spa.cost.PlanCost;
 import dev.spa.groups.Analysis;
 import dev.spa.plan.PruningPlan;
+import dev.spa.policy.BuiltPolicy;
 import dev.spa.policy.Compute;
 import dev.spa.policy.CriterionKind;
 import dev.spa.policy.HessianSourceKind;
-import dev.spa.policy.PolicyParts;
 import dev.spa.policy.PruningPolicy;
 import dev.spa.policy.UpdateKind;
 import dev.spa.pruning.Pruner;
@@ -63,7 +63,7 @@ public final class DataFreeChoice {
      * @param tried   every candidate measured, in the order tried
      * @param skipped why the other candidates were not tried, or empty
      */
-    public record Outcome(PolicyParts parts, Pruner.Scores scores, Tried chosen, List<Tried> tried, String skipped, String reference) {
+    public record Outcome(BuiltPolicy parts, Pruner.Scores scores, Tried chosen, List<Tried> tried, String skipped, String reference) {
         /** For the report: which candidate, against what, and the error of each. */
         public String describe() {
             if (tried.size() == 1) {
@@ -119,7 +119,7 @@ public final class DataFreeChoice {
                     budget / 1e9, captureMacs / 1e9, tokens ? "; a model that takes token ids gets its synthetic sequences, since"
                     + " the data-free moments start from a float input's statistics, which token ids do not have" : "");
             progress.accept("auto: " + only.name() + " alone: " + skipped);
-            PolicyParts parts = PolicyParts.build(only.policy(), analysis, compute, progress);
+            BuiltPolicy parts = BuiltPolicy.build(only.policy(), analysis, compute, progress);
             Tried t = new Tried(only.name(), Double.NaN);
             return new Outcome(parts, pruner.score(analysis, parts.scorer()), t, List.of(t), skipped, reference.description());
         }
@@ -130,12 +130,12 @@ public final class DataFreeChoice {
         Agreement.Baseline original = Agreement.Baseline.of(analysis.model(), reference);
         List<Tried> tried = new ArrayList<>();
         Tried best = null;
-        PolicyParts bestParts = null; // only the leader's parts are held: a candidate's OBSPA state can be large
+        BuiltPolicy bestParts = null; // only the leader's parts are held: a candidate's OBSPA state can be large
         Pruner.Scores bestScores = null;
         for (Candidate c : candidates) {
             Interruption.check();
             progress.accept("auto: trying " + c.name());
-            PolicyParts parts = PolicyParts.build(c.policy(), analysis, compute, s -> { });
+            BuiltPolicy parts = BuiltPolicy.build(c.policy(), analysis, compute, s -> { });
             Pruner.Scores scores = pruner.score(analysis, parts.scorer());
             Pruner.Result r = pruner.cut(analysis, pruner.select(modelName, analysis, scores, options), parts.update());
             Tried t = new Tried(c.name(), original.compare(r.pruned()).relativeError());

@@ -19,7 +19,7 @@ public final class Accuracy {
         int[] seen = {0};
         try (OnnxRunner runner = OnnxRunner.of(model, 2)) {
             samples.forEachBatch(64, (data, count) -> {
-                Outputs out = runner.run(Map.of(input, data), count);
+                ModelOutputs out = runner.run(Map.of(input, data), count);
                 float[] logits = out.values().values().iterator().next();
                 int classes = logits.length / count;
                 for (int b = 0; b < count; b++) {

@@ -52,7 +52,7 @@ public record Agreement(int samples, boolean classifier, double top1, double cos
      */
     public static final class Baseline {
         private final ReferenceInputs reference;
-        private final List<Outputs> batches = new ArrayList<>();
+        private final List<ModelOutputs> batches = new ArrayList<>();
 
         private Baseline(ReferenceInputs reference) {
             this.reference = reference;
@@ -69,7 +69,7 @@ public record Agreement(int samples, boolean classifier, double top1, double cos
         /** Bytes of the original's outputs it holds. */
         public long bytes() {
             long floats = 0;
-            for (Outputs o : batches) {
+            for (ModelOutputs o : batches) {
                 for (float[] v : o.values().values()) {
                     floats += v.length;
                 }
@@ -85,8 +85,8 @@ public record Agreement(int samples, boolean classifier, double top1, double cos
             int[] batch = {0};
             try (OnnxRunner b = OnnxRunner.of(pruned, 2)) {
                 reference.samples().forEachBatch(BATCH, (data, count) -> {
-                    Outputs ya = batches.get(batch[0]++);
-                    Outputs yb = b.run(reference.samples().feed(data, count), count);
+                    ModelOutputs ya = batches.get(batch[0]++);
+                    ModelOutputs yb = b.run(reference.samples().feed(data, count), count);
                     String first = ya.values().keySet().iterator().next();
                     long[] shape = ya.shapes().get(first);
                     classifier[0] = shape.length == 2 && shape[1] > 1;

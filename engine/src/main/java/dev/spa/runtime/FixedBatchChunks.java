@@ -16,7 +16,7 @@ final class FixedBatchChunks {
     private FixedBatchChunks() {
     }
 
-    static Outputs run(BiFunction<Map<String, float[]>, Integer, Outputs> runChunk, Map<String, float[]> inputs,
+    static ModelOutputs run(BiFunction<Map<String, float[]>, Integer, ModelOutputs> runChunk, Map<String, float[]> inputs,
                        int batch, int fixed) {
         Map<String, float[]> values = new LinkedHashMap<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
@@ -29,7 +29,7 @@ final class FixedBatchChunks {
                 System.arraycopy(e.getValue(), first * perSample, part, 0, count * perSample);
                 chunk.put(e.getKey(), part);
             }
-            Outputs out = runChunk.apply(chunk, fixed);
+            ModelOutputs out = runChunk.apply(chunk, fixed);
             for (Map.Entry<String, float[]> e : out.values().entrySet()) {
                 long[] shape = out.shapes().get(e.getKey());
                 if (shape.length == 0 || shape[0] != fixed) {
@@ -45,6 +45,6 @@ final class FixedBatchChunks {
                 shapes.put(e.getKey(), total);
             }
         }
-        return new Outputs(values, shapes);
+        return new ModelOutputs(values, shapes);
     }
 }

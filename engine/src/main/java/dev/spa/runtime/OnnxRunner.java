@@ -223,7 +223,7 @@ public final class OnnxRunner implements AutoCloseable {
      * chunks of that size (the last one padded with zeros), and the outputs are joined on their
      * leading axis, so callers need not know how the model was exported.
      */
-    public Outputs run(Map<String, float[]> inputs, int batch) {
+    public ModelOutputs run(Map<String, float[]> inputs, int batch) {
         int fixed = fixedBatch();
         if (fixed == 0 || fixed == batch) {
             return runOnce(inputs, batch);
@@ -246,7 +246,7 @@ public final class OnnxRunner implements AutoCloseable {
         }
     }
 
-    private Outputs runOnce(Map<String, float[]> inputs, int batch) {
+    private ModelOutputs runOnce(Map<String, float[]> inputs, int batch) {
         Map<String, OnnxTensor> tensors = tensors(inputs, batch);
         try {
             try (OrtSession.Result result = session.run(tensors)) {
@@ -260,7 +260,7 @@ public final class OnnxRunner implements AutoCloseable {
                     values.put(e.getKey(), TensorValues.asFloats(e.getKey(), t));
                     outShapes.put(e.getKey(), t.getInfo().getShape());
                 }
-                return new Outputs(values, outShapes);
+                return new ModelOutputs(values, outShapes);
             }
         } catch (OrtException e) {
             throw new SpaException("ONNX Runtime failed to run the model: " + OrtMessages.reason(e), e);

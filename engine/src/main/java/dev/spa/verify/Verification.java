@@ -3,8 +3,8 @@ package dev.spa.verify;
 import dev.spa.SpaException;
 import dev.spa.runtime.LatencyComparison;
 import dev.spa.runtime.LatencyRuntime;
+import dev.spa.runtime.ModelOutputs;
 import dev.spa.runtime.OnnxRunner;
-import dev.spa.runtime.Outputs;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * @param latency the interleaved timing, or null where none was asked for
  */
-public record Verification(Outputs original, Outputs pruned, LatencyComparison latency) {
+public record Verification(ModelOutputs original, ModelOutputs pruned, LatencyComparison latency) {
     /** Warm-up runs and interleaved rounds of every timed verification. */
     public static final int WARMUP = 5;
     public static final int ROUNDS = 21;
@@ -29,8 +29,8 @@ public record Verification(Outputs original, Outputs pruned, LatencyComparison l
      * @throws PrunedModelFails where the pruned model does not run (the original running is the caller's premise)
      */
     public static Verification compare(OnnxRunner original, OnnxRunner pruned, Map<String, float[]> inputs, int batch, LatencyRuntime timing) {
-        Outputs before = original.run(inputs, batch);
-        Outputs after;
+        ModelOutputs before = original.run(inputs, batch);
+        ModelOutputs after;
         try {
             after = pruned.run(inputs, batch);
         } catch (SpaException e) {

@@ -1,8 +1,8 @@
 package dev.spa.ir;
 
 import dev.spa.modelkit.GraphBuilder;
+import dev.spa.runtime.ModelOutputs;
 import dev.spa.runtime.OnnxRunner;
-import dev.spa.runtime.Outputs;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -43,7 +43,7 @@ class ConstantFoldingTest {
             assertNotNull(folded);
             assertArrayEquals(new long[] {12, 10}, folded.dims());
             Map<String, float[]> in;
-            Outputs original;
+            ModelOutputs original;
             try (OnnxRunner runner = new OnnxRunner(b.bytes(), 1)) {
                 in = runner.randomInputs(3, 5);
                 original = runner.run(in, 3);

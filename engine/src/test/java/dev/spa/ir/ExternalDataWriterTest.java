@@ -2,8 +2,8 @@ package dev.spa.ir;
 
 import dev.spa.modelkit.GraphBuilder;
 import dev.spa.runtime.ExecutionProvider;
+import dev.spa.runtime.ModelOutputs;
 import dev.spa.runtime.OnnxRunner;
-import dev.spa.runtime.Outputs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,7 +62,7 @@ class ExternalDataWriterTest {
              OnnxRunner split = new OnnxRunner(file, 1, ExecutionProvider.CPU);
              OnnxRunner viaFile = OnnxRunner.of(model, 1, ExecutionProvider.CPU, 0)) {
             Map<String, float[]> inputs = whole.randomInputs(1, 3);
-            Outputs expected = whole.run(inputs, 1);
+            ModelOutputs expected = whole.run(inputs, 1);
             assertEquals(0.0, expected.relativeError(split.run(inputs, 1)));
             assertEquals(0.0, expected.relativeError(viaFile.run(inputs, 1)));
         }

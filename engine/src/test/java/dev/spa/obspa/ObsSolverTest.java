@@ -7,8 +7,8 @@ import dev.spa.linalg.CpuLinalg;
 import dev.spa.linalg.Linalg;
 import dev.spa.linalg.Transpose;
 import dev.spa.modelkit.GraphBuilder;
+import dev.spa.runtime.ModelOutputs;
 import dev.spa.runtime.OnnxRunner;
-import dev.spa.runtime.Outputs;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -205,7 +205,7 @@ class ObsSolverTest {
         float[] w = layer.matrix(g);
         // the unfolded patches times W are what ONNX Runtime's Conv computes
         try (OnnxRunner runner = new OnnxRunner(m.toBytes(), 1)) {
-            Outputs out = runner.run(Map.of("x", input), batch);
+            ModelOutputs out = runner.run(Map.of("x", input), batch);
             float[] y = out.values().get("y");
             for (int row = 0; row < rows; row++) {
                 int b = row / 36;

@@ -8,7 +8,7 @@ import dev.spa.modelkit.GraphBuilder;
 import dev.spa.plan.PruningPlan;
 import dev.spa.runtime.ExecutionProvider;
 import dev.spa.runtime.InputStatistics;
-import dev.spa.runtime.Outputs;
+import dev.spa.runtime.ModelOutputs;
 import dev.spa.runtime.SampleBatches;
 import dev.spa.surgery.Surgery;
 import dev.spa.surgery.WeightUpdate;
@@ -64,8 +64,8 @@ class SequentialRefitTest {
     private static double error(Model original, Model pruned, SampleBatches samples) {
         double[] worst = {0};
         samples.forEachBatch(SAMPLES, (data, count) -> {
-            Outputs a = PruneCheck.run(original, Map.of("x", data), count, List.of());
-            Outputs b = PruneCheck.run(pruned, Map.of("x", data), count, List.of());
+            ModelOutputs a = PruneCheck.run(original, Map.of("x", data), count, List.of());
+            ModelOutputs b = PruneCheck.run(pruned, Map.of("x", data), count, List.of());
             worst[0] = Math.max(worst[0], a.relativeError(b));
         });
         return worst[0];

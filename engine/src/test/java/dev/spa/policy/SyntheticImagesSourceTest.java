@@ -26,7 +26,7 @@ class SyntheticImagesSourceTest {
         Analysis analysis = Analysis.of(model);
         SelectionOptions selection = new SelectionOptions(Target.parse("macs=0.5"), true, 1, 1, Set.of());
         PruningPolicy policy = PruningPolicy.builder(CriterionKind.OBSPA, selection).source(HessianSourceKind.SYNTHETIC, null).inputStatistics(0.3, 0.38).build();
-        PolicyParts parts = PolicyParts.build(policy, analysis, Compute.cpu(), s -> { });
+        BuiltPolicy parts = BuiltPolicy.build(policy, analysis, Compute.cpu(), s -> { });
         assertTrue(parts.hessianDescription().contains("natural-image noise"), parts.hessianDescription());
 
         Pruner.Result result = new Pruner(s -> { }).prune("digits", analysis, parts.scorer(), selection, parts.update());

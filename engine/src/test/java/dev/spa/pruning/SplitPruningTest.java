@@ -9,9 +9,9 @@ import dev.spa.ir.ModelLoader;
 import dev.spa.ir.Tensor;
 import dev.spa.manifest.ManifestWriter;
 import dev.spa.plan.PruningPlan;
+import dev.spa.policy.BuiltPolicy;
 import dev.spa.policy.Compute;
 import dev.spa.policy.CriterionKind;
-import dev.spa.policy.PolicyParts;
 import dev.spa.policy.PruningPolicy;
 import dev.spa.select.SelectionOptions;
 import dev.spa.select.Target;
@@ -43,7 +43,7 @@ class SplitPruningTest {
         Analysis analysis = digits();
         SelectionOptions selection = new SelectionOptions(Target.parse("macs=0.5"), true, 1, 1, Set.of());
         PruningPolicy policy = PruningPolicy.builder(CriterionKind.OBSPA, selection).inputStatistics(0.3, 0.38).build();
-        PolicyParts parts = PolicyParts.build(policy, analysis, Compute.cpu(), s -> { });
+        BuiltPolicy parts = BuiltPolicy.build(policy, analysis, Compute.cpu(), s -> { });
         Pruner pruner = new Pruner(s -> { });
         Model whole = pruner.prune("digits", analysis, parts.scorer(), selection, parts.update()).pruned();
 

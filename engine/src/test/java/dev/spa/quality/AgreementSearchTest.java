@@ -4,10 +4,10 @@ import dev.spa.groups.Analysis;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
 import dev.spa.modelkit.GraphBuilder;
+import dev.spa.policy.BuiltPolicy;
 import dev.spa.policy.Compute;
 import dev.spa.policy.CriterionKind;
 import dev.spa.policy.HessianSourceKind;
-import dev.spa.policy.PolicyParts;
 import dev.spa.policy.PruningPolicy;
 import dev.spa.pruning.Pruner;
 import dev.spa.runtime.Accuracy;
@@ -41,7 +41,7 @@ class AgreementSearchTest {
         TargetSpec spec = TargetSpec.parse("agreement=0.97");
         SelectionOptions options = new SelectionOptions(spec.cost(), true, 1, 1, Set.of());
         PruningPolicy policy = PruningPolicy.builder(CriterionKind.OBSPA, options).source(HessianSourceKind.CALIBRATION, calibration).build();
-        PolicyParts parts = PolicyParts.build(policy, analysis, Compute.cpu(), s -> { });
+        BuiltPolicy parts = BuiltPolicy.build(policy, analysis, Compute.cpu(), s -> { });
         Pruner.Scores scores = new Pruner(s -> { }).score(analysis, parts.scorer());
         ReferenceInputs reference = ReferenceInputs.of(model, calibration, parts.inputStatistics());
 

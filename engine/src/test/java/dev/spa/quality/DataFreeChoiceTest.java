@@ -5,10 +5,10 @@ import dev.spa.groups.Analysis;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
 import dev.spa.modelkit.GraphBuilder;
+import dev.spa.policy.BuiltPolicy;
 import dev.spa.policy.Compute;
 import dev.spa.policy.CriterionKind;
 import dev.spa.policy.HessianSourceKind;
-import dev.spa.policy.PolicyParts;
 import dev.spa.policy.PruningPolicy;
 import dev.spa.policy.UpdateKind;
 import dev.spa.pruning.Pruner;
@@ -69,7 +69,7 @@ class DataFreeChoiceTest {
         Model model = GraphBuilder.tokenModel();
         Analysis analysis = Analysis.of(model);
         PruningPolicy auto = PruningPolicy.builder(CriterionKind.OBSPA, HALF_THE_MACS).source(HessianSourceKind.AUTO, null).build();
-        ReferenceInputs reference = ReferenceInputs.synthetic(model, PolicyParts.inputStatistics(auto, analysis));
+        ReferenceInputs reference = ReferenceInputs.synthetic(model, BuiltPolicy.inputStatistics(auto, analysis));
         DataFreeChoice.Outcome o = new DataFreeChoice(line -> { }, 1).choose("tokens", analysis, auto, Compute.cpu(), reference);
 
         assertEquals("OBSPA on synthetic inputs", o.chosen().name(), o.describe());
@@ -83,7 +83,7 @@ class DataFreeChoiceTest {
         assertTrue(e.getMessage().contains("criterion l2"), e.getMessage());
         assertThrows(SpaException.class, () -> PruningPolicy.builder(CriterionKind.OBSPA, HALF_THE_MACS).update(UpdateKind.NONE).source(HessianSourceKind.AUTO, null).build());
         Setup s = digits();
-        assertThrows(IllegalArgumentException.class, () -> PolicyParts.build(s.auto, s.analysis, Compute.cpu(), line -> { }));
+        assertThrows(IllegalArgumentException.class, () -> BuiltPolicy.build(s.auto, s.analysis, Compute.cpu(), line -> { }));
     }
 
     private record Setup(Model model, Analysis analysis, PruningPolicy auto, ReferenceInputs reference) {
@@ -94,6 +94,6 @@ class DataFreeChoiceTest {
         Model model = new ModelLoader().load(SharedFiles.models().resolve("digits_mobilenet.onnx"));
         Analysis analysis = Analysis.of(model);
         PruningPolicy auto = PruningPolicy.builder(CriterionKind.OBSPA, HALF_THE_MACS).source(HessianSourceKind.AUTO, null).inputStatistics(0.30, 0.38).build();
-        return new Setup(model, analysis, auto, ReferenceInputs.synthetic(model, PolicyParts.inputStatistics(auto, analysis)));
+        return new Setup(model, analysis, auto, ReferenceInputs.synthetic(model, BuiltPolicy.inputStatistics(auto, analysis)));
     }
 }

@@ -6,9 +6,9 @@ import dev.spa.groups.Group;
 import dev.spa.ir.Model;
 import dev.spa.manifest.ManifestWriter;
 import dev.spa.plan.PruningPlan;
-import dev.spa.runtime.Observed;
+import dev.spa.runtime.IntermediateOutputs;
+import dev.spa.runtime.ModelOutputs;
 import dev.spa.runtime.OnnxRunner;
-import dev.spa.runtime.Outputs;
 import dev.spa.surgery.Oracle;
 import dev.spa.surgery.Surgery;
 import dev.spa.verify.Verification;
@@ -47,8 +47,8 @@ public final class PruneCheck {
         return new PruningPlan(kept);
     }
 
-    public static Outputs run(Model model, Map<String, float[]> inputs, int batch, List<String> extraOutputs) {
-        try (OnnxRunner runner = new OnnxRunner(Observed.withOutputs(model, extraOutputs), 2)) {
+    public static ModelOutputs run(Model model, Map<String, float[]> inputs, int batch, List<String> extraOutputs) {
+        try (OnnxRunner runner = new OnnxRunner(IntermediateOutputs.exposed(model, extraOutputs), 2)) {
             return runner.run(inputs, batch);
         }
     }
@@ -69,8 +69,8 @@ public final class PruneCheck {
         Model reference = Oracle.zeroedReference(analysis.model(), record);
         Map<String, float[]> in = inputs(analysis.model(), 2, 99);
         Verification v;
-        try (OnnxRunner expected = new OnnxRunner(Observed.withOutputs(reference, observe), 2);
-             OnnxRunner actual = new OnnxRunner(Observed.withOutputs(pruned, observe), 2)) {
+        try (OnnxRunner expected = new OnnxRunner(IntermediateOutputs.exposed(reference, observe), 2);
+             OnnxRunner actual = new OnnxRunner(IntermediateOutputs.exposed(pruned, observe), 2)) {
             v = Verification.compare(expected, actual, in, 2, null);
         }
         assertEquals(List.of(), v.shapeMismatches());

@@ -1,6 +1,6 @@
 package dev.spa.bench.detect;
 
-import dev.spa.runtime.Outputs;
+import dev.spa.runtime.ModelOutputs;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +22,7 @@ public final class FastestDetDecoder implements DetectionDecoder {
     }
 
     @Override
-    public List<List<Detection>> decode(Outputs outputs, int images) {
+    public List<List<Detection>> decode(ModelOutputs outputs, int images) {
         float[] v = outputs.values().get(output);
         long[] shape = outputs.shapes().get(output);
         int channels = (int) shape[1];

@@ -1,6 +1,6 @@
 package dev.spa.bench.detect;
 
-import dev.spa.runtime.Outputs;
+import dev.spa.runtime.ModelOutputs;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +16,7 @@ public final class SlimFaceDecoder implements DetectionDecoder {
     static final double NMS_IOU = 0.3;
 
     @Override
-    public List<List<Detection>> decode(Outputs outputs, int images) {
+    public List<List<Detection>> decode(ModelOutputs outputs, int images) {
         float[] scores = outputs.values().get("scores");
         float[] boxes = outputs.values().get("boxes");
         int anchors = (int) outputs.shapes().get("scores")[1];

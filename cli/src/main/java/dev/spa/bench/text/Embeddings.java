@@ -1,8 +1,8 @@
 package dev.spa.bench.text;
 
 import dev.spa.ir.Model;
+import dev.spa.runtime.ModelOutputs;
 import dev.spa.runtime.OnnxRunner;
-import dev.spa.runtime.Outputs;
 import dev.spa.runtime.SampleBatches;
 
 import java.util.ArrayList;
@@ -19,7 +19,7 @@ public final class Embeddings {
         try (OnnxRunner runner = OnnxRunner.of(model, 2)) {
             sentences.forEachBatch(32, (data, count) -> {
                 Map<String, float[]> feed = sentences.feed(data, count);
-                Outputs o = runner.run(feed, count);
+                ModelOutputs o = runner.run(feed, count);
                 float[] hidden = o.values().values().iterator().next();
                 long[] shape = o.shapes().values().iterator().next();
                 int tokens = (int) shape[1];

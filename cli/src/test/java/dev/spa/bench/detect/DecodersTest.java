@@ -1,6 +1,6 @@
 package dev.spa.bench.detect;
 
-import dev.spa.runtime.Outputs;
+import dev.spa.runtime.ModelOutputs;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -24,7 +24,7 @@ class DecodersTest {
         v[(5 + 17) * plane + cell + 1] = weakerCell[1]; // score 0.66, its box far from the first: kept too
         v[3 * plane + cell + 1] = -4;
         v[4 * plane + cell + 1] = -4;
-        Outputs out = new Outputs(Map.of("758", v), Map.of("758", new long[] {1, 85, h, w}));
+        ModelOutputs out = new ModelOutputs(Map.of("758", v), Map.of("758", new long[] {1, 85, h, w}));
         List<Detection> found = new FastestDetDecoder("758").decode(out, 1).get(0);
         assertEquals(2, found.size());
         Detection d = found.get(0);
@@ -46,7 +46,7 @@ class DecodersTest {
             0.5f, 0.5f, 1, 1,        // face score 0.6, under 0.7
             0.6f, 0.6f, 0.9f, 0.9f,
         };
-        Outputs out = new Outputs(Map.of("scores", scores, "boxes", boxes),
+        ModelOutputs out = new ModelOutputs(Map.of("scores", scores, "boxes", boxes),
                 Map.of("scores", new long[] {1, 4, 2}, "boxes", new long[] {1, 4, 4}));
         List<Detection> found = new SlimFaceDecoder().decode(out, 1).get(0);
         assertEquals(2, found.size());

@@ -15,9 +15,9 @@ import dev.spa.platform.AcceptedJobs;
 import dev.spa.platform.ObjectStore;
 import dev.spa.platform.S3Uri;
 import dev.spa.platform.Topics;
+import dev.spa.policy.BuiltPolicy;
 import dev.spa.policy.Compute;
 import dev.spa.policy.CriterionKind;
-import dev.spa.policy.PolicyParts;
 import dev.spa.policy.PruningPolicy;
 import dev.spa.pruning.Pruner;
 import dev.spa.select.SelectionOptions;
@@ -78,7 +78,7 @@ class ExporterTest {
         JobAccepted job = storedJob("e-1");
         Analysis analysis = Analysis.of(new ModelLoader().load(digits()));
         SelectionOptions selection = new SelectionOptions(Target.parse("macs=0.5"), true, 1, 1, Set.of());
-        PolicyParts parts = PolicyParts.build(PruningPolicy.builder(CriterionKind.OBSPA, selection).inputStatistics(0.3, 0.38).build(), analysis, Compute.cpu(), s -> { });
+        BuiltPolicy parts = BuiltPolicy.build(PruningPolicy.builder(CriterionKind.OBSPA, selection).inputStatistics(0.3, 0.38).build(), analysis, Compute.cpu(), s -> { });
         Pruner.Planned planned = new Pruner(s -> { }).plan("digits", analysis, parts.scorer(), selection);
         S3Uri tensors = new S3Uri("spa", "jobs/e-1/updated-tensors.pb");
         store().put(tensors, UpdatedTensors.toBytes(UpdatedTensors.of(analysis, planned.plan(), parts.update())), "application/x-protobuf");
@@ -116,7 +116,7 @@ class ExporterTest {
         JobAccepted job = storedJob("e-tokens", PruningRequest.newBuilder().setTarget("macs=0.5").setCriterion("l2").build(), bytes);
         Analysis analysis = Analysis.of(new ModelLoader().load(bytes, null, "tokens"));
         SelectionOptions selection = new SelectionOptions(Target.parse("macs=0.5"), true, 1, 1, Set.of());
-        PolicyParts parts = PolicyParts.build(PruningPolicy.of(CriterionKind.L2, selection), analysis, Compute.cpu(), s -> { });
+        BuiltPolicy parts = BuiltPolicy.build(PruningPolicy.of(CriterionKind.L2, selection), analysis, Compute.cpu(), s -> { });
         Pruner.Planned planned = new Pruner(s -> { }).plan("tokens", analysis, parts.scorer(), selection);
         TopicReader.send(Topics.PLANS, "e-tokens", PlanReady.newBuilder().setJob(job).setPlan(planned.record()).build().toByteArray());
 
@@ -132,7 +132,7 @@ class ExporterTest {
                 .setInputMean(0.3).setInputStd(0.38).setQualityFloor(0.9).build());
         Analysis analysis = Analysis.of(new ModelLoader().load(digits()));
         SelectionOptions selection = new SelectionOptions(Target.parse("macs=0.25"), true, 1, 1, Set.of());
-        PolicyParts parts = PolicyParts.build(PruningPolicy.of(CriterionKind.L2, selection), analysis, Compute.cpu(), s -> { });
+        BuiltPolicy parts = BuiltPolicy.build(PruningPolicy.of(CriterionKind.L2, selection), analysis, Compute.cpu(), s -> { });
         Pruner.Planned planned = new Pruner(s -> { }).plan("digits", analysis, parts.scorer(), selection);
         TopicReader.send(Topics.PLANS, "e-3", PlanReady.newBuilder().setJob(job).setPlan(planned.record()).build().toByteArray());
 
@@ -150,7 +150,7 @@ class ExporterTest {
     private static PlanReady l2Plan(JobAccepted job, String target) {
         Analysis analysis = Analysis.of(new ModelLoader().load(digits()));
         SelectionOptions selection = new SelectionOptions(Target.parse(target), true, 1, 1, Set.of());
-        PolicyParts parts = PolicyParts.build(PruningPolicy.of(CriterionKind.L2, selection), analysis, Compute.cpu(), s -> { });
+        BuiltPolicy parts = BuiltPolicy.build(PruningPolicy.of(CriterionKind.L2, selection), analysis, Compute.cpu(), s -> { });
         return PlanReady.newBuilder().setJob(job).setPlan(new Pruner(s -> { }).plan("digits", analysis, parts.scorer(), selection).record())
                 .build();
     }

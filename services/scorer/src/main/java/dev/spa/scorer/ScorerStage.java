@@ -21,7 +21,7 @@ import dev.spa.platform.MemoryBudget;
 import dev.spa.platform.Requests;
 import dev.spa.platform.Shares;
 import dev.spa.platform.StoredFiles;
-import dev.spa.policy.PolicyParts;
+import dev.spa.policy.BuiltPolicy;
 import dev.spa.policy.PruningPolicy;
 import dev.spa.pruning.Pruner;
 import dev.spa.quality.AgreementSearch;
@@ -105,7 +105,7 @@ public class ScorerStage extends JobStage<GroupsReady> {
     private Planned plan(JobAccepted job, Analysis analysis, ScoredPolicy scored, PruningPolicy policy, ReferenceInputs reference,
                          TargetSpec spec) {
         Pruner pruner = new Pruner(progress(job));
-        PolicyParts parts = scored.parts();
+        BuiltPolicy parts = scored.parts();
         Pruner.Scores scores = scored.scores();
         if (spec.cost().kind() == Target.Kind.LATENCY) {
             return latencyTarget(job, analysis, parts, policy, scores);
@@ -154,7 +154,7 @@ public class ScorerStage extends JobStage<GroupsReady> {
      * later jobs), then cuts measured against the original until one meets the target. A target no cut meets fails the job
      * with the numbers rather than publishing a model that is not what was asked.
      */
-    private Planned latencyTarget(JobAccepted job, Analysis analysis, PolicyParts parts, PruningPolicy policy, Pruner.Scores scores) {
+    private Planned latencyTarget(JobAccepted job, Analysis analysis, BuiltPolicy parts, PruningPolicy policy, Pruner.Scores scores) {
         LatencyRuntime runtime = Requests.latencyRuntime(job.getRequest());
         LatencyModels.Obtained latency = LatencyModels.obtain(analysis, runtime, latencyModels(), progress(job));
         LatencyTargetSearch.Outcome o = new LatencyTargetSearch(progress(job))
@@ -216,13 +216,13 @@ public class ScorerStage extends JobStage<GroupsReady> {
             reservation = reserveMemory(policy, analysis, modelBytes,
                     spec.hasAgreement() || spec.cost().kind() == Target.Kind.LATENCY
                             || (policy.choosesDataFree() && DataFreeChoice.choosesOn(analysis, policy)));
-            PolicyParts parts;
+            BuiltPolicy parts;
             Pruner.Planned planned;
             String latencySearch;
             List<Tensor> updated;
             try {
                 // the reference inputs the exporter's quality check uses too, so auto's choice is judged as the job will be
-                ReferenceInputs reference = ReferenceInputs.of(analysis.model(), calibration, PolicyParts.inputStatistics(policy, analysis));
+                ReferenceInputs reference = ReferenceInputs.of(analysis.model(), calibration, BuiltPolicy.inputStatistics(policy, analysis));
                 ScoredPolicy scored = ScoredPolicy.of(job.getModelUri(), analysis, policy, compute.compute(), reference,
                         line -> LOG.debugf("job %s: %s", job.getJobId(), line));
                 parts = scored.parts();

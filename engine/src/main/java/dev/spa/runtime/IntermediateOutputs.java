@@ -10,11 +10,11 @@ import java.util.HashSet;
 import java.util.Set;
 
 /** A model's bytes with intermediate values exposed as extra float outputs, to read them from ONNX Runtime. */
-public final class Observed {
-    private Observed() {
+public final class IntermediateOutputs {
+    private IntermediateOutputs() {
     }
 
-    public static byte[] withOutputs(Model model, Collection<String> values) {
+    public static byte[] exposed(Model model, Collection<String> values) {
         ModelProto proto = model.toProto();
         if (values.isEmpty()) {
             return proto.toByteArray();

@@ -19,9 +19,9 @@ import dev.spa.surgery.WeightUpdate;
 import java.util.function.Consumer;
 
 /** A policy made concrete for one model: the group scorer and the weight update it asks for. */
-public record PolicyParts(GroupScorer scorer, WeightUpdate update, String hessianDescription, InputStatistics inputStatistics) {
+public record BuiltPolicy(GroupScorer scorer, WeightUpdate update, String hessianDescription, InputStatistics inputStatistics) {
 
-    public static PolicyParts build(PruningPolicy policy, Analysis analysis, Compute compute, Consumer<String> progress) {
+    public static BuiltPolicy build(PruningPolicy policy, Analysis analysis, Compute compute, Consumer<String> progress) {
         if (policy.choosesDataFree()) {
             throw new IllegalArgumentException("the Hessian source auto is a choice among policies (quality.DataFreeChoice), not one");
         }
@@ -35,7 +35,7 @@ public record PolicyParts(GroupScorer scorer, WeightUpdate update, String hessia
         }
         Criterion criterion = policy.criterion().create(policy, obspa);
         GroupScorer scorer = new GroupScorer(criterion, policy.aggregate(), policy.effectiveNormalization());
-        return new PolicyParts(scorer, update(policy, analysis, obspa, compute, stats), described, stats);
+        return new BuiltPolicy(scorer, update(policy, analysis, obspa, compute, stats), described, stats);
     }
 
     /** What the job assumes of its input: as stated, else read from the model, checked against its channels. */

@@ -4,14 +4,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Named float outputs of one run, with their shapes. */
-public record Outputs(Map<String, float[]> values, Map<String, long[]> shapes) {
-    public Outputs {
+public record ModelOutputs(Map<String, float[]> values, Map<String, long[]> shapes) {
+    public ModelOutputs {
         values = new LinkedHashMap<>(values);
         shapes = new LinkedHashMap<>(shapes);
     }
 
     /** Largest |a - b| over all outputs divided by the largest |a| (0 when both are all zero). */
-    public double relativeError(Outputs other) {
+    public double relativeError(ModelOutputs other) {
         double maxDiff = 0;
         double maxRef = 0;
         for (Map.Entry<String, float[]> e : values.entrySet()) {
