@@ -6,6 +6,7 @@ import dev.spa.ir.InputShapes;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
 import dev.spa.manifest.ManifestWriter;
+import dev.spa.runtime.Agreement;
 import dev.spa.runtime.ExecutionProvider;
 import dev.spa.runtime.LatencyComparison;
 import dev.spa.runtime.LatencyRuntime;
@@ -65,6 +66,10 @@ final class VerifyCommand {
         }
         out.print(t.render());
         out.printf("relative deviation from the original: %.3g (expected for any real pruning)%n", v.deviation());
+        Agreement agreement = v.agreement("random inputs");
+        if (agreement.classifier()) {
+            out.println("agreement: " + agreement.describe());
+        }
         if (v.latency() != null) {
             out.println("latency: " + v.latency().summary());
         }

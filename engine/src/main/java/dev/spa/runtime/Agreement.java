@@ -78,49 +78,68 @@ public record Agreement(int samples, boolean classifier, double top1, double cos
         }
 
         public Agreement compare(Model pruned) {
-            long[] sums = new long[2]; // agreeing samples, samples
-            Map<Integer, Integer> predicted = new HashMap<>();
-            double[] acc = new double[3]; // cosine sum, squared difference, squared reference
-            boolean[] classifier = {false};
+            Tally tally = new Tally();
             int[] batch = {0};
             try (OnnxRunner b = OnnxRunner.of(pruned, 2)) {
-                reference.samples().forEachBatch(BATCH, (data, count) -> {
-                    ModelOutputs ya = batches.get(batch[0]++);
-                    ModelOutputs yb = b.run(reference.samples().feed(data, count), count);
-                    String first = ya.values().keySet().iterator().next();
-                    long[] shape = ya.shapes().get(first);
-                    classifier[0] = shape.length == 2 && shape[1] > 1;
-                    if (classifier[0]) {
-                        compareClasses(ya.values().get(first), yb.values().get(first), count, (int) shape[1], sums, acc, predicted);
-                    }
-                    for (Map.Entry<String, float[]> e : ya.values().entrySet()) {
-                        float[] x = e.getValue();
-                        float[] y = yb.values().get(e.getKey());
-                        for (int i = 0; i < x.length; i++) {
-                            double d = y == null || y.length != x.length ? x[i] : y[i] - x[i];
-                            acc[1] += d * d;
-                            acc[2] += (double) x[i] * x[i];
-                        }
-                    }
-                    sums[1] += count;
-                });
+                reference.samples().forEachBatch(BATCH, (data, count) ->
+                        tally.add(batches.get(batch[0]++), b.run(reference.samples().feed(data, count), count), count));
             }
-            int n = (int) sums[1];
-            double relative = acc[2] == 0 ? Math.sqrt(acc[1]) : Math.sqrt(acc[1] / acc[2]);
-            double dominant = predicted.values().stream().mapToInt(Integer::intValue).max().orElse(0) / (double) Math.max(1, n);
-            return new Agreement(n, classifier[0], classifier[0] ? (double) sums[0] / n : Double.NaN,
-                    classifier[0] ? acc[0] / n : Double.NaN, relative, dominant, reference.description());
+            return tally.agreement(reference.description());
         }
     }
 
-    private static void compareClasses(float[] x, float[] y, int count, int classes, long[] sums, double[] acc,
-                                       Map<Integer, Integer> predicted) {
+    /** The agreement of two models' outputs on the same inputs, run by whoever ran them (one batch: {@code verify.Verification}). */
+    public static Agreement of(ModelOutputs original, ModelOutputs pruned, int count, String inputs) {
+        Tally tally = new Tally();
+        tally.add(original, pruned, count);
+        return tally.agreement(inputs);
+    }
+
+    /** Agreement summed over batches of outputs: top-1 matches, logit cosines, squared differences, classes predicted. */
+    private static final class Tally {
+        private long agreeing;
+        private long samples;
+        private final Map<Integer, Integer> predicted = new HashMap<>();
+        private final double[] acc = new double[3]; // cosine sum, squared difference, squared reference
+        private boolean classifier;
+
+        void add(ModelOutputs ya, ModelOutputs yb, int count) {
+            String first = ya.values().keySet().iterator().next();
+            long[] shape = ya.shapes().get(first);
+            classifier = shape.length == 2 && shape[1] > 1;
+            if (classifier) {
+                agreeing += compareClasses(ya.values().get(first), yb.values().get(first), count, (int) shape[1], acc, predicted);
+            }
+            for (Map.Entry<String, float[]> e : ya.values().entrySet()) {
+                float[] x = e.getValue();
+                float[] y = yb.values().get(e.getKey());
+                for (int i = 0; i < x.length; i++) {
+                    double d = y == null || y.length != x.length ? x[i] : y[i] - x[i];
+                    acc[1] += d * d;
+                    acc[2] += (double) x[i] * x[i];
+                }
+            }
+            samples += count;
+        }
+
+        Agreement agreement(String reference) {
+            int n = (int) samples;
+            double relative = acc[2] == 0 ? Math.sqrt(acc[1]) : Math.sqrt(acc[1] / acc[2]);
+            double dominant = predicted.values().stream().mapToInt(Integer::intValue).max().orElse(0) / (double) Math.max(1, n);
+            return new Agreement(n, classifier, classifier ? (double) agreeing / n : Double.NaN,
+                    classifier ? acc[0] / n : Double.NaN, relative, dominant, reference);
+        }
+    }
+
+    /** @return how many of the {@code count} samples have the same top-1 class */
+    private static long compareClasses(float[] x, float[] y, int count, int classes, double[] acc, Map<Integer, Integer> predicted) {
+        long agreeing = 0;
         for (int s = 0; s < count; s++) {
             int base = s * classes;
             int original = Accuracy.argmax(x, base, classes);
             predicted.merge(original, 1, Integer::sum);
             if (original == Accuracy.argmax(y, base, classes)) {
-                sums[0]++;
+                agreeing++;
             }
             double dot = 0;
             double nx = 0;
@@ -133,6 +152,7 @@ public record Agreement(int samples, boolean classifier, double top1, double cos
             // two all-zero logit vectors are the same output (a head initialised to zero, as torchvision's ViT's is)
             acc[0] += nx == 0 && ny == 0 ? 1 : nx == 0 || ny == 0 ? 0 : dot / Math.sqrt(nx * ny);
         }
+        return agreeing;
     }
 
     public String describe() {

@@ -1,6 +1,7 @@
 package dev.spa.verify;
 
 import dev.spa.SpaException;
+import dev.spa.runtime.Agreement;
 import dev.spa.runtime.LatencyComparison;
 import dev.spa.runtime.LatencyRuntime;
 import dev.spa.runtime.ModelOutputs;
@@ -13,12 +14,14 @@ import java.util.Map;
 
 /**
  * A pruned model run beside its original in ONNX Runtime on the same inputs: the outputs of both (shapes and values),
- * how far the pruned one's are from the original's, and, when asked, both timed interleaved on a runtime. The one
+ * how far the pruned one's are from the original's (the largest deviation; for a classifier, top-1 agreement and logit cosine),
+ * and, when asked, both timed interleaved on a runtime. The one
  * comparison the exporter's check, {@code spa verify} and the tests' oracle make; each decides what a mismatch means.
  *
+ * @param samples how many inputs both ran on (the batch)
  * @param latency the interleaved timing, or null where none was asked for
  */
-public record Verification(ModelOutputs original, ModelOutputs pruned, LatencyComparison latency) {
+public record Verification(ModelOutputs original, ModelOutputs pruned, int samples, LatencyComparison latency) {
     /** Warm-up runs and interleaved rounds of every timed verification. */
     public static final int WARMUP = 5;
     public static final int ROUNDS = 21;
@@ -36,7 +39,7 @@ public record Verification(ModelOutputs original, ModelOutputs pruned, LatencyCo
         } catch (SpaException e) {
             throw new PrunedModelFails("the pruned model does not run in ONNX Runtime: " + e.getMessage(), e);
         }
-        return new Verification(before, after, timing == null ? null : timing.compare(original, pruned, WARMUP, ROUNDS));
+        return new Verification(before, after, batch, timing == null ? null : timing.compare(original, pruned, WARMUP, ROUNDS));
     }
 
     /** One line per output whose shape differs (or that the pruned model lacks): empty when every shape matches. */
@@ -52,9 +55,14 @@ public record Verification(ModelOutputs original, ModelOutputs pruned, LatencyCo
         return out;
     }
 
-    /** ‖y' − y‖ / ‖y‖ over every output. */
+    /** The largest |y' − y| over every output, divided by the largest |y| ({@link ModelOutputs#relativeError}). */
     public double deviation() {
         return original.relativeError(pruned);
+    }
+
+    /** How closely the pruned model's outputs follow the original's on these inputs ({@link Agreement}). */
+    public Agreement agreement(String inputs) {
+        return Agreement.of(original, pruned, samples, inputs);
     }
 
     /** The pruned model failed to run where its original ran. */

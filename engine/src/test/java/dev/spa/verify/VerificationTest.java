@@ -1,6 +1,7 @@
 package dev.spa.verify;
 
 import dev.spa.modelkit.GraphBuilder;
+import dev.spa.runtime.Agreement;
 import dev.spa.runtime.ExecutionProvider;
 import dev.spa.runtime.LatencyRuntime;
 import dev.spa.runtime.OnnxRunner;
@@ -29,6 +30,19 @@ class VerificationTest {
             assertEquals(List.of(), v.shapeMismatches());
             assertEquals(0, v.deviation(), 1e-12);
             assertNull(v.latency());
+            assertEquals(0, v.agreement("test inputs").relativeError(), 1e-12);
+        }
+    }
+
+    @Test
+    void aClassifierIsJudgedByTopOneAgreementToo() {
+        byte[] classifier = new GraphBuilder().input("x", 4, 16).output("y").weight("W", 16, 10).op("MatMul", "y", "x", "W").bytes();
+        try (OnnxRunner a = new OnnxRunner(classifier, 1); OnnxRunner b = new OnnxRunner(classifier, 1)) {
+            Agreement agreement = Verification.compare(a, b, a.randomInputs(4, 3), 4, null).agreement("random inputs");
+            assertTrue(agreement.classifier());
+            assertEquals(4, agreement.samples());
+            assertEquals(1.0, agreement.top1());
+            assertTrue(agreement.describe().contains("top-1 agreement 100.0%"), agreement.describe());
         }
     }
 
