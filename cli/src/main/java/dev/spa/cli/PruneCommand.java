@@ -148,7 +148,7 @@ final class PruneCommand {
         }
         out.printf("time: analyse %d ms, score %d ms, select %d ms, surgery %d ms, total %d ms%n", (t1 - t0) / 1_000_000,
                 r.scoreMillis(), r.selectMillis(), r.surgeryMillis(), (t2 - t0) / 1_000_000);
-        out.println("input statistics assumed: " + parts.inputStatistics().describe());
+        out.println("input statistics assumed: " + parts.inputStatistics().describeFor(model));
         String free = stated.unstatedFreeDimensions(model);
         if (!free.isEmpty()) {
             out.println("note: " + free);

@@ -196,6 +196,11 @@ public record InputStatistics(double[] mean, double[] std, String source) {
         }
     }
 
+    /** What a report says of these statistics for {@code model}: where it takes no float input (token ids), that none were used. */
+    public String describeFor(Model model) {
+        return InputLayout.of(model).takesFloats() ? describe() : "none used (the model takes no float input)";
+    }
+
     public String describe() {
         return "N(" + list(mean) + ", " + list(std) + "²) per channel (" + source + ")";
     }

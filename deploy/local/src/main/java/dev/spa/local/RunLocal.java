@@ -22,7 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * {@code deploy/local/run [model.onnx] [--target macs=0.5] [--criterion obspa] [--input-mean M --input-std S]
+ * {@code deploy/local/run [model.onnx] [--target macs=0.5] [--criterion obspa] [--input-mean M --input-std S] [--input-shape NAME=D0,D1,...]...
  * [--eval-inputs X.f32 --eval-labels Y.i64] [--keep-running]}: starts the local stack, uploads the model
  * (and labelled evaluation data) through ingest's {@code POST /models}, follows {@code GET /jobs/{id}}
  * to the end, prints the before/after table from the job's report, the agreement the quality guard
@@ -44,7 +44,7 @@ public final class RunLocal {
         boolean keepRunning = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--target", "--criterion", "--hessian", "--input-mean", "--input-std", "--quality-floor" ->
+                case "--target", "--criterion", "--hessian", "--input-mean", "--input-std", "--quality-floor", "--input-shape", "--best-effort" ->
                         query += "&" + args[i].substring(2) + "=" + URLEncoder.encode(args[++i], StandardCharsets.UTF_8);
                 case "--eval-inputs" -> evalInputs = Path.of(args[++i]);
                 case "--eval-labels" -> evalLabels = Path.of(args[++i]);

@@ -131,7 +131,7 @@ public class ExporterStage extends JobStage<PlanReady> {
                 .setBackend(planned.getBackend()).setHessianSource(planned.getHessianSource()).setGroupsPruned(planned.getPlan().getGroupsCount())
                 .setMeanScoreRemoved(planned.getMeanScoreRemoved()).setMeanScoreKept(planned.getMeanScoreKept())
                 .setVerification("loaded and run in ONNX Runtime at batch 1 on random inputs; output shapes equal the original's")
-                .setInputStatistics(quality.inputStatistics().describe()).setLatencySearch(planned.getLatencySearch()).build();
+                .setInputStatistics(quality.inputStatistics().describeFor(analysis.model())).setLatencySearch(planned.getLatencySearch()).build();
         store.put(keys.report(), ManifestWriter.json(report).getBytes(StandardCharsets.UTF_8), "application/json");
         record(result, before, after);
         String detail = String.format(Locale.ROOT, "MACs %.1f%%, parameters %.1f%% of the original; %s %.3f (floor %.3f); %s; pruned model at %s",

@@ -123,6 +123,8 @@ class ExporterTest {
         ModelPruned done = ModelPruned.parseFrom(TopicReader.await(Topics.MODELS_PRUNED, r -> TopicReader.keyIs(r, "e-tokens")).value());
         assertTrue(done.getAfter().getMacs() < done.getBefore().getMacs(), done.toString());
         assertTrue(done.getAgreement().getReference().contains("synthetic token sequences"), done.getAgreement().getReference());
+        String report = new String(store().get(S3Uri.parse(done.getReportUri())), StandardCharsets.UTF_8);
+        assertTrue(report.contains("none used (the model takes no float input)"), "no input statistics for token ids: " + report);
     }
 
     /** L2 with no update at a quarter of the MACs collapses the digits model; a floor of 0.9 refuses it and nothing is written. */
