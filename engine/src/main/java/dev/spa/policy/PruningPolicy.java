@@ -11,7 +11,7 @@ import java.nio.file.Path;
 
 /**
  * Everything that decides how a model is pruned: the criterion and its Hessian source, the selection and the weight
- * update. Built with {@link #builder}, which holds every default once; the CLI's flags ({@code cli.ObspaOptions}) and
+ * update. Built with {@link #builder}, which holds every default once; the CLI's flags ({@code cli.PolicyOptions}) and
  * the platform's requests ({@code platform.Requests}) each set what they state on it.
  *
  * @param calibration     raw samples, with the calibration source
