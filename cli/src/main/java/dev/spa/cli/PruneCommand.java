@@ -43,7 +43,67 @@ final class PruneCommand {
     private PruneCommand() {
     }
 
+    /** What the command line asks: the files, the target and how it is reached, the policy, the stated shapes. */
+    private record Request(Args args, Path input, Path output, TargetSpec spec, SelectionOptions options, PruningPolicy policy,
+                           boolean roundToKernels, InputShapes stated) {
+    }
+
+    /** The cut made, how close it stays to the original, and what a search has to say of it (null: nothing). */
+    private record Outcome(Pruner.Result result, Agreement agreement, String searchNote, String latencyNote, long checkMillis) {
+    }
+
     static void run(String[] argv, PrintStream out, PrintStream err) throws IOException {
+        Request q = request(argv);
+        long t0 = System.nanoTime();
+        err.println("loading " + q.input());
+        Model loaded = new ModelLoader((long) q.args().number("max-size", ModelLoader.DEFAULT_SIZE_LIMIT)).load(q.input());
+        Model model = q.stated().applyTo(loaded); // priced, captured and verified at the stated shapes; handed back with its own
+        err.println("analysing " + model.graph().nodes().size() + " nodes");
+        Analysis analysis = Analysis.of(model);
+        String name = q.input().getFileName().toString();
+        ReferenceInputs reference = ReferenceInputs.of(model, q.policy().calibration(), BuiltPolicy.inputStatistics(q.policy(), analysis));
+        ScoredPolicy scored = ScoredPolicy.of(name, analysis, q.policy(), ComputeOptions.compute(q.args(), err), reference, err::println);
+        long t1 = System.nanoTime() - scored.scores().millis() * 1_000_000; // the scores' time is reported on its own
+        Outcome o = cut(q, name, analysis, scored, reference, err);
+        Pruner.Result r = o.result();
+        Criterion criterion = scored.parts().scorer().criterion();
+        if (criterion instanceof BatchNormScaleCriterion bn && bn.groupsWithoutBatchNorm() > 0) {
+            err.println("note: " + bn.groupsWithoutBatchNorm() + " groups have no BatchNormalization (folded into Conv?); they were scored by L2");
+        }
+        String missed = o.searchNote() != null ? o.searchNote() : TargetCheck.missed(q.spec().cost(), r.before(), r.after(), analysis);
+        if (missed != null && !q.args().has("best-effort")) {
+            // an exit status a registry hook or a script can act on, and no file it could take for the model it asked for
+            throw new SpaException(missed + "; nothing was written (--best-effort writes the closest cut)");
+        }
+        Model handedBack = q.stated().handedBack(r.pruned(), loaded);
+        // a model that came with external data goes back with it (a .data file beside the .onnx), as does one over 2 GiB
+        ModelFiles inputFiles = ModelFiles.of(q.input());
+        handedBack.write(q.output(), inputFiles.hasExternalData() || handedBack.tensorBytes() > Model.MAX_INLINE_BYTES);
+        Path planFile = planPath(q.output());
+        Files.writeString(planFile, ManifestWriter.json(r.record()));
+        long t2 = System.nanoTime();
+
+        Table t = new Table("", "before", "after", "after/before");
+        t.row("parameters", Table.millions(r.before().params()), Table.millions(r.after().params()), Table.percent(r.after().paramsRatio(r.before())));
+        t.row("MACs", Table.millions(r.before().macs()), Table.millions(r.after().macs()), Table.percent(r.after().macsRatio(r.before())));
+        ModelFiles outputFiles = ModelFiles.of(q.output());
+        t.row("file bytes", inputFiles.bytes(), outputFiles.bytes(), Table.percent((double) outputFiles.bytes() / inputFiles.bytes()));
+        out.print(t.render());
+        out.printf("%ngroups pruned: %d of %d prunable; criterion %s, %s, %s; floor: every group keeps at least %s of its channels%n",
+                r.record().getGroupsCount(), analysis.prunableGroups().size(), criterion.name(), q.spec(),
+                q.options().global() ? "global" : "local", Table.percent(q.options().floor()));
+        if (missed != null) {
+            out.println("warning: " + missed);
+        }
+        // the check (both models run on the reference inputs) is not pruning work: said apart so the two are not confused
+        out.printf("time: analyse %d ms, score %d ms, select %d ms, surgery %d ms, quality check %d ms, total %d ms%n", (t1 - t0) / 1_000_000,
+                r.scoreMillis(), r.selectMillis(), r.surgeryMillis(), o.checkMillis(), (t2 - t0) / 1_000_000);
+        describe(out, q, model, scored.parts(), o);
+        out.println("pruned model: " + q.output());
+        out.println("plan: " + planFile);
+    }
+
+    private static Request request(String[] argv) {
         Set<String> valued = new HashSet<>(Set.of("o", "output", "criterion", "ratio", "target", "round-to", "min-channels",
                 "exclude", "max-size", "floor", "input-shape"));
         valued.addAll(PolicyOptions.VALUED);
@@ -70,101 +130,60 @@ final class PruneCommand {
         }
         SelectionOptions options = new SelectionOptions(target, args.has("global"), (int) args.number("min-channels", 1),
                 roundToKernels ? 1 : (int) args.number("round-to", 1), exclude, args.number("floor", SelectionOptions.DEFAULT_FLOOR));
-        PruningPolicy policy = PolicyOptions.policy(args, options);
+        return new Request(args, input, Path.of(output), spec, options, PolicyOptions.policy(args, options), roundToKernels,
+                InputShapes.parse(args.all("input-shape")));
+    }
 
-        long t0 = System.nanoTime();
-        err.println("loading " + input);
-        InputShapes stated = InputShapes.parse(args.all("input-shape"));
-        Model loaded = new ModelLoader((long) args.number("max-size", ModelLoader.DEFAULT_SIZE_LIMIT)).load(input);
-        Model model = stated.applyTo(loaded); // priced, captured and verified at the stated shapes; handed back with its own
-        err.println("analysing " + model.graph().nodes().size() + " nodes");
-        Analysis analysis = Analysis.of(model);
-        String name = input.getFileName().toString();
-        ReferenceInputs reference = ReferenceInputs.of(model, policy.calibration(), BuiltPolicy.inputStatistics(policy, analysis));
-        ScoredPolicy scored = ScoredPolicy.of(name, analysis, policy, ComputeOptions.compute(args, err), reference, err::println);
-        BuiltPolicy parts = scored.parts();
-        Pruner.Scores scores = scored.scores();
-        Criterion criterion = parts.scorer().criterion();
-        long t1 = System.nanoTime() - scores.millis() * 1_000_000; // the scores' time is reported on its own
+    /** The cut for the target: the deepest that keeps an agreement, one measured against a latency, or one selected. */
+    private static Outcome cut(Request q, String name, Analysis analysis, ScoredPolicy scored, ReferenceInputs reference, PrintStream err) {
         Pruner pruner = new Pruner(err::println);
+        Pruner.Scores scores = scored.scores();
+        BuiltPolicy parts = scored.parts();
+        SelectionOptions options = q.options();
+        Model model = analysis.model();
+        if (q.spec().hasAgreement()) {
+            err.println("searching for the deepest cut with agreement >= " + q.spec().agreement() + " on " + reference.description());
+            AgreementSearch.Outcome o = new AgreementSearch(err::println).search(name, analysis, scores, options, parts.update(),
+                    reference, q.spec().agreement());
+            String note = o.met() ? null : "no cut kept agreement at " + q.spec().agreement() + " or above: the model was left whole";
+            return new Outcome(o.result(), o.agreement(), note, null, 0);
+        }
         Pruner.Result r;
-        Agreement agreement = null;
         String searchNote = null;
         String latencyNote = null;
-        if (spec.hasAgreement()) {
-            err.println("searching for the deepest cut with agreement >= " + spec.agreement() + " on " + reference.description());
-            AgreementSearch.Outcome o = new AgreementSearch(err::println).search(name, analysis, scores, options, parts.update(),
-                    reference, spec.agreement());
-            r = o.result();
-            agreement = o.agreement();
-            if (!o.met()) {
-                searchNote = "no cut kept agreement at " + spec.agreement() + " or above: the model was left whole";
-            }
-        } else if (target.kind() == Target.Kind.LATENCY) {
-            LatencyTargetSearch.Outcome o = latency(args, name, analysis, scores, options, parts, err);
+        if (options.target().kind() == Target.Kind.LATENCY) {
+            LatencyTargetSearch.Outcome o = latency(q.args(), name, analysis, scores, options, parts, err);
             r = o.result();
             latencyNote = o.describe();
             if (!o.met()) {
-                searchNote = "the latency target " + target.value() + " was not met: the fastest cut measured " + o.latency().describe();
+                searchNote = "the latency target " + options.target().value() + " was not met: the fastest cut measured " + o.latency().describe();
             }
-        } else if (roundToKernels) {
-            LatencyModels.Obtained steps = LatencyModels.steps(analysis, LatencyOptions.runtime(args), LatencyOptions.cache(args), err::println);
+        } else if (q.roundToKernels()) {
+            LatencyModels.Obtained steps = LatencyModels.steps(analysis, LatencyOptions.runtime(q.args()), LatencyOptions.cache(q.args()), err::println);
             err.println("rounding kept counts up to the " + steps.model().describeSteps());
             r = pruner.cut(analysis, pruner.select(name, analysis, scores, options, steps.model()::step), parts.update().forLastCut());
         } else {
             r = pruner.cut(analysis, pruner.select(name, analysis, scores, options), parts.update().forLastCut());
         }
         long checkStart = System.nanoTime();
-        if (agreement == null) {
-            agreement = Agreement.measure(model, r.pruned(), reference);
-        }
-        long checkMillis = (System.nanoTime() - checkStart) / 1_000_000;
-        if (criterion instanceof BatchNormScaleCriterion bn && bn.groupsWithoutBatchNorm() > 0) {
-            err.println("note: " + bn.groupsWithoutBatchNorm() + " groups have no BatchNormalization (folded into Conv?); they were scored by L2");
-        }
-        String missed = searchNote != null ? searchNote : TargetCheck.missed(target, r.before(), r.after(), analysis);
-        if (missed != null && !args.has("best-effort")) {
-            // an exit status a registry hook or a script can act on, and no file it could take for the model it asked for
-            throw new SpaException(missed + "; nothing was written (--best-effort writes the closest cut)");
-        }
-        Model handedBack = stated.handedBack(r.pruned(), loaded);
-        Path outFile = Path.of(output);
-        // a model that came with external data goes back with it (a .data file beside the .onnx), as does one over 2 GiB
-        ModelFiles inputFiles = ModelFiles.of(input);
-        handedBack.write(outFile, inputFiles.hasExternalData() || handedBack.tensorBytes() > Model.MAX_INLINE_BYTES);
-        ModelFiles outputFiles = ModelFiles.of(outFile);
-        Path planFile = planPath(outFile);
-        Files.writeString(planFile, ManifestWriter.json(r.record()));
-        long t2 = System.nanoTime();
+        Agreement agreement = Agreement.measure(model, r.pruned(), reference);
+        return new Outcome(r, agreement, searchNote, latencyNote, (System.nanoTime() - checkStart) / 1_000_000);
+    }
 
-        Table t = new Table("", "before", "after", "after/before");
-        t.row("parameters", Table.millions(r.before().params()), Table.millions(r.after().params()), Table.percent(r.after().paramsRatio(r.before())));
-        t.row("MACs", Table.millions(r.before().macs()), Table.millions(r.after().macs()), Table.percent(r.after().macsRatio(r.before())));
-        t.row("file bytes", inputFiles.bytes(), outputFiles.bytes(), Table.percent((double) outputFiles.bytes() / inputFiles.bytes()));
-        out.print(t.render());
-        out.printf("%ngroups pruned: %d of %d prunable; criterion %s, %s, %s; floor: every group keeps at least %s of its channels%n",
-                r.record().getGroupsCount(), analysis.prunableGroups().size(), criterion.name(), spec,
-                options.global() ? "global" : "local", Table.percent(options.floor()));
-        if (missed != null) {
-            out.println("warning: " + missed);
-        }
-        // the check (both models run on the reference inputs) is not pruning work: said apart so the two are not confused
-        out.printf("time: analyse %d ms, score %d ms, select %d ms, surgery %d ms, quality check %d ms, total %d ms%n", (t1 - t0) / 1_000_000,
-                r.scoreMillis(), r.selectMillis(), r.surgeryMillis(), checkMillis, (t2 - t0) / 1_000_000);
+    /** What the job assumed and how the result compares: input statistics, free dimensions, Hessians, agreement, latency. */
+    private static void describe(PrintStream out, Request q, Model model, BuiltPolicy parts, Outcome o) {
         out.println("input statistics assumed: " + parts.inputStatistics().describeFor(model));
-        String free = stated.unstatedFreeDimensions(model);
+        String free = q.stated().unstatedFreeDimensions(model);
         if (!free.isEmpty()) {
             out.println("note: " + free);
         }
         if (!parts.hessianDescription().isEmpty()) {
             out.println("OBSPA's Hessians: " + parts.hessianDescription());
         }
-        out.println("agreement with the original: " + agreement.describe());
-        if (latencyNote != null) {
-            out.println(latencyNote);
+        out.println("agreement with the original: " + o.agreement().describe());
+        if (o.latencyNote() != null) {
+            out.println(o.latencyNote());
         }
-        out.println("pruned model: " + outFile);
-        out.println("plan: " + planFile);
     }
 
     /** A latency target: the model's latency model on the stated runtime (cached), then cuts measured until one meets it. */
