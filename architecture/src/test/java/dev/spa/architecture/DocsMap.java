@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * The generated parts of the README and docs/ARCHITECTURE.md, rendered from the tree: the modules from the root
@@ -33,7 +33,12 @@ final class DocsMap {
             b.append("| `").append(m.group(1)).append("/` | ").append(first(ARTIFACT, pom)).append(" | ")
                     .append(first(NAME, pom).replaceFirst("^SPA[^:]*: ", "")).append(" |\n");
         }
-        TreeMap<String, Path> packages = packageInfos(repository);
+        TreeMap<String, SourceTree.SourceFile> packages = new TreeMap<>();
+        for (SourceTree.SourceFile f : SourceTree.read(repository).files()) {
+            if (!f.test() && f.className().equals("package-info")) {
+                packages.put(f.pkg(), f);
+            }
+        }
         b.append("\n| engine package (bottom layer first) | what it is for |\n|---|---|\n");
         for (Set<String> layer : ImportRules.ENGINE_LAYERS) {
             for (String pkg : layer.stream().sorted().toList()) {
@@ -41,9 +46,9 @@ final class DocsMap {
             }
         }
         b.append("\n| other package | module | what it is for |\n|---|---|---|\n");
-        packages.entrySet().stream().sorted((x, y) -> module(repository, x.getValue()).compareTo(module(repository, y.getValue())))
-                .forEach(e -> b.append("| `").append(e.getKey()).append("` | `").append(module(repository, e.getValue())).append("/` | ")
-                        .append(description(e.getValue())).append(" |\n"));
+        packages.values().stream().sorted(Comparator.comparing(SourceTree.SourceFile::module))
+                .forEach(f -> b.append("| `").append(f.pkg()).append("` | `").append(f.module()).append("/` | ")
+                        .append(description(f.text())).append(" |\n"));
         return b.toString();
     }
 
@@ -75,39 +80,18 @@ final class DocsMap {
         return Pattern.compile("(<!-- " + name + ":begin[^>]*-->\\n)(.*?)(<!-- " + name + ":end -->)", Pattern.DOTALL);
     }
 
-    private static String row(String pkg, Path info) {
-        return "| `" + pkg + "` | " + (info == null ? "(no package-info.java)" : description(info)) + " |\n";
+    private static String row(String pkg, SourceTree.SourceFile info) {
+        return "| `" + pkg + "` | " + (info == null ? "(no package-info.java)" : description(info.text())) + " |\n";
     }
 
     /** The package-info's Javadoc as one line: what the package is for, then (in italics) what it may import. */
-    static String description(Path info) {
-        String doc = read(info);
+    static String description(String doc) {
         int start = doc.indexOf("/**");
         int end = doc.indexOf("*/");
         String text = doc.substring(start + 3, end).lines().map(l -> l.replaceFirst("^\\s*\\*\\s?", "")).collect(Collectors.joining(" ")).trim()
                 .replaceAll("\\{@(?:code|link) ([^}]*)}", "`$1`").replaceAll("\\s+", " ");
         String[] parts = text.split("<p>", 2);
         return parts[0].trim() + (parts.length > 1 ? " *" + parts[1].trim() + "*" : "");
-    }
-
-    private static TreeMap<String, Path> packageInfos(Path repository) {
-        TreeMap<String, Path> out = new TreeMap<>();
-        try (Stream<Path> walk = Files.walk(repository)) {
-            for (Path p : walk.filter(f -> f.getFileName().toString().equals("package-info.java")).toList()) {
-                String r = repository.relativize(p).toString().replace('\\', '/');
-                if (r.contains("/src/main/java/") && !r.contains("/target/")) {
-                    out.put(r.substring(r.indexOf("/src/main/java/") + 15, r.lastIndexOf('/')).replace('/', '.'), p);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out;
-    }
-
-    private static String module(Path repository, Path info) {
-        String r = repository.relativize(info).toString().replace('\\', '/');
-        return r.substring(0, r.indexOf("/src/main/java/"));
     }
 
     private static String first(Pattern p, String text) {

@@ -1,9 +1,5 @@
 package dev.spa.architecture;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -31,7 +27,7 @@ final class SizeRules {
             if (f.test()) {
                 continue;
             }
-            List<String> lines = read(f.path());
+            List<String> lines = f.text().lines().toList();
             if (lines.size() > MAX_FILE_LINES) {
                 out.add(f.path().getFileName() + " (" + f.module() + ") has " + lines.size() + " lines, over " + MAX_FILE_LINES);
             }
@@ -60,14 +56,6 @@ final class SizeRules {
                     break;
                 }
             }
-        }
-    }
-
-    private static List<String> read(Path p) {
-        try {
-            return Files.readAllLines(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -23,8 +23,8 @@ final class SourceTree {
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?(dev\\.spa(?:\\.[a-z_0-9]+)*\\.[A-Z]\\w*)[\\w.*]*;", Pattern.MULTILINE);
     private static final Pattern QUALIFIED = Pattern.compile("(?<![\\w.])(dev\\.spa(?:\\.[a-z_0-9]+)*\\.[A-Z]\\w*)");
 
-    /** One source file: the classes it refers to, as fully qualified names. */
-    record SourceFile(Path path, String module, boolean test, String pkg, String className, Set<String> references) {
+    /** One source file: its text, and the classes it refers to as fully qualified names. */
+    record SourceFile(Path path, String module, boolean test, String pkg, String className, Set<String> references, String text) {
         String qualifiedName() {
             return pkg + "." + className;
         }
@@ -73,7 +73,7 @@ final class SourceTree {
         while (qm.find()) {
             refs.add(qm.group(1));
         }
-        return new SourceFile(path, module, test, pkg, name, refs);
+        return new SourceFile(path, module, test, pkg, name, refs, text);
     }
 
     /** The package of a class's qualified name (nested classes included: the segments before the first capitalised one). */
