@@ -11,6 +11,7 @@ import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
 import dev.spa.pruning.Pruner;
 import dev.spa.runtime.Agreement;
+import dev.spa.runtime.InputStatistics;
 import dev.spa.runtime.ReferenceInputs;
 import dev.spa.runtime.SampleBatches;
 
@@ -25,8 +26,10 @@ import java.util.Locale;
  * each of the quality benchmark's methods (calibrated ones on the other detector's and the ImageNet
  * photos, mirrored: never the photos they are judged on), and judged as a user of a detector would:
  * how many of the original's detections on its photos the pruned model still makes (same class,
- * IoU at least 0.5), how many of its detections are the original's, its relative output error on the
- * photos, the prune's time and peak heap. Writes a Markdown table. Usage: DetectorBenchmark SHARED OUTDIR RESULT.md
+ * IoU at least 0.5), how many of its detections are the original's, its relative output error and variation
+ * error on the photos, what the platform's quality guard says of it (its score on the job's reference inputs,
+ * synthetic for a job with no data, the calibration samples for one with them, against the default floor of
+ * each), the prune's time and peak heap. Writes a Markdown table. Usage: DetectorBenchmark SHARED OUTDIR RESULT.md
  */
 public final class DetectorBenchmark {
     /** Half the MACs (the goal's), and three quarters, where the cliff the methods fall off shows. */
@@ -58,8 +61,9 @@ public final class DetectorBenchmark {
         Files.createDirectories(out);
         Path images = shared.resolve("data").resolve("images");
         StringBuilder md = new StringBuilder();
-        md.append("| detector | MACs kept | selection | method | MACs (SPA's count) | detections kept | precision | relative output error | prune time (s) | peak heap (MB) |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| detector | MACs kept | selection | method | MACs (SPA's count) | detections kept | precision | relative output error "
+                + "| variation error | quality guard: score vs default floor | prune time (s) | peak heap (MB) |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<String> originals = new ArrayList<>();
         for (Detector d : all(images)) {
             Model model = new ModelLoader().load(shared.resolve("models").resolve(d.model() + ".onnx"));
@@ -74,12 +78,15 @@ public final class DetectorBenchmark {
             originals.add(String.format(Locale.ROOT, "%s: %d detections on %d photos (%s)", d.model(), count, d.photos().length,
                     original.stream().map(l -> String.valueOf(l.size())).reduce((a, b) -> a + ", " + b).orElse("")));
             System.err.println(originals.get(originals.size() - 1));
-            ReferenceInputs reference = new ReferenceInputs(photos, "the photos");
+            Agreement.Baseline onPhotos = Agreement.Baseline.of(model, new ReferenceInputs(photos, "the photos"));
+            Guard guard = new Guard(Agreement.Baseline.of(model, ReferenceInputs.synthetic(model,
+                    InputStatistics.forModel(model, InputStatistics.stated(d.statedMean(), d.statedStd())))),
+                    Agreement.Baseline.of(model, ReferenceInputs.of(model, calibration, null)));
             Analysis analysis = Analysis.of(model);
             for (double keep : KEEP) {
                 for (boolean global : new boolean[] {true, false}) {
                     for (QualityBenchmark.Method m : QualityBenchmark.METHODS) {
-                        md.append(row(model, analysis, d, m, global, keep, calibration, photos, original, reference)).append('\n');
+                        md.append(row(analysis, d, m, global, keep, calibration, photos, original, onPhotos, guard)).append('\n');
                     }
                 }
             }
@@ -89,8 +96,8 @@ public final class DetectorBenchmark {
         System.out.print(md);
     }
 
-    private static String row(Model model, Analysis analysis, Detector d, QualityBenchmark.Method m, boolean global, double keep,
-                              Path calibration, SampleBatches photos, List<List<Detection>> original, ReferenceInputs reference) {
+    private static String row(Analysis analysis, Detector d, QualityBenchmark.Method m, boolean global, double keep, Path calibration,
+                              SampleBatches photos, List<List<Detection>> original, Agreement.Baseline onPhotos, Guard guard) {
         PeakHeap heap = PeakHeap.start();
         long start = System.nanoTime();
         Pruner.Result r = QualityBenchmark.prune(analysis, m, global, keep, d.statedMean(), d.statedStd(),
@@ -98,12 +105,26 @@ public final class DetectorBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         long peak = heap.megabytes();
         DetectionMatch match = DetectionMatch.of(original, Detectors.detect(r.pruned(), photos, d.decoder()));
-        double error = Agreement.measure(model, r.pruned(), reference).relativeError();
-        String line = String.format(Locale.ROOT, "| %s | %s | %s | %s | %.1f%% | %.1f%% (%d of %d) | %.1f%% | %.3f | %.1f | %d |", d.model(), keep,
-                global ? "global" : "local", m.name(), 100 * r.after().macsRatio(r.before()), 100 * match.kept(), match.matched(),
-                match.original(), 100 * match.precision(), error, seconds, peak);
+        Agreement error = onPhotos.compare(r.pruned());
+        String line = String.format(Locale.ROOT, "| %s | %s | %s | %s | %.1f%% | %.1f%% (%d of %d) | %.1f%% | %.3f | %.3f | %s | %.1f | %d |", d.model(),
+                keep, global ? "global" : "local", m.name(), 100 * r.after().macsRatio(r.before()), 100 * match.kept(), match.matched(),
+                match.original(), 100 * match.precision(), error.relativeError(), error.variationError(), guard.verdict(r.pruned(), m.calibrated()),
+                seconds, peak);
         System.err.println(line);
         return line;
+    }
+
+    /** The platform's quality guard with its default floors: on synthetic inputs for a job with no data, else on its calibration samples. */
+    private record Guard(Agreement.Baseline synthetic, Agreement.Baseline calibration) {
+        static final double SYNTHETIC_FLOOR = 0.2;
+        static final double CALIBRATION_FLOOR = 0.9;
+
+        String verdict(Model pruned, boolean calibrated) {
+            double score = (calibrated ? calibration : synthetic).compare(pruned).score();
+            double floor = calibrated ? CALIBRATION_FLOOR : SYNTHETIC_FLOOR;
+            return String.format(Locale.ROOT, "%.3f %s %.1f (%s)", score, score >= floor ? ">=" : "<", floor,
+                    calibrated ? "calibration" : "synthetic");
+        }
     }
 
     private static List<Path> concat(List<Path> a, List<Path> b) {

@@ -4,6 +4,7 @@ import dev.spa.ir.Model;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,12 +13,15 @@ import java.util.Map;
  * How closely a pruned model follows its original on the same reference inputs, with no labels:
  * for a classifier (first output [N, C], C > 1) the share of inputs whose top-1 class is the same
  * and the mean cosine of the two logit vectors; for any model the relative output error,
- * ‖y' − y‖ / ‖y‖ over every output. {@link #score} is what a quality floor is compared with.
+ * ‖y' − y‖ / ‖y‖ over every output, and the variation error ({@link OutputVariation}: how far the way
+ * each output varies from input to input is lost, worst output; 1 for an output that no longer
+ * depends on its input). {@link #score} is what a quality floor is compared with.
  *
+ * @param variationError NaN where no output of the original varies over these inputs
  * @param dominantClass the share of reference inputs the original gives its most frequent class
  */
-public record Agreement(int samples, boolean classifier, double top1, double cosine, double relativeError, double dominantClass,
-                        String reference) {
+public record Agreement(int samples, boolean classifier, double top1, double cosine, double relativeError, double variationError,
+                        double dominantClass, String reference) {
     private static final int BATCH = 64;
     /**
      * Where the original gives one class to this share of the reference inputs or more (a
@@ -26,12 +30,21 @@ public record Agreement(int samples, boolean classifier, double top1, double cos
      */
     static final double DEGENERATE = 0.9;
 
-    /** Top-1 agreement for a classifier (logit cosine where top-1 is degenerate); 1 − relative output error otherwise. */
+    /** Top-1 agreement for a classifier (logit cosine where top-1 is degenerate); 1 − {@link #outputError} otherwise. */
     public double score() {
         if (!classifier) {
-            return Math.max(0, 1 - relativeError);
+            return Math.max(0, 1 - outputError());
         }
         return degenerate() ? Math.max(0, cosine) : top1;
+    }
+
+    /**
+     * The larger of the relative output error and the variation error. The relative error alone misses a
+     * detector that stopped detecting: its boxes, decoded around fixed anchors, dominate the norm, and a
+     * face detector that scores every anchor of every photo the same measured 0.08 (BENCHMARKS.md, detectors).
+     */
+    public double outputError() {
+        return Double.isNaN(variationError) ? relativeError : Math.max(relativeError, variationError);
     }
 
     public boolean degenerate() {
@@ -39,7 +52,7 @@ public record Agreement(int samples, boolean classifier, double top1, double cos
     }
 
     public String measureName() {
-        return !classifier ? "1 - relative output error" : degenerate() ? "logit cosine" : "top-1 agreement";
+        return !classifier ? "1 - output error" : degenerate() ? "logit cosine" : "top-1 agreement";
     }
 
     public static Agreement measure(Model original, Model pruned, ReferenceInputs reference) {
@@ -101,6 +114,7 @@ public record Agreement(int samples, boolean classifier, double top1, double cos
         private long samples;
         private final Map<Integer, Integer> predicted = new HashMap<>();
         private final double[] acc = new double[3]; // cosine sum, squared difference, squared reference
+        private final Map<String, OutputVariation> variations = new LinkedHashMap<>();
         private boolean classifier;
 
         void add(ModelOutputs ya, ModelOutputs yb, int count) {
@@ -118,6 +132,9 @@ public record Agreement(int samples, boolean classifier, double top1, double cos
                     acc[1] += d * d;
                     acc[2] += (double) x[i] * x[i];
                 }
+                if (x.length % count == 0) {
+                    variations.computeIfAbsent(e.getKey(), k -> new OutputVariation(x.length / count)).add(x, y, count);
+                }
             }
             samples += count;
         }
@@ -125,9 +142,10 @@ public record Agreement(int samples, boolean classifier, double top1, double cos
         Agreement agreement(String reference) {
             int n = (int) samples;
             double relative = acc[2] == 0 ? Math.sqrt(acc[1]) : Math.sqrt(acc[1] / acc[2]);
+            double variation = variations.values().stream().mapToDouble(OutputVariation::error).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
             double dominant = predicted.values().stream().mapToInt(Integer::intValue).max().orElse(0) / (double) Math.max(1, n);
             return new Agreement(n, classifier, classifier ? (double) agreeing / n : Double.NaN,
-                    classifier ? acc[0] / n : Double.NaN, relative, dominant, reference);
+                    classifier ? acc[0] / n : Double.NaN, relative, variation, dominant, reference);
         }
     }
 
@@ -158,7 +176,7 @@ public record Agreement(int samples, boolean classifier, double top1, double cos
     public String describe() {
         String what = classifier
                 ? String.format(Locale.ROOT, "top-1 agreement %.1f%%, logit cosine %.3f, relative output error %.3f", 100 * top1, cosine, relativeError)
-                : String.format(Locale.ROOT, "relative output error %.3f", relativeError);
+                : String.format(Locale.ROOT, "relative output error %.3f, variation error %.3f", relativeError, variationError);
         if (degenerate()) {
             what += String.format(Locale.ROOT, " (the original gives one class to %.0f%% of these inputs, so the logit cosine is the measure)",
                     100 * dominantClass);

@@ -5,7 +5,7 @@ import dev.spa.SpaException;
 /**
  * A target as users write it: a cost target ({@code macs=0.5}, {@code params=0.7}, {@code ratio=0.3}),
  * a quality target ({@code agreement=0.99}: top-1 agreement with the original on the reference
- * inputs, or 1 − relative output error for a model that is not a classifier), or both, comma-separated
+ * inputs, or 1 − output error for a model that is not a classifier: {@code runtime.Agreement#outputError}), or both, comma-separated
  * ({@code macs=0.25,agreement=0.99}: cut as far as a quarter of the MACs while agreement stays at
  * 0.99 or more). A quality target alone cuts as far as the floors allow.
  *

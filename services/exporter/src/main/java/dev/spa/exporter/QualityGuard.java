@@ -51,6 +51,7 @@ public class QualityGuard {
         public dev.spa.events.Agreement toEvent() {
             dev.spa.events.Agreement.Builder b = dev.spa.events.Agreement.newBuilder().setMeasure(agreement.measureName())
                     .setScore(agreement.score()).setFloor(floor).setRelativeError(agreement.relativeError())
+                    .setVariationError(agreement.variationError()) // NaN where no output of the original varies
                     .setSamples(agreement.samples()).setReference(agreement.reference());
             if (agreement.classifier()) {
                 b.setTop1(agreement.top1()).setLogitCosine(agreement.cosine());
