@@ -73,7 +73,7 @@ public final class ChannelSelector {
                 lo = mid;
             }
         }
-        return best;
+        return options.global() ? new FillBack(prices, scores, options, stepOf).fill(best) : best;
     }
 
     /** The groups open to selection: prunable, scored, not excluded (the latency selector starts from them too). */

@@ -13,6 +13,7 @@ import dev.spa.testing.Selections;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -78,6 +79,34 @@ class SelectionTest {
             PruningPlan params = selector.select(scores(a), new SelectionOptions(Target.parse("params=0.6"), global, 1, 1, Set.of()));
             double q = prices.of(params).paramsRatio(original);
             assertTrue(q <= 0.6 && q > 0.45, "params ratio " + q + " global=" + global);
+        }
+    }
+
+    /**
+     * A global cut leaves no channel out that would still fit under its target: the ranking's last removal may overshoot
+     * by a whole channel of the costlier group (each of W1's channels is twice the MACs of one of W2's), and what the
+     * overshoot left is given back.
+     */
+    @Test
+    void aGlobalCutGivesBackEveryChannelThatStillFitsUnderItsTarget() {
+        Analysis a = cnn();
+        Map<Integer, double[]> scores = scores(a);
+        ChannelSelector selector = new ChannelSelector(a);
+        PlanCost prices = new PlanCost(a);
+        var original = prices.original();
+        for (double target = 0.2; target < 0.95; target += 0.05) {
+            PruningPlan plan = selector.select(scores, new SelectionOptions(Target.parse("macs=" + target), true, 1, 1, Set.of()));
+            assertTrue(prices.of(plan).macsRatio(original) <= target + 1e-12, "macs=" + target);
+            for (Map.Entry<Integer, int[]> e : plan.keptChannels().entrySet()) {
+                double[] s = scores.get(e.getKey());
+                if (e.getValue().length == s.length) {
+                    continue;
+                }
+                Map<Integer, int[]> more = new LinkedHashMap<>(plan.keptChannels());
+                more.put(e.getKey(), ChannelSelector.keepBest(s, e.getValue().length + 1));
+                double r = prices.of(new PruningPlan(more)).macsRatio(original);
+                assertTrue(r > target, String.format("macs=%.2f: group %d could keep one more channel and cost %.4f", target, e.getKey(), r));
+            }
         }
     }
 
