@@ -11,7 +11,6 @@ import dev.spa.platform.StoredFiles;
 import dev.spa.runtime.Agreement;
 import dev.spa.runtime.InputStatistics;
 import dev.spa.runtime.ReferenceInputs;
-import dev.spa.select.TargetSpec;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -24,8 +23,9 @@ import java.util.Locale;
  * (its calibration samples when it has any, else synthetic inputs with the statistics it assumed),
  * and a job whose agreement falls under its floor fails with QUALITY_BELOW_FLOOR before anything is
  * published. The floor is the request's agreement target, else its quality_floor, else the configured
- * one for the kind of reference (synthetic top-1 agreement sits far below real accuracy, so its
- * default only catches collapsed models: BENCHMARKS.md, quality).
+ * one for the kind of reference and measure (synthetic top-1 agreement sits far below real accuracy, so its
+ * default only catches collapsed models: BENCHMARKS.md, quality; the output error of a model that is not a
+ * classifier counts how its outputs' variation is kept, which a healthy pruned model keeps only in part).
  */
 @ApplicationScoped
 public class QualityGuard {
@@ -34,6 +34,13 @@ public class QualityGuard {
 
     @ConfigProperty(name = "spa.quality.floor-synthetic", defaultValue = "0.2")
     double syntheticFloor;
+
+    /**
+     * On calibration samples, for a model that is not a classifier (1 − output error): a pruned face detector that keeps
+     * every face scores 0.78 there, one that keeps 40% 0.34, collapsed ones 0.01 (BENCHMARKS.md, detectors).
+     */
+    @ConfigProperty(name = "spa.quality.floor-output", defaultValue = "0.5")
+    double outputFloor;
 
     /** The originals' outputs on synthetic reference inputs kept for later jobs on the same model: this many MB at most. */
     @ConfigProperty(name = "spa.quality.baseline-cache-mb", defaultValue = "64")
@@ -69,7 +76,7 @@ public class QualityGuard {
             ReferenceInputs reference = ReferenceInputs.of(original, calibration, stats);
             Agreement agreement = (calibration != null ? Agreement.Baseline.of(original, reference) : baselines.of(original, reference))
                     .compare(pruned);
-            double floor = floor(request, calibration != null);
+            double floor = floor(request, calibration != null, agreement.classifier());
             if (agreement.score() < floor) {
                 throw new JobRejected("QUALITY_BELOW_FLOOR", String.format(Locale.ROOT,
                         "the pruned model's %s is %.3f, below the floor %.3f (%s); nothing was published",
@@ -85,14 +92,7 @@ public class QualityGuard {
         }
     }
 
-    private double floor(PruningRequest request, boolean calibrated) {
-        TargetSpec spec = TargetSpec.parse(request.getTarget());
-        if (spec.hasAgreement()) {
-            return spec.agreement();
-        }
-        if (request.hasQualityFloor()) {
-            return request.getQualityFloor();
-        }
-        return calibrated ? calibrationFloor : syntheticFloor;
+    private double floor(PruningRequest request, boolean calibrated, boolean classifier) {
+        return new QualityFloors(calibrationFloor, outputFloor, syntheticFloor).of(request, calibrated, classifier);
     }
 }
