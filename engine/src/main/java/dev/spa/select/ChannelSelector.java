@@ -73,7 +73,7 @@ public final class ChannelSelector {
                 lo = mid;
             }
         }
-        return options.global() ? new FillBack(prices, scores, options, stepOf).fill(best) : best;
+        return new FillBack(prices, scores, options, stepOf).fill(best);
     }
 
     /** The groups open to selection: prunable, scored, not excluded (the latency selector starts from them too). */

@@ -4,8 +4,8 @@ import dev.spa.SpaException;
 import java.util.Set;
 
 /**
- * How channels are chosen: the target, local (same share in every group) or global (one ranking
- * across groups), the fewest channels a group keeps, rounding of kept counts to a multiple (for
+ * How channels are chosen: the target, local (same share in every group, as near as whole channels
+ * and the target allow: {@link FillBack}) or global (one ranking across groups), the fewest channels a group keeps, rounding of kept counts to a multiple (for
  * hardware), tensors or nodes to leave alone, and the floor: the smallest share of its channels
  * any group keeps, so that a global ranking never empties a layer (a Gemm cut to a handful of units
  * destroys a trained model however small its scores were).
