@@ -37,7 +37,7 @@ public class QualityGuard {
 
     /**
      * On calibration samples, for a model that is not a classifier (1 − output error): a pruned face detector that keeps
-     * every face scores 0.78 there, one that keeps 40% 0.34, collapsed ones 0.01 (BENCHMARKS.md, detectors).
+     * every face scores 0.78 there, one that keeps half of them 0.50, collapsed ones 0.01 (BENCHMARKS.md, detectors).
      */
     @ConfigProperty(name = "spa.quality.floor-output", defaultValue = "0.5")
     double outputFloor;
