@@ -11,10 +11,12 @@ import dev.spa.plan.PruningPlan;
 public final class PlanCost {
     private final Analysis analysis;
     private final CostModel costModel;
+    private final Cost original;
 
     public PlanCost(Analysis analysis) {
         this.analysis = analysis;
         this.costModel = new CostModel(analysis.model().graph(), analysis.rules());
+        this.original = of(PruningPlan.empty()); // every caller compares with it, some many times (a selection's search)
     }
 
     public Cost of(PruningPlan plan) {
@@ -23,6 +25,6 @@ public final class PlanCost {
 
     /** The unpruned model's cost. */
     public Cost original() {
-        return of(PruningPlan.empty());
+        return original;
     }
 }

@@ -60,20 +60,23 @@ public final class ChannelSelector {
         double lo = 0;
         double hi = 1;
         PruningPlan best = planForShare.apply(1);
-        if (target.keptShare(original, prices.of(best)) > target.value()) {
+        double bestShare = target.keptShare(original, prices.of(best));
+        if (bestShare > target.value()) {
             return best; // the target cannot be reached; the most that may be removed
         }
         for (int i = 0; i < 30; i++) {
             double mid = (lo + hi) / 2;
             PruningPlan plan = planForShare.apply(mid);
-            if (target.keptShare(original, prices.of(plan)) <= target.value()) {
+            double share = target.keptShare(original, prices.of(plan));
+            if (share <= target.value()) {
                 hi = mid;
                 best = plan;
+                bestShare = share;
             } else {
                 lo = mid;
             }
         }
-        return new FillBack(prices, scores, options, stepOf).fill(best);
+        return new FillBack(prices, scores, options, stepOf).fill(best, bestShare);
     }
 
     /** The groups open to selection: prunable, scored, not excluded (the latency selector starts from them too). */

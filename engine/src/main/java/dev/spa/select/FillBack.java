@@ -43,8 +43,12 @@ final class FillBack {
         this.stepOf = stepOf;
     }
 
-    PruningPlan fill(PruningPlan cut) {
+    /** @param keptShare the cut's share of the original's cost, in the target's terms (the selection priced it already) */
+    PruningPlan fill(PruningPlan cut, double keptShare) {
         Target target = options.target();
+        if (target.value() - keptShare < MIN_SLACK) {
+            return cut;
+        }
         Cost original = prices.original();
         Map<Integer, Integer> kept = new LinkedHashMap<>();
         for (Map.Entry<Integer, int[]> e : cut.keptChannels().entrySet()) {
@@ -52,9 +56,6 @@ final class FillBack {
         }
         // restoring one group's channel only adds cost to the others', so a group whose channel did not fit never will
         Set<Integer> refused = new HashSet<>();
-        if (target.value() - target.keptShare(original, prices.of(cut)) < MIN_SLACK) {
-            return cut;
-        }
         PruningPlan plan = cut;
         for (int pricings = 0; pricings < MAX_PRICINGS; pricings++) {
             Integer group = mostImportantRemoved(kept, refused);
