@@ -176,7 +176,8 @@ public record Agreement(int samples, boolean classifier, double top1, double cos
     public String describe() {
         String what = classifier
                 ? String.format(Locale.ROOT, "top-1 agreement %.1f%%, logit cosine %.3f, relative output error %.3f", 100 * top1, cosine, relativeError)
-                : String.format(Locale.ROOT, "relative output error %.3f, variation error %.3f", relativeError, variationError);
+                : String.format(Locale.ROOT, "relative output error %.3f, variation error %s", relativeError,
+                        Double.isNaN(variationError) ? "not measured (no output of the original varies)" : String.format(Locale.ROOT, "%.3f", variationError));
         if (degenerate()) {
             what += String.format(Locale.ROOT, " (the original gives one class to %.0f%% of these inputs, so the logit cosine is the measure)",
                     100 * dominantClass);
