@@ -10,6 +10,7 @@ import dev.spa.groups.Analysis;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
 import dev.spa.pruning.Pruner;
+import dev.spa.quality.QualityFloors;
 import dev.spa.runtime.Agreement;
 import dev.spa.runtime.InputStatistics;
 import dev.spa.runtime.ReferenceInputs;
@@ -114,18 +115,12 @@ public final class DetectorBenchmark {
         return line;
     }
 
-    /**
-     * The platform's quality guard with its default floors (the exporter's configuration): on synthetic inputs for a job with no
-     * data, else on its calibration samples, where a detector, not being a classifier, is held to {@code spa.quality.floor-output}.
-     */
+    /** The platform's quality guard with its default floors: on synthetic inputs for a job with no data, else on its calibration samples. */
     private record Guard(Agreement.Baseline synthetic, Agreement.Baseline calibration) {
-        static final double SYNTHETIC_FLOOR = 0.2;
-        static final double CALIBRATION_FLOOR = 0.5;
-
         String verdict(Model pruned, boolean calibrated) {
-            double score = (calibrated ? calibration : synthetic).compare(pruned).score();
-            double floor = calibrated ? CALIBRATION_FLOOR : SYNTHETIC_FLOOR;
-            return String.format(Locale.ROOT, "%.3f %s %.1f (%s)", score, score >= floor ? ">=" : "<", floor,
+            Agreement a = (calibrated ? calibration : synthetic).compare(pruned);
+            double floor = QualityFloors.DEFAULTS.of(calibrated, a.classifier());
+            return String.format(Locale.ROOT, "%.3f %s %.1f (%s)", a.score(), a.score() >= floor ? ">=" : "<", floor,
                     calibrated ? "calibration" : "synthetic");
         }
     }

@@ -6,6 +6,7 @@ import dev.spa.bench.detect.Detectors;
 import dev.spa.groups.Analysis;
 import dev.spa.ir.Model;
 import dev.spa.ir.ModelLoader;
+import dev.spa.quality.QualityFloors;
 import dev.spa.runtime.Agreement;
 import dev.spa.runtime.InputStatistics;
 import dev.spa.runtime.ReferenceInputs;
@@ -26,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * alone (what the guard measured before) is small; pruned lightly, it keeps its faces and passes.
  */
 class CollapsedDetectorTest {
-    private static final double SYNTHETIC_FLOOR = 0.2;
+    private static final double SYNTHETIC_FLOOR = QualityFloors.DEFAULTS.synthetic();
 
     @TempDir
     Path tmp;

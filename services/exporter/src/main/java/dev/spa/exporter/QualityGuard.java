@@ -8,9 +8,11 @@ import dev.spa.platform.JobRejected;
 import dev.spa.platform.ObjectStore;
 import dev.spa.platform.Requests;
 import dev.spa.platform.StoredFiles;
+import dev.spa.quality.QualityFloors;
 import dev.spa.runtime.Agreement;
 import dev.spa.runtime.InputStatistics;
 import dev.spa.runtime.ReferenceInputs;
+import dev.spa.select.TargetSpec;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -93,6 +95,18 @@ public class QualityGuard {
     }
 
     private double floor(PruningRequest request, boolean calibrated, boolean classifier) {
-        return new QualityFloors(calibrationFloor, outputFloor, syntheticFloor).of(request, calibrated, classifier);
+        return floor(request, new QualityFloors(calibrationFloor, outputFloor, syntheticFloor), calibrated, classifier);
+    }
+
+    /** The request's agreement target, else its quality_floor, else the configured default for the reference and the measure. */
+    static double floor(PruningRequest request, QualityFloors defaults, boolean calibrated, boolean classifier) {
+        TargetSpec spec = TargetSpec.parse(request.getTarget());
+        if (spec.hasAgreement()) {
+            return spec.agreement();
+        }
+        if (request.hasQualityFloor()) {
+            return request.getQualityFloor();
+        }
+        return defaults.of(calibrated, classifier);
     }
 }
