@@ -146,6 +146,22 @@ class SharedModelsTest {
         }
     }
 
+    /** Its class token is ConstantOfShape([batch, 1, 48]) + cls: the 48 is rewritten, so the residual width is prunable. */
+    @Test
+    void vnncompVitPrunesItsResidualWidthWithTheClassToken() {
+        SharedFiles.assumeModels();
+        Analysis analysis = analyse(SharedFiles.models().resolve("cifar10_vit_pgd_2_3_16.onnx"));
+        Group residual = analysis.groups().stream().filter(g -> g.channels() == 48).findFirst().orElseThrow();
+        assertTrue(residual.prunable(), residual.blockedReasons().toString());
+        PruningPlan plan = PruneCheck.randomOraclePlan(analysis, 7);
+        assertTrue(plan.keptPositions(analysis.groups()).keySet().stream().anyMatch(d -> d.value().equals("0.cls_token")));
+        PruneCheck.oracleError(analysis, plan, List.of());
+        SelectionOptions quarter = new SelectionOptions(Target.parse("macs=0.25"), true, 1, 1, Set.of());
+        Pruner.Result r = new Pruner(s -> { }).prune("vit", analysis, new GroupScorer(MagnitudeCriterion.l2(),
+                GroupScorer.Aggregation.SUM, GroupScorer.Normalization.MEAN), quarter);
+        assertTrue(r.after().macsRatio(r.before()) <= 0.25, "a quarter of the MACs is reachable: " + r.after().macsRatio(r.before()));
+    }
+
     @Test
     void attentionsAreToldFromSoftmaxOverClasses() {
         SharedFiles.assumeModels();

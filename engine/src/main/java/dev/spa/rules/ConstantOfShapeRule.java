@@ -1,12 +1,21 @@
 package dev.spa.rules;
 
+import dev.spa.SpaException;
+import dev.spa.ir.Graph;
 import dev.spa.ir.Node;
 import dev.spa.ir.Shapes;
 import dev.spa.ir.Tensor;
 
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
-/** ConstantOfShape: a filled tensor whose shape is the value of its input (shape arithmetic). */
+/**
+ * ConstantOfShape: a filled tensor whose shape is the value of its input (shape arithmetic). Every position
+ * holds the same fill, so an output axis can lose positions freely when the size of that axis is a constant
+ * the exporter wrote into the shape (a ViT's class token, {@code zeros(batch, 1, width) + cls}): the surgery
+ * writes the pruned size there. A size computed from another tensor is not followed.
+ */
 final class ConstantOfShapeRule implements OperatorRule {
     @Override
     public List<String> opTypes() {
@@ -37,6 +46,72 @@ final class ConstantOfShapeRule implements OperatorRule {
 
     @Override
     public void propagate(Node node, Dim dim, Coupling c) {
-        c.block(dim, "ConstantOfShape '" + node.name() + "' makes a tensor of this shape");
+        boolean output = dim.value().equals(node.output(0));
+        if (!output || dim.folded() || ConstantSize.find(c.graph(), c.shapes(), node.input(0), dim.axis()) == null) {
+            c.block(dim, "ConstantOfShape '" + node.name() + "' makes a tensor of this shape");
+        }
+        // else: nothing to couple; every position is the fill, and the rewrite writes the new size
+    }
+
+    @Override
+    public void rewrite(Node node, Rewrite r) {
+        long[] original = r.original().require(node.output(0));
+        long[] pruned = r.prunedShape(node.output(0));
+        for (int axis = 0; axis < pruned.length; axis++) {
+            if (pruned[axis] != original[axis]) {
+                ConstantSize size = ConstantSize.find(r, node.input(0), axis);
+                if (size == null) {
+                    throw new SpaException("ConstantOfShape '" + node.name() + "': size " + axis + " is not a constant");
+                }
+                size.replace(r, node, pruned[axis]);
+            }
+        }
+    }
+
+    /**
+     * Where size {@code axis} of a shape value is written: element {@code element} of the constant that is input
+     * {@code input} of {@code consumer} (the ConstantOfShape itself, or the Concat that builds its shape).
+     */
+    private record ConstantSize(String shapeValue, Node concat, int input, int element) {
+        static ConstantSize find(Graph g, Shapes shapes, String shapeValue, int axis) {
+            return find(g::constant, g::producer, n -> g.consumers(n).size(), shapes, shapeValue, axis);
+        }
+
+        static ConstantSize find(Rewrite r, String shapeValue, int axis) {
+            return find(r::constant, r::producer, n -> 1, r.original(), shapeValue, axis);
+        }
+
+        private static ConstantSize find(Function<String, Tensor> constant,
+                Function<String, Node> producer, ToIntFunction<String> consumers,
+                Shapes shapes, String shapeValue, int axis) {
+            if (constant.apply(shapeValue) != null) {
+                return new ConstantSize(shapeValue, null, 0, axis);
+            }
+            Node concat = producer.apply(shapeValue);
+            // a Concat shared with other consumers would change their shapes too
+            if (concat == null || !concat.opType().equals("Concat") || consumers.applyAsInt(shapeValue) != 1) {
+                return null;
+            }
+            int start = 0;
+            for (int i = 0; i < concat.inputs().size(); i++) {
+                long[] part = shapes.get(concat.input(i));
+                if (part == null || part.length > 1 || (part.length == 1 && part[0] < 0)) {
+                    return null;
+                }
+                int length = part.length == 0 ? 1 : (int) part[0];
+                if (axis < start + length) {
+                    return constant.apply(concat.input(i)) == null ? null : new ConstantSize(shapeValue, concat, i, axis - start);
+                }
+                start += length;
+            }
+            return null;
+        }
+
+        void replace(Rewrite r, Node constantOfShape, long size) {
+            Node owner = concat == null ? constantOfShape : concat;
+            long[] values = r.constant(owner.input(input)).longsOrNull().clone();
+            values[element] = size;
+            r.replaceWithLongs(owner, input, values);
+        }
     }
 }

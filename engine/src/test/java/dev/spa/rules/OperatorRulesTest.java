@@ -287,6 +287,44 @@ class OperatorRulesTest {
         oracle(a);
     }
 
+    /**
+     * A ViT's class token as PyTorch exports {@code cat(zeros(n, 1, width) + cls, tokens)}: ConstantOfShape of
+     * [batch read from the input, 1, width], where width is the constant {@code widthValue} or, computed, the
+     * tokens' own width read from their shape.
+     */
+    private static Model classToken(boolean widthFromShape) {
+        GraphBuilder b = new GraphBuilder().input("x", -1, 6, 8).output("y")
+                .weight("W1", 8, 8).op("MatMul", "h", "x", "W1")
+                .longs("zero", 0).longs("one", 1).longs("two", 2).longs("widthValue", 8)
+                .op("Shape", "xs", "x").op("Gather", "n", "xs", "zero");
+        String width = "widthValue";
+        if (widthFromShape) {
+            b.op("Shape", "hs", "h").op("Gather", "hw", "hs", "two");
+            width = "hw";
+        }
+        return b.node("Concat", new String[] {"n", "one", width}, new String[] {"clsShape"}, "axis", 0L)
+                .op("ConstantOfShape", "zeros", "clsShape").weight("cls", 1, 1, 8).op("Add", "c", "zeros", "cls")
+                .node("Concat", new String[] {"c", "h"}, new String[] {"tokens"}, "axis", 1L).op("Relu", "r", "tokens")
+                .weight("W2", 8, 5).op("MatMul", "y", "r", "W2").model();
+    }
+
+    @Test
+    void classTokenOfConstantWidthIsPrunedWithTheTokens() {
+        Analysis a = Analysis.of(classToken(false));
+        Group g = groupOf(a, "W1", 1);
+        assertTrue(g.prunable(), g.blockedReasons().toString());
+        assertNotNull(member(g, "cls", 2), "the class token loses the same channels as the tokens");
+        assertEquals(Role.INPUT, member(g, "W2", 0).role());
+        oracle(a);
+    }
+
+    @Test
+    void classTokenWhoseWidthIsComputedBlocksTheGroupWithTheReason() {
+        Group g = groupOf(Analysis.of(classToken(true)), "W1", 1);
+        assertFalse(g.prunable());
+        assertTrue(g.blockedReasons().toString().contains("ConstantOfShape"), g.blockedReasons().toString());
+    }
+
     @Test
     void gemmWithoutTransposeCouplesColumns() {
         Analysis a = Analysis.of(new GraphBuilder().input("x", -1, 16).output("y")
