@@ -1,7 +1,8 @@
 """Torch-Pruning's side of bench/run-quality, and the independent MACs count of SPA's pruned models.
 
-Rebuilds each trained CNN of ../shared/models as a torch module that loads the ONNX initializers
-(checked to reproduce the ONNX model's accuracy on the same images), prunes it with Torch-Pruning
+Rebuilds each trained classifier of ../shared/models as a torch module that loads the ONNX initializers
+(the CNNs node by node, the ViT by hand in vit_rebuild.py; each checked to reproduce the ONNX model's
+accuracy on the same images), prunes it with Torch-Pruning
 1.6.1 (L1, L2, Taylor; global and local; no fine-tuning) to 1/2 and 1/4 of its MACs (a bisection on
 the pruning ratio, MACs counted by torch_pruning.utils.count_ops_and_params) and evaluates it on the
 very inputs SPA was evaluated on. SPA's pruned ONNX files are counted here too, by this script's own
@@ -20,9 +21,12 @@ import torch.nn.functional as F
 from onnx import numpy_helper, shape_inference
 
 import torch_pruning as tp
+from vit_rebuild import VitRebuild
 
 KEEP = [0.5, 0.25]
-CNN_MODELS = ["mnist_cnn_zoo", "cifar10_convnet_kw", "digits_mobilenet"]
+MODELS = ["mnist_cnn_zoo", "cifar10_convnet_kw", "digits_mobilenet", "cifar10_vit_pgd_2_3_16"]
+SHAPES = {"mnist_cnn_zoo": (1, 28, 28), "cifar10_convnet_kw": (3, 32, 32), "digits_mobilenet": (1, 8, 8),
+          "cifar10_vit_pgd_2_3_16": (3, 32, 32)}
 
 
 def attrs(node):
@@ -141,8 +145,10 @@ def prune_to(base, example, keep, importance, global_pruning, calib_x, calib_y):
         mid = (lo + hi) / 2
         model = copy.deepcopy(base)
         ignored = [m for m in model.modules() if isinstance(m, nn.Linear) and m.out_features == 10]
+        # a ViT loses whole heads at the same ratio as its channels (Torch-Pruning's own ViT examples do so)
+        heads = dict(model.pruner_arguments(), head_pruning_ratio=mid) if hasattr(model, "pruner_arguments") else {}
         pruner = tp.pruner.MagnitudePruner(model, example, importance=importance, pruning_ratio=mid,
-                                           global_pruning=global_pruning, ignored_layers=ignored)
+                                           global_pruning=global_pruning, ignored_layers=ignored, **heads)
         if isinstance(importance, tp.importance.TaylorImportance):
             model.zero_grad()
             F.cross_entropy(model(calib_x), calib_y).backward()
@@ -200,12 +206,12 @@ def main():
         if r[3] != "original":
             counted.append("%s\t%.4f" % (r[7], onnx_macs(r[7]) / onnx_macs(originals[r[0]])))
     open(out + "/spa_macs.tsv", "w").write("\n".join(counted) + "\n")
-    for name in CNN_MODELS:
+    for name in MODELS:
         x = np.fromfile("%s/data/%s_x.f32" % (out, name), dtype="<f4")
         y = torch.tensor(np.fromfile("%s/data/%s_y.i64" % (out, name), dtype="<i8"))
         cal = np.fromfile("%s/data/%s_calibration.f32" % (out, name), dtype="<f4")
-        base = OnnxCnn(originals[name]).eval()
-        shape = {"mnist_cnn_zoo": (1, 28, 28), "cifar10_convnet_kw": (3, 32, 32), "digits_mobilenet": (1, 8, 8)}[name]
+        base = (VitRebuild if name.startswith("cifar10_vit") else OnnxCnn)(originals[name]).eval()
+        shape = SHAPES[name]
         x = torch.tensor(x).reshape(-1, *shape)
         cal = torch.tensor(cal).reshape(-1, *shape)
         with torch.no_grad():
