@@ -6,13 +6,14 @@ import dev.spa.ir.Node;
 import dev.spa.ir.Shapes;
 import dev.spa.ir.Tensor;
 import dev.spa.linalg.Linalg;
-import dev.spa.linalg.Transpose;
 import dev.spa.runtime.InputStatistics;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.DoubleUnaryOperator;
+import java.util.stream.IntStream;
 
 /**
  * Data-free activation statistics: channel means and covariances carried from an assumed input
@@ -22,9 +23,12 @@ import java.util.function.DoubleUnaryOperator;
  * channel, values at neighbouring positions correlate as ρ^(|dy|+|dx|), the same for every channel
  * pair; activations are Gaussian where a nonlinearity is applied; the two sides of an Add, of a Mul
  * and of a Concat are independent of each other; a remaining BatchNormalization gives its channels
- * its trained β as mean and γ² as variance. An operator not modelled here gives its outputs mean 0
- * and unit independent variance, and is counted. With {@code diagonal}, channels are taken as
- * independent everywhere (the per-channel moments model, kept for comparison).
+ * its trained β as mean and γ² as variance (a LayerNormalization likewise); the channels of a value are
+ * followed through transposes and reshapes ({@link FeatureAxes}); tokens joined by a Concat are a mixture;
+ * attention (Softmax weights times values) keeps its values' moments, its weights being convex combinations.
+ * An operator not modelled here gives its outputs mean 0 and unit independent variance, and is counted. With
+ * {@code diagonal}, channels are taken as independent everywhere (the per-channel moments model, kept for
+ * comparison).
  */
 final class MomentPropagation {
     /** Flattening more features than this would need a covariance too large to hold; such outputs get the default. */
@@ -36,6 +40,9 @@ final class MomentPropagation {
     private final double rho;
     private final boolean diagonal;
     private final Map<String, Moments> moments = new HashMap<>();
+    private final Map<String, FeatureAxes> axes = new HashMap<>();
+    private final LayerMoments layers;
+    private final ElementwiseMoments elementwise;
     private final Map<String, Integer> pendingReads = new HashMap<>();
     private int assumed;
 
@@ -47,29 +54,46 @@ final class MomentPropagation {
         this.linalg = linalg;
         this.rho = rho;
         this.diagonal = diagonal;
+        this.layers = new LayerMoments(graph, linalg, rho);
+        this.elementwise = new ElementwiseMoments(graph, shapes);
         for (Node node : graph.nodes()) {
             node.inputs().forEach(i -> pendingReads.merge(i, 1, Integer::sum));
         }
         keep.forEach(v -> pendingReads.merge(v, 1, Integer::sum));
-        graph.inputs().forEach(v -> moments.put(v.getName(), inputMoments(input, channels(v.getName()))));
+        graph.inputs().forEach(v -> store(v.getName(), inputMoments(input, channels(v.getName())), conventional(v.getName())));
         for (Node node : graph.nodes()) {
             Interruption.check();
-            Moments out = propagate(node);
+            Carried out = propagate(node);
             if (out == null) {
                 assumed++;
             }
             for (String o : node.outputs()) {
                 if (!o.isEmpty() && shapes.get(o) != null && pendingReads.containsKey(o)) {
-                    Moments m = out != null && out.channels() == channels(o) ? out : Moments.constant(channels(o), 0, 1);
-                    moments.put(o, diagonal ? m.diagonal() : m);
+                    boolean fits = out != null && out.axes() != null && out.moments() != null
+                            && out.axes().count(shapes.get(o)) == out.moments().channels();
+                    if (fits) {
+                        store(o, out.moments(), out.axes());
+                    } else {
+                        store(o, Moments.constant(channels(o), 0, 1), conventional(o));
+                    }
                 }
             }
             for (String i : node.inputs()) {
                 if (pendingReads.merge(i, -1, Integer::sum) <= 0) {
                     moments.remove(i);
+                    axes.remove(i);
                 }
             }
         }
+    }
+
+    /** Moments and the axes their channels are on. */
+    private record Carried(Moments moments, FeatureAxes axes) {
+    }
+
+    private void store(String value, Moments m, FeatureAxes on) {
+        moments.put(value, diagonal ? m.diagonal() : m);
+        axes.put(value, on);
     }
 
     /** Independent input channels with the stated means and variances (their averages when the counts differ). */
@@ -83,15 +107,20 @@ final class MomentPropagation {
         return new Moments(mean, cov);
     }
 
-    /** The statistics of a kept value (mean 0, unit independent variance where nothing is known). */
+    /**
+     * The statistics of a kept value on its conventional channel axis, where a layer reads them (mean 0, unit independent
+     * variance where nothing is known).
+     */
     Moments of(String value) {
         Moments m = moments.get(value);
-        return m != null ? m : Moments.constant(Math.max(1, channels(value)), 0, 1);
+        boolean usable = m != null && conventional(value).equals(axes.get(value));
+        return usable ? m : Moments.constant(Math.max(1, channels(value)), 0, 1);
     }
 
     /** Lets a kept value's moments go once nothing will ask for them again. */
     void forget(String value) {
         moments.remove(value);
+        axes.remove(value);
     }
 
     /** Nodes whose outputs were not modelled and got the default statistics. */
@@ -101,8 +130,7 @@ final class MomentPropagation {
 
     /** Correlation of two positions of one channel in a kh x kw patch. */
     double correlation(int kw, int a, int b) {
-        int d = Math.abs(a / kw - b / kw) + Math.abs(a % kw - b % kw);
-        return d == 0 ? 1 : Math.pow(rho, d);
+        return LayerMoments.correlation(rho, kw, a, b);
     }
 
     private int channels(String value) {
@@ -110,228 +138,112 @@ final class MomentPropagation {
         if (s == null || s.length == 0) {
             return 1;
         }
-        long c = s.length == 4 ? s[1] : s[s.length - 1];
+        long c = conventional(value).count(s);
         return c > 0 ? (int) c : 1;
     }
 
+    private FeatureAxes conventional(String value) {
+        long[] s = shapes.get(value);
+        return FeatureAxes.conventional(s == null ? 0 : s.length);
+    }
+
+    private int rank(String value) {
+        long[] s = shapes.get(value);
+        return s == null ? -1 : s.length;
+    }
+
+    /** Input i's moments, whatever axes they are on. */
     private Moments in(Node node, int i) {
         return node.hasInput(i) ? moments.get(node.input(i)) : null;
     }
 
-    private Moments propagate(Node node) {
+    /** Input i's moments where they are on its conventional axis (what Conv, BatchNormalization and linear layers read). */
+    private Moments conventionalIn(Node node, int i) {
+        return node.hasInput(i) && conventional(node.input(i)).equals(axes.get(node.input(i))) ? in(node, i) : null;
+    }
+
+    /** Input i's channel axes as they are on the node's output (broadcast to its rank). */
+    private FeatureAxes axesOnOutput(Node node, int i) {
+        FeatureAxes a = axes.get(node.input(i));
+        return a == null ? null : a.shifted(rank(node.output(0)) - rank(node.input(i)));
+    }
+
+    private Carried conventionalOut(Node node, Moments m) {
+        return m == null ? null : new Carried(m, conventional(node.output(0)));
+    }
+
+    /** BatchNormalization's channels are on axis 1 whatever the rank, LayerNormalization's (over the last axis) last. */
+    private Carried normalized(Node node) {
+        int rank = rank(node.input(0));
+        FeatureAxes on = new FeatureAxes(new int[] {node.opType().equals("BatchNormalization") ? 1 : rank - 1});
+        Moments x = on.equals(axes.get(node.input(0))) ? in(node, 0) : null;
+        Moments m = rank < 2 ? null : layers.normalized(node, x, rank);
+        return m == null ? null : new Carried(m, on);
+    }
+
+    private Carried propagate(Node node) {
         DoubleUnaryOperator f = PointwiseMoments.function(node, graph);
         if (f != null && in(node, 0) != null) {
-            return PointwiseMoments.apply(f, in(node, 0));
+            return new Carried(PointwiseMoments.apply(f, in(node, 0)), axesOnOutput(node, 0));
         }
         switch (node.opType()) {
-            case "Conv": return conv(node);
-            case "Gemm": case "MatMul": return linear(node);
-            case "BatchNormalization": return batchNorm(node);
-            case "Add": case "Sub": return sum(node, node.opType().equals("Sub") ? -1 : 1);
-            case "Mul": return product(node);
+            case "Conv": return conventionalOut(node, layers.conv(node, conventionalIn(node, 0)));
+            case "Gemm": case "MatMul": return LinearLayer.of(graph, node) != null ? conventionalOut(node, layers.linear(node, conventionalIn(node, 0))) : attention(node);
+            case "BatchNormalization": case "LayerNormalization": return normalized(node);
+            case "Add": case "Sub": case "Mul": case "Div": return elementwise(node);
             case "Concat": return concat(node);
             case "GlobalAveragePool": case "AveragePool": case "ReduceMean": return average(node);
-            case "MaxPool": case "Flatten": case "Reshape": case "Squeeze": case "Unsqueeze": return reshaped(node);
+            case "MaxPool": return in(node, 0) == null ? null : new Carried(in(node, 0), axesOnOutput(node, 0));
+            case "Transpose": return transposed(node);
+            case "Flatten": case "Reshape": case "Squeeze": case "Unsqueeze": return reshaped(node);
+            case "ConstantOfShape": return filled(node);
             default: return null;
         }
     }
 
+    private Carried elementwise(Node node) {
+        Moments a = in(node, 0);
+        Moments b = in(node, 1);
+        FeatureAxes on = a != null ? axesOnOutput(node, 0) : b != null ? axesOnOutput(node, 1) : null;
+        boolean sameAxes = a != null && b != null && on != null && on.equals(axesOnOutput(node, 1));
+        Moments m = on == null ? null : elementwise.of(node, a, b, on, sameAxes);
+        return m == null ? null : new Carried(m, on);
+    }
+
     /**
-     * Σ_out[o][o'] = Σ_{c,c'} Σ_in[c][c'] · m_o(c)ᵀ R m_o'(c'), with m_o(c) the kernel of output o on
-     * input c (zero outside o's group) and R the spatial correlation of a patch's positions.
+     * Along the channel axis: the channels side by side, each part's covariance a block (parts independent). Along
+     * another axis (a class token joined to the patch tokens): a mixture of the parts by their sizes on that axis.
      */
-    private Moments conv(Node node) {
-        Tensor w = graph.constant(node.input(1));
-        Moments x = in(node, 0);
-        if (w == null || x == null || w.rank() != 4) {
-            return null;
-        }
-        int outC = (int) w.dim(0);
-        int perGroup = (int) w.dim(1);
-        int kw = (int) w.dim(3);
-        int area = (int) (w.dim(2) * w.dim(3));
-        int inC = x.channels();
-        int groups = (int) node.attrInt("group", 1);
-        int outPerGroup = outC / groups;
-        float[] wv = w.floats();
-        float[] r = new float[area * area];
-        for (int a = 0; a < area; a++) {
-            for (int b = 0; b < area; b++) {
-                r[a * area + b] = (float) correlation(kw, a, b);
-            }
-        }
-        Tensor biasTensor = node.hasInput(2) ? graph.constant(node.input(2)) : null;
-        float[] bias = biasTensor == null ? null : biasTensor.floats(); // decoded once, not per output
-        if (perGroup == 1 && inC == groups) {
-            return DepthwiseMoments.of(x, wv, outC, area, outPerGroup, r, bias, linalg);
-        }
-        // m laid out [inC][outC * area]: column (o, a) holds W[o, c - first(o), a] for c in o's group
-        float[] m = new float[inC * outC * area];
-        double[] mean = new double[outC];
-        for (int o = 0; o < outC; o++) {
-            int first = o / outPerGroup * perGroup;
-            mean[o] = bias == null ? 0 : bias[o];
-            for (int c = 0; c < perGroup; c++) {
-                for (int a = 0; a < area; a++) {
-                    float v = wv[(o * perGroup + c) * area + a];
-                    m[(first + c) * outC * area + o * area + a] = v;
-                    mean[o] += v * x.mean()[first + c];
-                }
-            }
-        }
-        float[] sm = linalg.multiply(x.cov(), m, inC, inC, outC * area); // Σ_in m: [inC][outC * area]
-        // (Σ_in m) R per output, then contract with m over (c, a): Σ_out = Mᵀ (Σ_in M R)
-        float[] smr = new float[sm.length];
-        for (int c = 0; c < inC; c++) {
-            for (int o = 0; o < outC; o++) {
-                int base = c * outC * area + o * area;
-                for (int b = 0; b < area; b++) {
-                    double v = 0;
-                    for (int a = 0; a < area; a++) {
-                        v += sm[base + a] * r[a * area + b];
-                    }
-                    smr[base + b] = (float) v;
-                }
-            }
-        }
-        float[] mt = BlockLayout.outerFirst(m, inC, outC, area);   // [outC][inC * area]
-        float[] smrByC = BlockLayout.areaInside(smr, inC, outC, area);     // [inC * area][outC]
-        return new Moments(mean, linalg.multiply(mt, smrByC, outC, inC * area, outC));
-    }
-
-    private Moments linear(Node node) {
-        LinearLayer layer = LinearLayer.of(graph, node);
-        Moments x = in(node, 0);
-        if (layer == null || x == null || x.channels() != layer.inputChannels()) {
-            return null;
-        }
-        float[] full = layer.matrix(graph);
-        int n = layer.hessianColumns();
-        int k = layer.inputChannels();
-        int outs = layer.outputs();
-        float[] w = new float[outs * k];
-        double[] mean = new double[outs];
-        for (int o = 0; o < outs; o++) {
-            mean[o] = layer.bias() == null ? 0 : full[o * n + n - 1];
-            for (int i = 0; i < k; i++) {
-                w[o * k + i] = full[o * n + i];
-                mean[o] += full[o * n + i] * x.mean()[i];
-            }
-        }
-        return new Moments(mean, linalg.multiply(linalg.multiply(w, x.cov(), outs, k, k), Transpose.of(w, outs, k), outs, k, outs));
-    }
-
-    /** Mean β and variance γ² from training, correlations as propagated. */
-    private Moments batchNorm(Node node) {
-        Tensor gamma = graph.constant(node.input(1));
-        Tensor beta = graph.constant(node.input(2));
-        Moments x = in(node, 0);
-        if (gamma == null || beta == null || x == null || x.channels() != gamma.numel()) {
-            return null;
-        }
-        float[] g = gamma.floats();
-        float[] b = beta.floats();
-        double[] mean = new double[g.length];
-        double[] d = new double[g.length];
-        for (int c = 0; c < g.length; c++) {
-            mean[c] = b[c];
-            double s = Math.sqrt(x.var(c));
-            d[c] = s > 0 ? g[c] / s : 0;
-        }
-        float[] cov = Moments.scaled(x.cov(), d);
-        for (int c = 0; c < g.length; c++) {
-            cov[c * g.length + c] = g[c] * g[c];
-        }
-        return new Moments(mean, cov);
-    }
-
-    /** Per-channel values of a constant operand (a bias or a scale), broadcast to {@code channels}. */
-    private double[] constantPerChannel(String value, int channels) {
-        Tensor t = graph.constant(value);
-        if (t == null || !t.isFloat()) {
-            return null;
-        }
-        float[] v = t.floats();
-        if (v.length != 1 && v.length != channels) {
-            return null;
-        }
-        double[] out = new double[channels];
-        for (int c = 0; c < channels; c++) {
-            out[c] = v.length == 1 ? v[0] : v[c];
-        }
-        return out;
-    }
-
-    private Moments sum(Node node, int sign) {
-        Moments a = in(node, 0);
-        Moments b = in(node, 1);
-        int channels = channels(node.output(0));
-        if (a != null && b != null && a.channels() == channels && b.channels() == channels) {
-            double[] mean = new double[channels];
-            float[] cov = new float[channels * channels];
-            for (int c = 0; c < channels; c++) {
-                mean[c] = a.mean()[c] + sign * b.mean()[c];
-            }
-            for (int i = 0; i < cov.length; i++) {
-                cov[i] = a.cov()[i] + b.cov()[i];
-            }
-            return new Moments(mean, cov);
-        }
-        Moments x = a != null ? a : b;
-        double[] k = constantPerChannel(a != null ? node.input(1) : node.input(0), channels);
-        if (x == null || k == null || x.channels() != channels) {
-            return null;
-        }
-        double[] mean = x.mean().clone();
-        for (int c = 0; c < mean.length; c++) {
-            mean[c] += (a != null ? sign : 1) * k[c];
-        }
-        return new Moments(mean, x.cov());
-    }
-
-    /** Independent factors: E[xy xyᵀ] = E[xxᵀ] ∘ E[yyᵀ]; a constant factor scales. */
-    private Moments product(Node node) {
-        Moments a = in(node, 0);
-        Moments b = in(node, 1);
-        int channels = channels(node.output(0));
-        if (a != null && b != null && a.channels() == channels && b.channels() == channels) {
-            double[] mean = new double[channels];
-            for (int c = 0; c < channels; c++) {
-                mean[c] = a.mean()[c] * b.mean()[c];
-            }
-            float[] cov = new float[channels * channels];
-            for (int i = 0; i < channels; i++) {
-                for (int j = 0; j < channels; j++) {
-                    double ea = a.cov()[i * channels + j] + a.mean()[i] * a.mean()[j];
-                    double eb = b.cov()[i * channels + j] + b.mean()[i] * b.mean()[j];
-                    cov[i * channels + j] = (float) (ea * eb - mean[i] * mean[j]);
-                }
-            }
-            return new Moments(mean, cov);
-        }
-        Moments x = a != null ? a : b;
-        double[] k = constantPerChannel(a != null ? node.input(1) : node.input(0), channels);
-        if (x == null || k == null || x.channels() != channels) {
-            return null;
-        }
-        double[] mean = new double[channels];
-        for (int c = 0; c < channels; c++) {
-            mean[c] = x.mean()[c] * k[c];
-        }
-        return new Moments(mean, Moments.scaled(x.cov(), k));
-    }
-
-    private Moments concat(Node node) {
+    private Carried concat(Node node) {
         long[] out = shapes.get(node.output(0));
-        if (out == null || Shapes.axis(node.attrInt("axis", 1), out.length) != (out.length == 4 ? 1 : out.length - 1)) {
+        FeatureAxes first = axesOnOutput(node, 0);
+        if (out == null || first == null) {
             return null;
         }
+        int axis = Shapes.axis(node.attrInt("axis", 1), out.length);
+        if (first.contains(axis)) {
+            return first.axes().length == 1 ? conventionalOut(node, channelConcat(node, out)) : null;
+        }
+        Moments[] parts = new Moments[node.inputs().size()];
+        double[] weights = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            long[] s = shapes.get(node.input(i));
+            parts[i] = in(node, i);
+            if (parts[i] == null || s == null || !first.equals(axesOnOutput(node, i)) || parts[i].channels() != parts[0].channels()) {
+                return null;
+            }
+            weights[i] = s[axis];
+        }
+        return new Carried(Mixture.of(parts, weights), first);
+    }
+
+    private Moments channelConcat(Node node, long[] out) {
         int total = channels(node.output(0));
         double[] mean = new double[total];
         float[] cov = new float[total * total];
         int at = 0;
-        for (String i : node.inputs()) {
-            Moments m = moments.get(i);
+        for (int i = 0; i < node.inputs().size(); i++) {
+            Moments m = conventionalIn(node, i);
             if (m == null || at + m.channels() > total) {
                 return null;
             }
@@ -342,37 +254,69 @@ final class MomentPropagation {
             }
             at += n;
         }
-        return at == total ? new Moments(mean, cov) : null;
+        return at == total && out.length > 0 ? new Moments(mean, cov) : null;
     }
 
-    /** Averaging A correlated positions keeps the mean and scales the covariance by ρ + (1 - ρ) / A. */
-    private Moments average(Node node) {
+    /**
+     * Averaging A correlated positions keeps the mean and scales the covariance by ρ + (1 - ρ) / A: pooling over the
+     * spatial axes, or a ReduceMean over axes that are not the channels' (a ViT's mean over its tokens).
+     */
+    private Carried average(Node node) {
         Moments x = in(node, 0);
         long[] s = shapes.get(node.input(0));
         long[] o = shapes.get(node.output(0));
-        if (x == null || s == null || o == null || s.length != 4 || o.length != 4) {
+        FeatureAxes on = axes.get(node.input(0));
+        if (x == null || s == null || o == null || on == null) {
             return null;
         }
-        double area = (double) (s[2] * s[3]) / Math.max(1, o[2] * o[3]);
+        FeatureAxes after = on;
+        if (node.opType().equals("ReduceMean")) {
+            long[] listed = node.hasInput(1) ? shapes.value(node.input(1)) : node.attrInts("axes");
+            int[] reduced = listed == null ? IntStream.range(0, s.length).toArray()
+                    : Arrays.stream(listed).mapToInt(a -> Shapes.axis(a, s.length)).toArray();
+            after = on.reduced(reduced, node.attrInt("keepdims", 1) == 1);
+        } else if (s.length != 4 || o.length != 4) {
+            return null;
+        }
+        long kept = Shapes.product(o, 0, o.length);
+        long all = Shapes.product(s, 0, s.length);
+        if (after == null || kept <= 0 || all <= 0) {
+            return null;
+        }
+        double area = (double) all / kept;
         double factor = rho + (1 - rho) / Math.max(1, area);
         float[] cov = x.cov().clone();
         for (int i = 0; i < cov.length; i++) {
             cov[i] *= (float) factor;
         }
-        return new Moments(x.mean(), cov);
+        return new Carried(new Moments(x.mean(), cov), after);
     }
 
-    /** Layout changes: the same channels, or channels flattened into blocks of (independent) positions. */
-    private Moments reshaped(Node node) {
+    private Carried transposed(Node node) {
         Moments x = in(node, 0);
-        int out = channels(node.output(0));
-        if (x == null) {
+        FeatureAxes on = axes.get(node.input(0));
+        FeatureAxes after = x == null || on == null ? null : on.transposed(Shapes.permutation(node, rank(node.input(0))));
+        return after == null ? null : new Carried(x, after);
+    }
+
+    /**
+     * The same channels moved by a reshape (a split into heads, a merge back, a squeeze), or channels flattened with
+     * their positions into blocks of (independent) positions.
+     */
+    private Carried reshaped(Node node) {
+        Moments x = in(node, 0);
+        FeatureAxes on = axes.get(node.input(0));
+        long[] s = shapes.get(node.input(0));
+        long[] o = shapes.get(node.output(0));
+        if (x == null || on == null || s == null || o == null) {
             return null;
         }
-        if (out == x.channels()) {
-            return x;
+        FeatureAxes moved = on.reshaped(s, o);
+        if (moved != null) {
+            return new Carried(x, moved);
         }
-        if (out % x.channels() != 0 || out > MAX_FEATURES) {
+        int out = channels(node.output(0));
+        if (!on.isConventional(s.length) || out % x.channels() != 0 || out > MAX_FEATURES) {
             return null;
         }
         int block = out / x.channels();
@@ -387,6 +331,35 @@ final class MomentPropagation {
                 }
             }
         }
-        return new Moments(mean, cov);
+        return conventionalOut(node, new Moments(mean, cov));
+    }
+
+    /** ConstantOfShape: every element the fill value, no variance. */
+    private Carried filled(Node node) {
+        double fill = 0;
+        if (node.hasAttribute("value")) {
+            Tensor t = Tensor.fromProto(node.attribute("value").getT(), null);
+            long[] ints = t.isFloat() ? null : t.longsOrNull();
+            fill = t.isFloat() ? t.floats()[0] : ints != null && ints.length == 1 ? ints[0] : 0;
+        }
+        int n = channels(node.output(0));
+        return new Carried(Moments.constant(n, fill, 0), conventional(node.output(0)));
+    }
+
+    /**
+     * Softmax(...) · V: each output row is a convex combination of V's rows, so its channels keep V's mean; their
+     * covariance is taken as V's (exact where each token attends to one, an upper bound where it spreads). Any other
+     * product of two activations is not modelled.
+     */
+    private Carried attention(Node node) {
+        Node weights = graph.producer(node.input(0));
+        Moments v = in(node, 1);
+        FeatureAxes on = axesOnOutput(node, 1);
+        boolean softmax = weights != null && weights.opType().equals("Softmax")
+                && Shapes.axis(weights.attrInt("axis", -1), Math.max(1, rank(weights.output(0)))) == rank(weights.output(0)) - 1;
+        if (!softmax || v == null || on == null || axes.get(node.input(1)).contains(rank(node.input(1)) - 2)) {
+            return null;
+        }
+        return new Carried(v, on);
     }
 }

@@ -37,9 +37,17 @@ final class PointwiseMoments {
                 return x -> Math.max(0, Math.min(1, a * x + b));
             }
             case "HardSwish": return x -> x * Math.max(0, Math.min(1, x / 6 + 0.5));
+            case "Erf": return PointwiseMoments::erf;
             case "Identity": case "Dropout": case "Cast": return x -> x;
             default: return null;
         }
+    }
+
+    /** The error function (Abramowitz and Stegun 7.1.26, absolute error under 1.5e-7): GELU's exact form uses it. */
+    static double erf(double x) {
+        double t = 1 / (1 + 0.3275911 * Math.abs(x));
+        double poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+        return Math.signum(x) * (1 - poly * Math.exp(-x * x));
     }
 
     private static double bound(Node node, Graph graph, int input, String attr, double fallback) {

@@ -112,6 +112,145 @@ class MomentPropagationTest {
         assertEquals(0, p.assumedNodes());
     }
 
+    private static MomentPropagation propagate(Model m, double mean, double std, String... keep) {
+        return new MomentPropagation(m.graph(), ShapeInference.inferAtUnitSize(m.graph(), OperatorRules.standard()),
+                new CpuLinalg(), InputStatistics.stated(new double[] {mean}, new double[] {std}), 0.5, false, Set.of(keep));
+    }
+
+    /** A ViT normalises its tokens [N, T, C] by BatchNormalization over C, transposed to [N, C, T] and back. */
+    @Test
+    void channelsAreFollowedThroughTransposesAroundABatchNormalization() {
+        float[] gamma = {2f, 0.5f, 1f};
+        float[] beta = {1f, -1f, 0.25f};
+        Model m = new GraphBuilder().input("x", -1, 5, 3).output("y")
+                .opAttrs("Transpose", "t", new String[] {"x"}, "perm", new long[] {0, 2, 1})
+                .floats("g", new long[] {3}, gamma).floats("b", new long[] {3}, beta).floats("rm", new long[] {3}, new float[3])
+                .floats("rv", new long[] {3}, new float[] {1f, 1f, 1f})
+                .op("BatchNormalization", "n", "t", "g", "b", "rm", "rv")
+                .opAttrs("Transpose", "back", new String[] {"n"}, "perm", new long[] {0, 2, 1})
+                .weight("W", 3, 4).op("MatMul", "y", "back", "W").model();
+        MomentPropagation p = propagate(m, 0, 1, "back");
+        for (int c = 0; c < 3; c++) {
+            assertEquals(beta[c], p.of("back").mean()[c], 1e-6, "the trained shift of channel " + c);
+            assertEquals(gamma[c] * gamma[c], p.of("back").var(c), 1e-5, "the trained scale of channel " + c);
+        }
+        assertEquals(0, p.assumedNodes());
+    }
+
+    /**
+     * Attention's values split into 2 heads of 2 ([N, T, 4] -> [N, T, 2, 2] -> [N, 2, T, 2]), weighted by a Softmax and
+     * merged back: the merged output has the values' moments (convex combinations keep the mean).
+     */
+    @Test
+    void attentionOutputKeepsItsValuesMomentsThroughTheHeadsSplitAndMerge() {
+        Model m = new GraphBuilder().input("x", -1, 5, 4).output("y")
+                .weight("Wv", 4, 4).floats("bv", new long[] {4}, new float[] {0.5f, -0.5f, 1f, 0f})
+                .op("MatMul", "v0", "x", "Wv").op("Add", "v", "v0", "bv")
+                .weight("Wq", 4, 4).op("MatMul", "q", "x", "Wq").weight("Wk", 4, 4).op("MatMul", "k", "x", "Wk")
+                .longs("heads", 1, 5, 2, 2).longs("merged", 1, 5, 4)
+                .op("Reshape", "vh", "v", "heads").opAttrs("Transpose", "vt", new String[] {"vh"}, "perm", new long[] {0, 2, 1, 3})
+                .op("Reshape", "qh", "q", "heads").opAttrs("Transpose", "qt", new String[] {"qh"}, "perm", new long[] {0, 2, 1, 3})
+                .op("Reshape", "kh", "k", "heads").opAttrs("Transpose", "kt", new String[] {"kh"}, "perm", new long[] {0, 2, 3, 1})
+                .op("MatMul", "s", "qt", "kt").opAttrs("Softmax", "p", new String[] {"s"}, "axis", -1L)
+                .op("MatMul", "o", "p", "vt").opAttrs("Transpose", "ot", new String[] {"o"}, "perm", new long[] {0, 2, 1, 3})
+                .op("Reshape", "om", "ot", "merged").weight("Wo", 4, 4).op("MatMul", "y", "om", "Wo").model();
+        MomentPropagation p = propagate(m, 0.3, 1.5, "v", "om");
+        Moments v = p.of("v");
+        Moments merged = p.of("om");
+        for (int c = 0; c < 4; c++) {
+            assertEquals(v.mean()[c], merged.mean()[c], 1e-9, "mean of channel " + c);
+            for (int d = 0; d < 4; d++) {
+                assertEquals(v.cov()[c * 4 + d], merged.cov()[c * 4 + d], 1e-9, "covariance " + c + "," + d);
+            }
+        }
+        assertEquals(2, p.assumedNodes(), "only the scores (a product of two activations) and their Softmax are not modelled");
+    }
+
+    /**
+     * A class token (a constant row) joined to 4 patch tokens, then a position table added: over the 5 positions the
+     * channels are a mixture (1/5 the token, 4/5 the patches) plus the spread of the position rows.
+     */
+    @Test
+    void tokensJoinedAlongTheTokenAxisAreAMixtureAndPositionRowsAddTheirSpread() {
+        float[] cls = {2f, -1f};
+        float[] positions = {0f, 0f, 1f, 0f, 0f, 1f, -1f, 0f, 0f, -1f};
+        Model m = new GraphBuilder().input("x", -1, 4, 2).output("y")
+                .longs("shape", 1, 1, 2).op("ConstantOfShape", "zeros", "shape").floats("cls", new long[] {2}, cls)
+                .op("Add", "token", "zeros", "cls").node("Concat", new String[] {"token", "x"}, new String[] {"tokens"}, "axis", 1L)
+                .floats("pos", new long[] {5, 2}, positions).op("Add", "y", "tokens", "pos").model();
+        double mu = 0.5;
+        double var = 4;
+        MomentPropagation p = propagate(m, mu, Math.sqrt(var), "tokens", "y");
+        Moments tokens = p.of("tokens");
+        for (int c = 0; c < 2; c++) {
+            double mean = 0.2 * cls[c] + 0.8 * mu;
+            assertEquals(mean, tokens.mean()[c], 1e-9);
+            assertEquals(0.2 * cls[c] * cls[c] + 0.8 * (var + mu * mu) - mean * mean, tokens.var(c), 1e-5);
+        }
+        // cross term: x's channels are independent, so only the means' spread correlates them
+        double crossMean = (0.2 * cls[0] + 0.8 * mu) * (0.2 * cls[1] + 0.8 * mu);
+        assertEquals(0.2 * cls[0] * cls[1] + 0.8 * mu * mu - crossMean, tokens.cov()[1], 1e-5);
+        // the position rows have mean 0 per channel and variance 2/5 in each, uncorrelated across the two
+        for (int c = 0; c < 2; c++) {
+            assertEquals(tokens.mean()[c], p.of("y").mean()[c], 1e-9);
+            assertEquals(tokens.var(c) + 0.4, p.of("y").var(c), 1e-5);
+        }
+        assertEquals(tokens.cov()[1], p.of("y").cov()[1], 1e-5);
+    }
+
+    /** GELU as PyTorch exports it, x · (erf(x / √2) + 1) · 0.5: integrated as one activation, not two independent factors. */
+    @Test
+    void geluWrittenWithErfIsIntegratedAsOneActivation() {
+        Model m = new GraphBuilder().input("x", -1, 3).output("y")
+                .floats("root2", new long[0], new float[] {(float) Math.sqrt(2)}).floats("one", new long[0], new float[] {1f})
+                .floats("half", new long[0], new float[] {0.5f})
+                .op("Div", "d", "x", "root2").op("Erf", "e", "d").op("Add", "e1", "e", "one").op("Mul", "g", "x", "e1")
+                .op("Mul", "y", "g", "half").model();
+        MomentPropagation p = propagate(m, 0.5, 2, "y");
+        double mean = 0;
+        double second = 0;
+        int n = 200000;
+        for (int i = 0; i < n; i++) {
+            // E[gelu(x)] and E[gelu(x)²] for x ~ N(0.5, 4), by the midpoint rule over ±8σ
+            double z = -8 + 16.0 * (i + 0.5) / n;
+            double x = 0.5 + 2 * z;
+            double w = 16.0 / n * Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+            double gelu = 0.5 * x * (1 + erf(x / Math.sqrt(2)));
+            mean += w * gelu;
+            second += w * gelu * gelu;
+        }
+        assertEquals(mean, p.of("y").mean()[0], 1e-4);
+        assertEquals(second - mean * mean, p.of("y").var(0), 1e-3);
+        assertEquals(0, p.assumedNodes());
+    }
+
+    /** A LayerNorm written out (ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div): channels centred, unit mean square. */
+    @Test
+    void layerNormWrittenOutCentresTheChannelsAndScalesThemToUnitMeanSquare() {
+        Model m = new GraphBuilder().input("x", -1, 5, 4).output("y")
+                .weight("W", 4, 4).floats("b", new long[] {4}, new float[] {3f, -1f, 0f, 2f})
+                .op("MatMul", "h0", "x", "W").op("Add", "h", "h0", "b")
+                .longs("last", -1).op("ReduceMean", "mu", "h", "last").op("Sub", "c", "h", "mu")
+                .floats("two", new long[0], new float[] {2f}).op("Pow", "sq", "c", "two").op("ReduceMean", "ms", "sq", "last")
+                .floats("eps", new long[0], new float[] {1e-5f}).op("Add", "mse", "ms", "eps").op("Sqrt", "rms", "mse")
+                .op("Div", "n", "c", "rms").weight("W2", 4, 2).op("MatMul", "y", "n", "W2").opset(18).model();
+        MomentPropagation p = propagate(m, 0.2, 1, "n");
+        Moments n = p.of("n");
+        double meanSum = 0;
+        double meanSquare = 0;
+        for (int c = 0; c < 4; c++) {
+            meanSum += n.mean()[c];
+            meanSquare += (n.var(c) + n.mean()[c] * n.mean()[c]) / 4;
+        }
+        assertEquals(0, meanSum, 1e-6, "centred over the channels");
+        assertEquals(1, meanSquare, 1e-4, "divided by the channels' root mean square");
+        double rowSum = 0;
+        for (int d = 0; d < 4; d++) {
+            rowSum += n.cov()[d];
+        }
+        assertEquals(0, rowSum, 1e-4, "the channels of a centred value sum to a constant: its covariance rows sum to 0");
+    }
+
     private static double erf(double x) {
         // Abramowitz-Stegun 7.1.26 is too coarse here; integrate instead
         int n = 20000;
