@@ -197,6 +197,7 @@ final class MomentPropagation {
             case "Transpose": return transposed(node);
             case "Flatten": case "Reshape": case "Squeeze": case "Unsqueeze": return reshaped(node);
             case "ConstantOfShape": return filled(node);
+            case "Gather": return conventionalOut(node, layers.embedding(node));
             default: return null;
         }
     }

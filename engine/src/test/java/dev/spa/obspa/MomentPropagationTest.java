@@ -251,6 +251,23 @@ class MomentPropagationTest {
         assertEquals(0, rowSum, 1e-4, "the channels of a centred value sum to a constant: its covariance rows sum to 0");
     }
 
+    /** Token ids looked up in an embedding table: each row equally likely, so the rows' mean and covariance. */
+    @Test
+    void tokenEmbeddingsHaveTheMomentsOfTheTablesRows() {
+        float[] table = {1f, 0f, 3f, 2f, -1f, 4f, 1f, 2f};
+        Model m = new GraphBuilder().longInput("ids", -1, 6).output("y")
+                .floats("E", new long[] {4, 2}, table).op("Gather", "e", "E", "ids")
+                .weight("W", 2, 3).op("MatMul", "y", "e", "W").model();
+        MomentPropagation p = propagate(m, 0, 1, "e");
+        Moments e = p.of("e");
+        assertEquals(1, e.mean()[0], 1e-9); // rows (1,0), (3,2), (-1,4), (1,2)
+        assertEquals(2, e.mean()[1], 1e-9);
+        assertEquals((1 + 9 + 1 + 1) / 4.0 - 1, e.var(0), 1e-6);
+        assertEquals((0 + 4 + 16 + 4) / 4.0 - 4, e.var(1), 1e-6);
+        assertEquals((0 + 6 - 4 + 2) / 4.0 - 2, e.cov()[1], 1e-6);
+        assertEquals(0, p.assumedNodes());
+    }
+
     private static double erf(double x) {
         // Abramowitz-Stegun 7.1.26 is too coarse here; integrate instead
         int n = 20000;
