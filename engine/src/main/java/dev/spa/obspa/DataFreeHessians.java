@@ -1,6 +1,7 @@
 package dev.spa.obspa;
 
 import dev.spa.ir.Model;
+import dev.spa.ir.Node;
 import dev.spa.linalg.Linalg;
 import dev.spa.rules.OperatorRules;
 import dev.spa.rules.ShapeInference;
@@ -8,7 +9,11 @@ import dev.spa.runtime.InputStatistics;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Hessians with no data at all: each layer's input statistics come from {@link MomentPropagation}
@@ -45,13 +50,39 @@ public final class DataFreeHessians implements HessianSource {
         layers.forEach(l -> readers.merge(l.input(), 1, Integer::sum));
         MomentPropagation stats = new MomentPropagation(model.graph(), ShapeInference.inferAtUnitSize(model.graph(), OperatorRules.standard()),
                 linalg, input, rho, !channelCovariance, readers.keySet());
-        return layer -> {
-            KroneckerHessian h = secondMoment(layer, stats.of(layer.input()), stats);
-            if (readers.merge(layer.input(), -1, Integer::sum) == 0) {
-                stats.forget(layer.input());
+        String coverage = coverage(model, readers.keySet(), stats);
+        return new LayerHessians() {
+            @Override
+            public LayerHessian take(LinearLayer layer) {
+                KroneckerHessian h = secondMoment(layer, stats.of(layer.input()), stats);
+                if (readers.merge(layer.input(), -1, Integer::sum) == 0) {
+                    stats.forget(layer.input());
+                }
+                return h;
             }
-            return h;
+
+            @Override
+            public String coverage() {
+                return coverage;
+            }
         };
+    }
+
+    /** How many layer inputs got propagated moments, and after which operators the others got the default. */
+    private static String coverage(Model model, Set<String> inputs, MomentPropagation stats) {
+        List<String> guessed = inputs.stream().filter(v -> !stats.propagated(v)).sorted().toList();
+        if (guessed.isEmpty()) {
+            return "data-free moments propagated to all " + inputs.size() + " layer inputs";
+        }
+        Set<String> after = new TreeSet<>();
+        for (String v : guessed) {
+            Node producer = model.graph().producer(v);
+            after.add(producer == null ? "a graph input" : producer.opType());
+        }
+        boolean one = guessed.size() == 1;
+        return String.format(Locale.ROOT, "data-free moments propagated to %d of %d layer inputs; %d %s the default N(0, 1) (%s"
+                + " %s, not modelled)", inputs.size() - guessed.size(), inputs.size(), guessed.size(), one ? "takes" : "take",
+                one ? "it follows" : "they follow", String.join(", ", after));
     }
 
     /**

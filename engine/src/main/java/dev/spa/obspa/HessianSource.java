@@ -21,5 +21,10 @@ public interface HessianSource {
      */
     interface LayerHessians {
         LayerHessian take(LinearLayer layer);
+
+        /** What a user should know of how these Hessians were made (data-free: how many inputs were guesses), or "". */
+        default String coverage() {
+            return "";
+        }
     }
 }

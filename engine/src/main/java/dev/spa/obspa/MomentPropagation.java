@@ -10,6 +10,7 @@ import dev.spa.runtime.InputStatistics;
 
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.DoubleUnaryOperator;
@@ -41,6 +42,7 @@ final class MomentPropagation {
     private final boolean diagonal;
     private final Map<String, Moments> moments = new HashMap<>();
     private final Map<String, FeatureAxes> axes = new HashMap<>();
+    private final Set<String> defaulted = new HashSet<>();
     private final LayerMoments layers;
     private final ElementwiseMoments elementwise;
     private final Map<String, Integer> pendingReads = new HashMap<>();
@@ -75,6 +77,7 @@ final class MomentPropagation {
                         store(o, out.moments(), out.axes());
                     } else {
                         store(o, Moments.constant(channels(o), 0, 1), conventional(o));
+                        defaulted.add(o);
                     }
                 }
             }
@@ -115,6 +118,11 @@ final class MomentPropagation {
         Moments m = moments.get(value);
         boolean usable = m != null && conventional(value).equals(axes.get(value));
         return usable ? m : Moments.constant(Math.max(1, channels(value)), 0, 1);
+    }
+
+    /** Whether a kept value's moments were carried from the input, not the default given after an operator not modelled. */
+    boolean propagated(String value) {
+        return moments.containsKey(value) && conventional(value).equals(axes.get(value)) && !defaulted.contains(value);
     }
 
     /** Lets a kept value's moments go once nothing will ask for them again. */

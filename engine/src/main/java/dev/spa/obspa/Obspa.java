@@ -47,6 +47,10 @@ public final class Obspa {
         this.layers = consumerLayers(analysis);
         progress.accept("OBSPA: Hessians of " + layers.size() + " layers from " + source.describe() + " on " + linalg.name());
         this.hessians = source.hessians(analysis.model(), layers.values(), linalg);
+        String coverage = hessians.coverage();
+        if (!coverage.isEmpty()) {
+            progress.accept("OBSPA: " + coverage);
+        }
     }
 
     /** Every Conv/Gemm/MatMul whose weight's input axis is a member of a prunable group, by weight name. */
