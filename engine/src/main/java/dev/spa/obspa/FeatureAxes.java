@@ -110,6 +110,78 @@ record FeatureAxes(int[] axes) {
         return new FeatureAxes(out);
     }
 
+    /**
+     * Where the axes are out of order (a channel shuffle transposed its groups apart), the channel numbering the same
+     * axes give in increasing order: entry i is our channel at position i of that numbering; null where already in order.
+     */
+    int[] inAxisOrder(long[] shape) {
+        int[] sorted = axes.clone();
+        Arrays.sort(sorted);
+        if (Arrays.equals(sorted, axes)) {
+            return null;
+        }
+        int total = (int) count(shape);
+        int[] order = new int[Math.max(0, total)];
+        int[] index = new int[axes.length]; // multi-index over the sorted axes, row-major
+        for (int position = 0; position < total; position++) {
+            int ours = 0;
+            for (int a : axes) {
+                ours = ours * (int) shape[a] + index[Arrays.binarySearch(sorted, a)];
+            }
+            order[position] = ours;
+            for (int k = sorted.length - 1; k >= 0 && ++index[k] == shape[sorted[k]]; k--) {
+                index[k] = 0;
+            }
+        }
+        return order;
+    }
+
+    /**
+     * The channels a Gather at these indices on {@code axis} (one of ours) keeps, in the order it lays them out: every
+     * channel whose coordinate on that axis is chosen, the axis indexed by the position in {@code indices}.
+     */
+    int[] gathered(long[] shape, int axis, long[] indices) {
+        int p = indexOf(axes, axis);
+        int[] sizes = new int[axes.length];
+        int total = 1;
+        for (int k = 0; k < axes.length; k++) {
+            sizes[k] = k == p ? indices.length : (int) shape[axes[k]];
+            total *= sizes[k];
+        }
+        int[] chosen = new int[total];
+        int[] index = new int[axes.length];
+        for (int out = 0; out < total; out++) {
+            int ours = 0;
+            for (int k = 0; k < axes.length; k++) {
+                long coordinate = k == p ? indices[index[k]] : index[k];
+                ours = ours * (int) shape[axes[k]] + (int) (coordinate < 0 ? coordinate + shape[axis] : coordinate);
+            }
+            chosen[out] = ours;
+            for (int k = axes.length - 1; k >= 0 && ++index[k] == sizes[k]; k--) {
+                index[k] = 0;
+            }
+        }
+        return chosen;
+    }
+
+    /** The axes after a Gather on one of them: the same, or without it where the index is a scalar (null if none is left). */
+    FeatureAxes withoutAxis(int axis) {
+        int[] left = Arrays.stream(axes).filter(a -> a != axis).map(a -> a > axis ? a - 1 : a).toArray();
+        return left.length == 0 ? null : new FeatureAxes(left);
+    }
+
+    /** The same channels without the axes of size 1 among them (they number nothing), where one remains. */
+    FeatureAxes compact(long[] shape) {
+        int[] kept = Arrays.stream(axes).filter(a -> a >= shape.length || shape[a] != 1).toArray();
+        return kept.length == 0 || kept.length == axes.length ? this : new FeatureAxes(kept);
+    }
+
+    FeatureAxes sorted() {
+        int[] s = axes.clone();
+        Arrays.sort(s);
+        return new FeatureAxes(s);
+    }
+
     private static int indexOf(int[] values, int v) {
         for (int i = 0; i < values.length; i++) {
             if (values[i] == v) {
