@@ -117,12 +117,6 @@ public final class GraphBuilder {
         return this;
     }
 
-    /** A scalar (rank 0) int64 constant: a Gather index that drops its axis. */
-    public GraphBuilder scalarLong(String name, long value) {
-        graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(7).addInt64Data(value));
-        return this;
-    }
-
     /** A node; attributes as name, value pairs (Long, long[], Float, String, a TensorProto or a GraphProto). */
     public GraphBuilder node(String op, String[] inputs, String[] outputs, Object... attrs) {
         NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(op + "_" + (counter++));

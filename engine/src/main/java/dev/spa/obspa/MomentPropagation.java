@@ -74,7 +74,7 @@ final class MomentPropagation {
                     boolean fits = out != null && out.axes() != null && out.moments() != null
                             && out.axes().count(shapes.get(o)) == out.moments().channels();
                     if (fits) {
-                        store(o, out.moments(), out.axes().compact(shapes.get(o)));
+                        store(o, out.moments(), out.axes());
                     } else {
                         store(o, Moments.constant(channels(o), 0, 1), conventional(o));
                         defaulted.add(o);
@@ -205,7 +205,7 @@ final class MomentPropagation {
             case "Transpose": return transposed(node);
             case "Flatten": case "Reshape": case "Squeeze": case "Unsqueeze": return reshaped(node);
             case "ConstantOfShape": return filled(node);
-            case "Gather": return graph.constant(node.input(0)) != null ? conventionalOut(node, layers.embedding(node)) : gathered(node);
+            case "Gather": return conventionalOut(node, layers.embedding(node));
             default: return null;
         }
     }
@@ -320,12 +320,6 @@ final class MomentPropagation {
         if (x == null || on == null || s == null || o == null) {
             return null;
         }
-        int[] order = on.count(s) == x.channels() ? on.inAxisOrder(s) : null;
-        if (order != null) {
-            // a shuffle's transposed groups merged back: renumber the channels as the merge lays them out
-            x = x.select(order);
-            on = on.sorted();
-        }
         FeatureAxes moved = on.reshaped(s, o);
         if (moved != null) {
             return new Carried(x, moved);
@@ -334,29 +328,19 @@ final class MomentPropagation {
         if (!on.isConventional(s.length) || out % x.channels() != 0 || out > MAX_FEATURES) {
             return null;
         }
-        return conventionalOut(node, x.withPositions(out / x.channels()));
-    }
-
-    /**
-     * Gather of an activation at constant indices: on a channel axis the chosen channels (a channel split), on another
-     * axis the same channels (a token picked, its axis gone where the index is a scalar).
-     */
-    private Carried gathered(Node node) {
-        Moments x = in(node, 0);
-        FeatureAxes on = axes.get(node.input(0));
-        Tensor indices = graph.constant(node.input(1));
-        long[] idx = indices == null ? null : indices.longsOrNull();
-        long[] shape = shapes.get(node.input(0));
-        if (x == null || on == null || idx == null || shape == null || indices.rank() > 1 || on.count(shape) != x.channels()) {
-            return null;
+        int block = out / x.channels();
+        int in = x.channels();
+        double[] mean = new double[out];
+        float[] cov = new float[out * out];
+        for (int i = 0; i < out; i++) {
+            mean[i] = x.mean()[i / block];
+            for (int j = 0; j < out; j++) {
+                if (i % block == j % block) {
+                    cov[i * out + j] = x.cov()[(i / block) * in + j / block];
+                }
+            }
         }
-        int axis = Shapes.axis(node.attrInt("axis", 0), shape.length);
-        boolean scalar = indices.rank() == 0;
-        if (!on.contains(axis)) {
-            return new Carried(x, scalar ? on.reduced(new int[] {axis}, false) : on);
-        }
-        FeatureAxes after = scalar ? on.withoutAxis(axis) : on;
-        return after == null ? null : new Carried(x.select(on.gathered(shape, axis, idx)), after);
+        return conventionalOut(node, new Moments(mean, cov));
     }
 
     /** ConstantOfShape: every element the fill value, no variance. */

@@ -47,38 +47,4 @@ record Moments(double[] mean, float[] cov) {
         }
         return out;
     }
-
-    /** The moments of these channels, in this order (a subset, or a reordering). */
-    Moments select(int[] channels) {
-        int n = channels.length;
-        int all = channels();
-        double[] m = new double[n];
-        float[] c = new float[n * n];
-        for (int i = 0; i < n; i++) {
-            m[i] = mean[channels[i]];
-            for (int j = 0; j < n; j++) {
-                c[i * n + j] = cov[channels[i] * all + channels[j]];
-            }
-        }
-        return new Moments(m, c);
-    }
-
-    /**
-     * Each channel flattened with {@code block} positions into features (Flatten after a Conv): a feature has its
-     * channel's mean; two features correlate as their channels where they are at the same position, not otherwise
-     * (positions taken as independent).
-     */
-    Moments withPositions(int block) {
-        int in = channels();
-        int out = in * block;
-        double[] m = new double[out];
-        float[] c = new float[out * out];
-        for (int i = 0; i < out; i++) {
-            m[i] = mean[i / block];
-            for (int j = i % block; j < out; j += block) {
-                c[i * out + j] = cov[(i / block) * in + j / block];
-            }
-        }
-        return new Moments(m, c);
-    }
 }

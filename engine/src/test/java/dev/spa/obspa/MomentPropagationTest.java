@@ -10,9 +10,7 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Data-free statistics against closed forms: a linear layer's moments and a rectified Gaussian. */
 class MomentPropagationTest {
@@ -268,30 +266,6 @@ class MomentPropagationTest {
         assertEquals((0 + 4 + 16 + 4) / 4.0 - 4, e.var(1), 1e-6);
         assertEquals((0 + 6 - 4 + 2) / 4.0 - 2, e.cov()[1], 1e-6);
         assertEquals(0, p.assumedNodes());
-    }
-
-    /**
-     * ShuffleNetV2 as FastestDet exports it: channels paired ([N·C/2, 2, HW]), the pairs transposed apart ([2, N·C/2, HW]),
-     * reshaped to [2, N, C/2, H, W] and split by Gather on axis 0: the first half is the even channels, the second the odd.
-     */
-    @Test
-    void aChannelShuffleSplitByGatherKeepsEachHalfsChannels() {
-        Model m = new GraphBuilder().input("x", 1, 3, 2, 2).output("y").output("z")
-                .weight("W", 6, 3, 1, 1).op("Conv", "h", "x", "W")
-                .longs("pairs", 3, 2, 4).op("Reshape", "p", "h", "pairs")
-                .opAttrs("Transpose", "t", new String[] {"p"}, "perm", new long[] {1, 0, 2})
-                .longs("halves", 2, 1, 3, 2, 2).op("Reshape", "s", "t", "halves")
-                .scalarLong("zero", 0).scalarLong("one", 1)
-                .opAttrs("Gather", "a", new String[] {"s", "zero"}, "axis", 0L).opAttrs("Gather", "b", new String[] {"s", "one"}, "axis", 0L)
-                .weight("Wa", 2, 3, 1, 1).op("Conv", "y", "a", "Wa").weight("Wb", 2, 3, 1, 1).op("Conv", "z", "b", "Wb").model();
-        MomentPropagation p = propagate(m, 0.5, 1, "h", "a", "b");
-        Moments even = p.of("h").select(new int[] {0, 2, 4});
-        Moments odd = p.of("h").select(new int[] {1, 3, 5});
-        assertArrayEquals(even.mean(), p.of("a").mean(), 1e-12);
-        assertArrayEquals(even.cov(), p.of("a").cov(), 1e-6f);
-        assertArrayEquals(odd.mean(), p.of("b").mean(), 1e-12);
-        assertArrayEquals(odd.cov(), p.of("b").cov(), 1e-6f);
-        assertTrue(p.propagated("a") && p.propagated("b"));
     }
 
     private static double erf(double x) {
