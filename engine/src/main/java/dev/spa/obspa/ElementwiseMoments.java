@@ -4,6 +4,7 @@ import dev.spa.ir.Graph;
 import dev.spa.ir.Node;
 import dev.spa.ir.Shapes;
 import dev.spa.ir.Tensor;
+import dev.spa.linalg.Linalg;
 
 import java.util.Arrays;
 import java.util.function.DoubleUnaryOperator;
@@ -18,10 +19,12 @@ import java.util.function.DoubleUnaryOperator;
 final class ElementwiseMoments {
     private final Graph graph;
     private final Shapes shapes;
+    private final Linalg linalg;
 
-    ElementwiseMoments(Graph graph, Shapes shapes) {
+    ElementwiseMoments(Graph graph, Shapes shapes, Linalg linalg) {
         this.graph = graph;
         this.shapes = shapes;
+        this.linalg = linalg;
     }
 
     /**
@@ -125,79 +128,57 @@ final class ElementwiseMoments {
     }
 
     /** x + sign·k, or k + sign·x when the constant comes first; null when k is not a per-channel or position table. */
-    private static Moments plusConstant(Moments x, Tensor k, boolean lastAxisChannels, int sign, boolean constantFirst) {
-        double[][] rows = rows(k, x.channels(), lastAxisChannels);
-        if (rows == null) {
+    private Moments plusConstant(Moments x, Tensor k, boolean lastAxisChannels, int sign, boolean constantFirst) {
+        Moments constant = constantMoments(k, x.channels(), lastAxisChannels);
+        if (constant == null) {
             return null;
         }
-        int n = x.channels();
-        double[] rowMean = new double[n];
-        for (double[] row : rows) {
-            for (int c = 0; c < n; c++) {
-                rowMean[c] += row[c] / rows.length;
-            }
-        }
-        double xSign = constantFirst ? sign : 1;
-        double kSign = constantFirst ? 1 : sign;
-        double[] mean = new double[n];
-        float[] cov = x.cov().clone(); // -x has the covariance of x
-        for (int c = 0; c < n; c++) {
-            mean[c] = xSign * x.mean()[c] + kSign * rowMean[c];
-        }
-        for (double[] row : rows) {
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < n; j++) {
-                    cov[i * n + j] += (float) ((row[i] - rowMean[i]) * (row[j] - rowMean[j]) / rows.length);
-                }
-            }
-        }
-        return new Moments(mean, cov);
+        return constantFirst ? sum(constant, x, sign) : sum(x, constant, sign);
     }
 
     /** x · k, or x / k, for a constant k with one value (or one per channel; none zero to divide by). */
     private static Moments scaledByConstant(Moments x, Tensor k, boolean divide) {
-        double[][] rows = rows(k, x.channels(), false);
-        if (rows == null) {
+        double[] values = perChannel(k, x.channels());
+        if (values == null) {
             return null;
         }
-        double[] d = new double[rows[0].length];
+        double[] d = new double[values.length];
         double[] mean = new double[d.length];
         for (int c = 0; c < d.length; c++) {
-            if (divide && rows[0][c] == 0) {
+            if (divide && values[c] == 0) {
                 return null;
             }
-            d[c] = divide ? 1 / rows[0][c] : rows[0][c];
+            d[c] = divide ? 1 / values[c] : values[c];
             mean[c] = x.mean()[c] * d[c];
         }
         return new Moments(mean, Moments.scaled(x.cov(), d));
     }
 
     /**
-     * The constant as rows of one value per channel: one row for a scalar or a per-channel vector; for a table over
-     * positions (allowed where the channels are on the last axis), one row per position.
+     * A constant's values as moments of the channels: one value (or one per channel), with no variance; or, where the
+     * channels are on the last axis, a table over positions, whose rows each position adds (their mean and spread).
      */
-    private static double[][] rows(Tensor k, int channels, boolean positionsAllowed) {
-        if (k == null || !k.isFloat()) {
+    private Moments constantMoments(Tensor k, int channels, boolean positionsAllowed) {
+        double[] values = perChannel(k, channels);
+        if (values != null) {
+            return new Moments(values, new float[channels * channels]);
+        }
+        long numel = k == null ? 0 : k.numel();
+        boolean table = positionsAllowed && k != null && k.isFloat() && k.rank() >= 2 && k.dim(k.rank() - 1) == channels
+                && numel % channels == 0;
+        return table ? Moments.ofRows(k.floats(), (int) (numel / channels), channels, linalg) : null;
+    }
+
+    /** One value per channel, from a scalar or a per-channel vector; null for anything else. */
+    private static double[] perChannel(Tensor k, int channels) {
+        if (k == null || !k.isFloat() || (k.numel() != 1 && k.numel() != channels)) {
             return null;
         }
         float[] v = k.floats();
-        if (v.length == 1 || v.length == channels) {
-            double[] row = new double[channels];
-            for (int c = 0; c < channels; c++) {
-                row[c] = v.length == 1 ? v[0] : v[c];
-            }
-            return new double[][] {row};
+        double[] values = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            values[c] = v.length == 1 ? v[0] : v[c];
         }
-        boolean table = positionsAllowed && k.rank() >= 2 && k.dim(k.rank() - 1) == channels && v.length % channels == 0;
-        if (!table) {
-            return null;
-        }
-        double[][] rows = new double[v.length / channels][channels];
-        for (int p = 0; p < rows.length; p++) {
-            for (int c = 0; c < channels; c++) {
-                rows[p][c] = v[p * channels + c];
-            }
-        }
-        return rows;
+        return values;
     }
 }

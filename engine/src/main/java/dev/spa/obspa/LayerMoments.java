@@ -140,7 +140,6 @@ final class LayerMoments {
         return new Moments(mean, cov);
     }
 
-
     /**
      * Rows of a constant table looked up by computed indices (token embeddings), each row taken as equally likely: the
      * rows' mean and covariance. What a language model's first layers see, where a float input's stated statistics
@@ -152,25 +151,6 @@ final class LayerMoments {
                 || graph.constant(node.input(1)) != null) {
             return null;
         }
-        int rows = (int) table.dim(0);
-        int n = (int) table.dim(1);
-        float[] v = table.floats();
-        double[] mean = new double[n];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < n; c++) {
-                mean[c] += v[r * n + c];
-            }
-        }
-        for (int c = 0; c < n; c++) {
-            mean[c] /= rows;
-        }
-        float[] cov = new float[n * n];
-        linalg.accumulateGram(cov, n, v, rows);
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                cov[i * n + j] = (float) (cov[i * n + j] / rows - mean[i] * mean[j]);
-            }
-        }
-        return new Moments(mean, cov);
+        return Moments.ofRows(table.floats(), (int) table.dim(0), (int) table.dim(1), linalg);
     }
 }

@@ -37,7 +37,6 @@ final class MomentPropagation {
 
     private final Graph graph;
     private final Shapes shapes;
-    private final Linalg linalg;
     private final double rho;
     private final boolean diagonal;
     private final Map<String, Moments> moments = new HashMap<>();
@@ -53,11 +52,10 @@ final class MomentPropagation {
                       Set<String> keep) {
         this.graph = graph;
         this.shapes = shapes;
-        this.linalg = linalg;
         this.rho = rho;
         this.diagonal = diagonal;
         this.layers = new LayerMoments(graph, linalg, rho);
-        this.elementwise = new ElementwiseMoments(graph, shapes);
+        this.elementwise = new ElementwiseMoments(graph, shapes, linalg);
         for (Node node : graph.nodes()) {
             node.inputs().forEach(i -> pendingReads.merge(i, 1, Integer::sum));
         }
@@ -115,14 +113,17 @@ final class MomentPropagation {
      * variance where nothing is known).
      */
     Moments of(String value) {
-        Moments m = moments.get(value);
-        boolean usable = m != null && conventional(value).equals(axes.get(value));
-        return usable ? m : Moments.constant(Math.max(1, channels(value)), 0, 1);
+        return readable(value) ? moments.get(value) : Moments.constant(Math.max(1, channels(value)), 0, 1);
     }
 
     /** Whether a kept value's moments were carried from the input, not the default given after an operator not modelled. */
     boolean propagated(String value) {
-        return moments.containsKey(value) && conventional(value).equals(axes.get(value)) && !defaulted.contains(value);
+        return readable(value) && !defaulted.contains(value);
+    }
+
+    /** Whether a value has moments on its conventional channel axis, where a layer reads them. */
+    private boolean readable(String value) {
+        return moments.containsKey(value) && conventional(value).equals(axes.get(value));
     }
 
     /** Lets a kept value's moments go once nothing will ask for them again. */
@@ -231,7 +232,7 @@ final class MomentPropagation {
         }
         int axis = Shapes.axis(node.attrInt("axis", 1), out.length);
         if (first.contains(axis)) {
-            return first.axes().length == 1 ? conventionalOut(node, channelConcat(node, out)) : null;
+            return first.axes().length == 1 ? conventionalOut(node, channelConcat(node)) : null;
         }
         Moments[] parts = new Moments[node.inputs().size()];
         double[] weights = new double[parts.length];
@@ -246,7 +247,7 @@ final class MomentPropagation {
         return new Carried(Mixture.of(parts, weights), first);
     }
 
-    private Moments channelConcat(Node node, long[] out) {
+    private Moments channelConcat(Node node) {
         int total = channels(node.output(0));
         double[] mean = new double[total];
         float[] cov = new float[total * total];
@@ -263,7 +264,7 @@ final class MomentPropagation {
             }
             at += n;
         }
-        return at == total && out.length > 0 ? new Moments(mean, cov) : null;
+        return at == total ? new Moments(mean, cov) : null;
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.spa.obspa;
 
+import dev.spa.linalg.Linalg;
+
 import java.util.Arrays;
 
 /**
@@ -46,5 +48,29 @@ record Moments(double[] mean, float[] cov) {
             }
         }
         return out;
+    }
+
+    /**
+     * Rows of a table taken as equally likely, each a value of the channels: their mean and covariance (a token
+     * embedding table, a ViT's position table; a single row has no variance).
+     */
+    static Moments ofRows(float[] table, int rows, int channels, Linalg linalg) {
+        double[] mean = new double[channels];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < channels; c++) {
+                mean[c] += table[r * channels + c];
+            }
+        }
+        for (int c = 0; c < channels; c++) {
+            mean[c] /= rows;
+        }
+        float[] cov = new float[channels * channels];
+        linalg.accumulateGram(cov, channels, table, rows);
+        for (int i = 0; i < channels; i++) {
+            for (int j = 0; j < channels; j++) {
+                cov[i * channels + j] = (float) (cov[i * channels + j] / rows - mean[i] * mean[j]);
+            }
+        }
+        return new Moments(mean, cov);
     }
 }

@@ -8,7 +8,6 @@ import dev.spa.ir.Tensor;
 
 import java.util.List;
 import java.util.function.Function;
-import java.util.function.ToIntFunction;
 
 /**
  * ConstantOfShape: a filled tensor whose shape is the value of its input (shape arithmetic). Every position
@@ -46,8 +45,12 @@ final class ConstantOfShapeRule implements OperatorRule {
 
     @Override
     public void propagate(Node node, Dim dim, Coupling c) {
+        Graph g = c.graph();
         boolean output = dim.value().equals(node.output(0));
-        if (!output || dim.folded() || ConstantSize.find(c.graph(), c.shapes(), node.input(0), dim.axis()) == null) {
+        ConstantSize size = output && !dim.folded() ? ConstantSize.find(g::constant, g::producer, c.shapes(), node.input(0), dim.axis()) : null;
+        // a Concat shared with other consumers would change their shapes too
+        boolean shared = size != null && size.concat() != null && g.consumers(node.input(0)).size() != 1;
+        if (size == null || shared) {
             c.block(dim, "ConstantOfShape '" + node.name() + "' makes a tensor of this shape");
         }
         // else: nothing to couple; every position is the fill, and the rewrite writes the new size
@@ -59,7 +62,7 @@ final class ConstantOfShapeRule implements OperatorRule {
         long[] pruned = r.prunedShape(node.output(0));
         for (int axis = 0; axis < pruned.length; axis++) {
             if (pruned[axis] != original[axis]) {
-                ConstantSize size = ConstantSize.find(r, node.input(0), axis);
+                ConstantSize size = ConstantSize.find(r::constant, r::producer, r.original(), node.input(0), axis);
                 if (size == null) {
                     throw new SpaException("ConstantOfShape '" + node.name() + "': size " + axis + " is not a constant");
                 }
@@ -70,26 +73,16 @@ final class ConstantOfShapeRule implements OperatorRule {
 
     /**
      * Where size {@code axis} of a shape value is written: element {@code element} of the constant that is input
-     * {@code input} of {@code consumer} (the ConstantOfShape itself, or the Concat that builds its shape).
+     * {@code input} of the Concat that builds the shape, or of the ConstantOfShape itself where {@code concat} is null.
      */
-    private record ConstantSize(String shapeValue, Node concat, int input, int element) {
-        static ConstantSize find(Graph g, Shapes shapes, String shapeValue, int axis) {
-            return find(g::constant, g::producer, n -> g.consumers(n).size(), shapes, shapeValue, axis);
-        }
-
-        static ConstantSize find(Rewrite r, String shapeValue, int axis) {
-            return find(r::constant, r::producer, n -> 1, r.original(), shapeValue, axis);
-        }
-
-        private static ConstantSize find(Function<String, Tensor> constant,
-                Function<String, Node> producer, ToIntFunction<String> consumers,
-                Shapes shapes, String shapeValue, int axis) {
+    private record ConstantSize(Node concat, int input, int element) {
+        static ConstantSize find(Function<String, Tensor> constant, Function<String, Node> producer, Shapes shapes,
+                                 String shapeValue, int axis) {
             if (constant.apply(shapeValue) != null) {
-                return new ConstantSize(shapeValue, null, 0, axis);
+                return new ConstantSize(null, 0, axis);
             }
             Node concat = producer.apply(shapeValue);
-            // a Concat shared with other consumers would change their shapes too
-            if (concat == null || !concat.opType().equals("Concat") || consumers.applyAsInt(shapeValue) != 1) {
+            if (concat == null || !concat.opType().equals("Concat")) {
                 return null;
             }
             int start = 0;
@@ -100,7 +93,7 @@ final class ConstantOfShapeRule implements OperatorRule {
                 }
                 int length = part.length == 0 ? 1 : (int) part[0];
                 if (axis < start + length) {
-                    return constant.apply(concat.input(i)) == null ? null : new ConstantSize(shapeValue, concat, i, axis - start);
+                    return constant.apply(concat.input(i)) == null ? null : new ConstantSize(concat, i, axis - start);
                 }
                 start += length;
             }
