@@ -15,6 +15,7 @@ import dev.spa.obspa.Obspa;
 import dev.spa.obspa.ObspaCriterion;
 import dev.spa.obspa.ObspaUpdate;
 import dev.spa.obspa.SequentialRefit;
+import dev.spa.obspa.SyntheticSampleCount;
 import dev.spa.pruning.Pruner;
 import dev.spa.runtime.Accuracy;
 import dev.spa.runtime.ExecutionProvider;
@@ -65,7 +66,7 @@ public final class ObspaAccuracyBenchmark {
         long[] labels = SampleBatches.readLabels(data.resolve("digits_test_y.i64"));
         // the input's expected statistics, as a user would state them (here: those of the calibration pixels)
         InputStatistics stated = InputStatistics.stated(new double[] {0.30}, new double[] {0.38});
-        SampleBatches noise = SampleBatches.synthetic(sample, 256, stated, 7); // what --ood draws
+        SampleBatches noise = SampleBatches.synthetic(sample, SyntheticSampleCount.of(analysis, 0), stated, 7); // as many as --ood draws
         Linalg linalg = LinalgBackend.cpu().linalg(); // what the CLI and the scorer use on a CPU
 
         Map<String, Obspa> sources = new LinkedHashMap<>();

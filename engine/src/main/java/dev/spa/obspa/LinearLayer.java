@@ -2,6 +2,7 @@ package dev.spa.obspa;
 
 import dev.spa.ir.Graph;
 import dev.spa.ir.Node;
+import dev.spa.ir.Shapes;
 import dev.spa.ir.Tensor;
 import dev.spa.rules.Dim;
 
@@ -104,6 +105,21 @@ public record LinearLayer(Node node, String weight, String bias, String input, i
     /** Columns of the Hessian: the weight's, plus the constant-1 column when there is a bias. */
     public int hessianColumns() {
         return weightColumns() + (bias == null ? 0 : 1);
+    }
+
+    /**
+     * Rows one sample adds to this layer's Hessian: its output positions (a Conv's spatial ones, the leading axes of a
+     * Gemm or MatMul past the batch's), as the shapes at unit free dimensions give them.
+     */
+    public long rowsPerSample(Shapes unitShapes) {
+        long[] out = unitShapes.get(node.output(0));
+        long positions = 1;
+        if (out != null) {
+            for (int a = conv != null ? 2 : 0; a < out.length - (conv != null ? 0 : 1); a++) {
+                positions *= Math.max(1, out[a]);
+            }
+        }
+        return positions;
     }
 
     /** W (outputs x weightColumns) followed by the bias as the last column when there is one. */

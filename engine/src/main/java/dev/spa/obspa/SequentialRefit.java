@@ -55,14 +55,7 @@ public final class SequentialRefit implements WeightUpdate {
      */
     public static boolean enoughSamples(Obspa obspa, Analysis analysis, int samples) {
         for (LinearLayer layer : obspa.layers()) {
-            long[] out = analysis.unitShapes().get(layer.node().output(0));
-            long positions = 1;
-            if (out != null) {
-                for (int a = layer.conv() != null ? 2 : 0; a < out.length - (layer.conv() != null ? 0 : 1); a++) {
-                    positions *= Math.max(1, out[a]);
-                }
-            }
-            if ((long) samples * positions < 2L * layer.hessianColumns()) {
+            if ((long) samples * layer.rowsPerSample(analysis.unitShapes()) < 2L * layer.hessianColumns()) {
                 return false;
             }
         }

@@ -10,6 +10,7 @@ import dev.spa.obspa.HessianSource;
 import dev.spa.obspa.Obspa;
 import dev.spa.obspa.ObspaUpdate;
 import dev.spa.obspa.SequentialRefit;
+import dev.spa.obspa.SyntheticSampleCount;
 import dev.spa.runtime.ExecutionProvider;
 import dev.spa.runtime.InputLayout;
 import dev.spa.runtime.InputStatistics;
@@ -80,6 +81,6 @@ public record BuiltPolicy(GroupScorer scorer, WeightUpdate update, String hessia
         if (policy.hessianSource() == HessianSourceKind.CALIBRATION) {
             return SampleBatches.fromFile(policy.calibration(), layout);
         }
-        return SampleBatches.synthetic(layout, policy.oodSamples(), stats, policy.seed(), true);
+        return SampleBatches.synthetic(layout, SyntheticSampleCount.of(analysis, policy.oodSamples()), stats, policy.seed(), true);
     }
 }

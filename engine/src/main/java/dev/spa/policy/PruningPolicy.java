@@ -19,6 +19,7 @@ import java.nio.file.Path;
  * @param normalize       how scores are normalised per group before global selection; null: the one measured best
  *                        for the criterion ({@link #effectiveNormalization})
  * @param order           how OBSPA orders a group's channels
+ * @param oodSamples      how many synthetic inputs a capture draws; 0: sized to the model ({@code obspa.SyntheticSampleCount})
  */
 public record PruningPolicy(CriterionKind criterion, SelectionOptions selection, HessianSourceKind hessianSource, Path calibration,
                             UpdateKind update, InputStatistics inputStatistics, double rho, boolean channelCovariance,
@@ -29,6 +30,9 @@ public record PruningPolicy(CriterionKind criterion, SelectionOptions selection,
             throw new SpaException("the Hessian source auto chooses among OBSPA's data-free candidates: use it with the criterion obspa"
                     + " and no update named (asked: criterion " + criterion.label()
                     + (update == UpdateKind.MEASURED_BEST ? "" : ", update " + update.label()) + ")");
+        }
+        if (oodSamples < 0) {
+            throw new SpaException("the number of synthetic samples must be positive, or 0 to size it to the model (asked: " + oodSamples + ")");
         }
         if (hessianSource == HessianSourceKind.CALIBRATION && calibration == null) {
             throw new SpaException("the calibration Hessian source needs calibration samples");
@@ -110,7 +114,7 @@ public record PruningPolicy(CriterionKind criterion, SelectionOptions selection,
         private boolean channelCovariance = true;
         private double dampening = 0.1;
         private Order order = Order.GREEDY;
-        private int oodSamples = 256;
+        private int oodSamples;
         private long seed;
         private Aggregation aggregate = Aggregation.SUM;
         private Normalization normalize;

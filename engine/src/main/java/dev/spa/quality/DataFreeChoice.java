@@ -3,6 +3,7 @@ package dev.spa.quality;
 import dev.spa.Interruption;
 import dev.spa.cost.PlanCost;
 import dev.spa.groups.Analysis;
+import dev.spa.obspa.SyntheticSampleCount;
 import dev.spa.plan.PruningPlan;
 import dev.spa.policy.BuiltPolicy;
 import dev.spa.policy.Compute;
@@ -80,11 +81,11 @@ public final class DataFreeChoice {
 
     /** Whether the default budget lets {@code auto} try every candidate on this model (memory is reserved for a capture then). */
     public static boolean choosesOn(Analysis analysis, PruningPolicy auto) {
-        return captureMacs(analysis, auto) <= BUDGET;
+        return captureMacs(analysis, SyntheticSampleCount.of(analysis, auto.oodSamples())) <= BUDGET;
     }
 
-    private static double captureMacs(Analysis analysis, PruningPolicy auto) {
-        return (double) auto.oodSamples() * new PlanCost(analysis).original().macs();
+    private static double captureMacs(Analysis analysis, int samples) {
+        return (double) samples * new PlanCost(analysis).original().macs();
     }
 
     /**
@@ -108,14 +109,15 @@ public final class DataFreeChoice {
      */
     public Outcome choose(String modelName, Analysis analysis, PruningPolicy auto, Compute compute, ReferenceInputs reference) {
         List<Candidate> candidates = candidates(auto);
-        double captureMacs = captureMacs(analysis, auto);
+        int samples = SyntheticSampleCount.of(analysis, auto.oodSamples());
+        double captureMacs = captureMacs(analysis, samples);
         if (captureMacs > budget) {
             // token ids have no statistics for the moments to start from: synthetic token sequences through the network
             // are what data-free knows of a language model (MiniLM at half the MACs: probe -1.5 points against -12.1)
             boolean tokens = InputLayout.of(analysis.model()).takesTokens();
             Candidate only = candidates.get(tokens ? 1 : 0);
             String skipped = String.format(Locale.ROOT, "the other candidates are tried only where %d synthetic %s cost at most"
-                    + " %.0f GMAC, this model %.0f GMAC (name the source to have one)%s", auto.oodSamples(), tokens ? "sequences" : "images",
+                    + " %.0f GMAC, this model %.0f GMAC (name the source to have one)%s", samples, tokens ? "sequences" : "images",
                     budget / 1e9, captureMacs / 1e9, tokens ? "; a model that takes token ids gets its synthetic sequences, since"
                     + " the data-free moments start from a float input's statistics, which token ids do not have" : "");
             progress.accept("auto: " + only.name() + " alone: " + skipped);
