@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** A synthetic capture draws 16 rows for every column of its widest layer, between 256 and 4096, within its budget. */
+/** A synthetic capture draws 256 samples, or 16 rows for every column of a layer starved at 256 (up to 4096, within its budget). */
 class SyntheticSampleCountTest {
     /** x (width in) -> MatMul -> Relu -> MatMul: the second layer's Hessian has {@code hidden} columns, one row a sample. */
     private static Analysis mlp(long in, long hidden) {
@@ -18,8 +18,13 @@ class SyntheticSampleCountTest {
     }
 
     @Test
-    void sixteenRowsForEveryColumnOfTheWidestLayer() {
-        assertEquals(16 * 40, SyntheticSampleCount.of(mlp(4, 40), 0));
+    void sixteenRowsForEveryColumnOfALayerStarvedAt256() {
+        assertEquals(16 * 100, SyntheticSampleCount.of(mlp(4, 100), 0), "256 rows for 100 columns: starved");
+    }
+
+    @Test
+    void fourRowsAColumnAt256AreNotStarved() {
+        assertEquals(SyntheticSampleCount.MIN, SyntheticSampleCount.of(mlp(4, 64), 0));
     }
 
     @Test
