@@ -75,5 +75,8 @@ class PruningPolicyTest {
         SpaException calibration = assertThrows(SpaException.class,
                 () -> PruningPolicy.builder(CriterionKind.OBSPA, HALF).source(HessianSourceKind.CALIBRATION, null).build());
         assertTrue(calibration.getMessage().contains("needs calibration samples"), calibration.getMessage());
+        SpaException samples = assertThrows(SpaException.class,
+                () -> PruningPolicy.builder(CriterionKind.OBSPA, HALF).source(HessianSourceKind.SYNTHETIC, null).oodSamples(-5).build());
+        assertTrue(samples.getMessage().contains("(asked: -5)"), samples.getMessage());
     }
 }
