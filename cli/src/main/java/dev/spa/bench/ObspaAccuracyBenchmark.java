@@ -16,6 +16,7 @@ import dev.spa.obspa.ObspaCriterion;
 import dev.spa.obspa.ObspaUpdate;
 import dev.spa.obspa.SequentialRefit;
 import dev.spa.obspa.SyntheticSampleCount;
+import dev.spa.policy.PruningPolicy;
 import dev.spa.pruning.Pruner;
 import dev.spa.runtime.Accuracy;
 import dev.spa.runtime.ExecutionProvider;
@@ -42,7 +43,7 @@ import java.util.function.Supplier;
  * Markdown table and writes a CSV and an SVG plot. Usage: ObspaAccuracyBenchmark MODELS DATA OUTDIR
  */
 public final class ObspaAccuracyBenchmark {
-    static final double DAMPENING = 0.1;
+    static final double DAMPENING = PruningPolicy.DEFAULT_DAMPENING;
     static final double[] KEEP_MACS = {1 / 1.5, 0.5, 0.25, 0.125};
     static final String[] KEEP_LABELS = {"1.5x", "2x", "4x", "8x"};
 

@@ -28,7 +28,7 @@ class PruningPolicyTest {
         assertEquals(HessianSourceKind.DATA_FREE, p.hessianSource());
         assertEquals(UpdateKind.MEASURED_BEST, p.update());
         assertEquals(0.5, p.rho());
-        assertEquals(0.1, p.dampening());
+        assertEquals(0.03, p.dampening());
         assertEquals(Order.GREEDY, p.order());
         assertEquals(0, p.oodSamples(), "no count stated: the capture is sized to the model");
         assertEquals(Aggregation.SUM, p.aggregate());
