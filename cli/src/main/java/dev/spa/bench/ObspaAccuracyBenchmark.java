@@ -43,7 +43,6 @@ import java.util.function.Supplier;
  * Markdown table and writes a CSV and an SVG plot. Usage: ObspaAccuracyBenchmark MODELS DATA OUTDIR
  */
 public final class ObspaAccuracyBenchmark {
-    static final double DAMPENING = PruningPolicy.DEFAULT_DAMPENING;
     static final double[] KEEP_MACS = {1 / 1.5, 0.5, 0.25, 0.125};
     static final String[] KEEP_LABELS = {"1.5x", "2x", "4x", "8x"};
 
@@ -145,6 +144,6 @@ public final class ObspaAccuracyBenchmark {
     }
 
     private static Obspa obspa(Analysis analysis, HessianSource source, Linalg linalg) {
-        return new Obspa(analysis, source, linalg, DAMPENING, s -> { });
+        return new Obspa(analysis, source, linalg, PruningPolicy.DEFAULT_DAMPENING, s -> { });
     }
 }
