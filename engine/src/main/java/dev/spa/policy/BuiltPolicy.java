@@ -1,6 +1,7 @@
 package dev.spa.policy;
 
 import dev.spa.SpaException;
+import dev.spa.cost.PlanCost;
 import dev.spa.groups.Analysis;
 import dev.spa.importance.Criterion;
 import dev.spa.importance.GroupScorer;
@@ -11,6 +12,7 @@ import dev.spa.obspa.Obspa;
 import dev.spa.obspa.ObspaUpdate;
 import dev.spa.obspa.SequentialRefit;
 import dev.spa.obspa.SyntheticSampleCount;
+import dev.spa.runtime.ClassBalancedImages;
 import dev.spa.runtime.ExecutionProvider;
 import dev.spa.runtime.InputLayout;
 import dev.spa.runtime.InputStatistics;
@@ -29,14 +31,15 @@ public record BuiltPolicy(GroupScorer scorer, WeightUpdate update, String hessia
         Obspa obspa = null;
         String described = "";
         InputStatistics stats = inputStatistics(policy, analysis);
+        Samples samples = policy.hessianSource().capturesSamples() ? samples(policy, analysis, stats) : null;
         if (policy.usesObspa()) {
-            HessianSource source = source(policy, analysis, compute.capture(), stats);
+            HessianSource source = source(policy, samples, compute.capture(), stats);
             described = source.describe();
             obspa = new Obspa(analysis, source, compute.linalg(), policy.dampening(), progress);
         }
         Criterion criterion = policy.criterion().create(policy, obspa);
         GroupScorer scorer = new GroupScorer(criterion, policy.aggregate(), policy.effectiveNormalization());
-        return new BuiltPolicy(scorer, update(policy, analysis, obspa, compute, stats), described, stats);
+        return new BuiltPolicy(scorer, update(policy, analysis, obspa, compute, samples), described, stats);
     }
 
     /** What the job assumes of its input: as stated, else read from the model, checked against its channels. */
@@ -44,15 +47,15 @@ public record BuiltPolicy(GroupScorer scorer, WeightUpdate update, String hessia
         return InputStatistics.forModel(analysis.model(), policy.inputStatistics());
     }
 
-    private static WeightUpdate update(PruningPolicy policy, Analysis analysis, Obspa obspa, Compute compute, InputStatistics stats) {
+    private static WeightUpdate update(PruningPolicy policy, Analysis analysis, Obspa obspa, Compute compute, Samples drawn) {
         switch (policy.effectiveUpdate()) {
             case NONE: return WeightUpdate.NONE;
             case OBSPA: return new ObspaUpdate(obspa);
             case OBSPA_SEQUENTIAL: {
-                if (policy.hessianSource() == HessianSourceKind.DATA_FREE) {
+                if (drawn == null) {
                     throw new SpaException("the obspa-sequential update needs samples: calibration data or ood noise");
                 }
-                SampleBatches samples = samples(policy, analysis, stats);
+                SampleBatches samples = drawn.batches();
                 if (policy.update() == UpdateKind.MEASURED_BEST && !SequentialRefit.enoughSamples(obspa, analysis, samples.samples())) {
                     return new ObspaUpdate(obspa); // the measured default: too few samples to re-fit on without overfitting
                 }
@@ -62,25 +65,30 @@ public record BuiltPolicy(GroupScorer scorer, WeightUpdate update, String hessia
         }
     }
 
-    private static HessianSource source(PruningPolicy policy, Analysis analysis, ExecutionProvider capture, InputStatistics stats) {
-        switch (policy.hessianSource()) {
-            case CALIBRATION:
-                return new CapturedHessians(samples(policy, analysis, stats), "calibration data " + policy.calibration().getFileName(), capture);
-            case SYNTHETIC:
-                InputLayout layout = InputLayout.of(analysis.model());
-                return new CapturedHessians(samples(policy, analysis, stats), SampleBatches.describeSynthetic(layout)
-                        + (layout.takesFloats() ? " " + stats.describe() : ""), capture);
-            default:
-                return new DataFreeHessians(stats, policy.rho(), policy.channelCovariance());
+    private static HessianSource source(PruningPolicy policy, Samples samples, ExecutionProvider capture, InputStatistics stats) {
+        if (samples == null) {
+            return new DataFreeHessians(stats, policy.rho(), policy.channelCovariance());
         }
+        return new CapturedHessians(samples.batches(), samples.description(), capture);
     }
 
-    /** Calibration data or synthetic inputs, as the policy names them. */
-    private static SampleBatches samples(PruningPolicy policy, Analysis analysis, InputStatistics stats) {
+    /** The samples a capture runs: the policy's calibration data, or synthetic inputs. */
+    private record Samples(SampleBatches batches, String description) {
+    }
+
+    /**
+     * Calibration data, or synthetic inputs as many as the model's layers need (class-balanced images for an image
+     * classifier where that is cheap: {@link ClassBalancedImages}).
+     */
+    private static Samples samples(PruningPolicy policy, Analysis analysis, InputStatistics stats) {
         InputLayout layout = InputLayout.of(analysis.model());
         if (policy.hessianSource() == HessianSourceKind.CALIBRATION) {
-            return SampleBatches.fromFile(policy.calibration(), layout);
+            return new Samples(SampleBatches.fromFile(policy.calibration(), layout), "calibration data " + policy.calibration().getFileName());
         }
-        return SampleBatches.synthetic(layout, SyntheticSampleCount.of(analysis, policy.oodSamples()), stats, policy.seed(), true);
+        int count = SyntheticSampleCount.of(analysis, policy.oodSamples());
+        ClassBalancedImages.Drawn drawn = ClassBalancedImages.draw(analysis.model(), count, stats, policy.seed(),
+                new PlanCost(analysis).original().macs());
+        return new Samples(drawn.samples(), SampleBatches.describeSynthetic(layout) + (layout.takesFloats() ? " " + stats.describe() : "")
+                + drawn.note());
     }
 }

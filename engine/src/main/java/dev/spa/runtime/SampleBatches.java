@@ -56,6 +56,14 @@ public final class SampleBatches {
         this.sampleSize = layout.sampleSize();
     }
 
+    /** Samples held in memory, laid out as {@code layout} says (a whole number of samples). */
+    public static SampleBatches inMemory(float[] data, InputLayout layout) {
+        if (data.length % layout.sampleSize() != 0) {
+            throw new IllegalArgumentException(data.length + " floats are not a whole number of samples of " + layout.sampleSize());
+        }
+        return new SampleBatches(data, layout);
+    }
+
     /** Samples of one input whose shape alone is known: fed by the caller, which names the input. */
     public static SampleBatches fromFile(Path path, long[] sampleShape) {
         return fromFile(path, InputLayout.single(sampleShape));

@@ -27,6 +27,7 @@ import dev.spa.pruning.Pruner;
 import dev.spa.quality.AgreementSearch;
 import dev.spa.quality.DataFreeChoice;
 import dev.spa.quality.ScoredPolicy;
+import dev.spa.runtime.ClassBalancedImages;
 import dev.spa.runtime.LatencyRuntime;
 import dev.spa.runtime.ReferenceInputs;
 import dev.spa.select.Target;
@@ -188,7 +189,8 @@ public class ScorerStage extends JobStage<GroupsReady> {
         if (policy.usesObspa()) {
             boolean captured = policy.choosesDataFree() ? DataFreeChoice.choosesOn(analysis, policy)
                     : policy.hessianSource().capturesSamples();
-            need += Obspa.estimatedBytes(analysis, captured);
+            // a capture's class-balanced images are held in memory, at most ClassBalancedImages.MAX_BYTES
+            need += Obspa.estimatedBytes(analysis, captured) + (captured ? ClassBalancedImages.MAX_BYTES : 0);
         }
         return memory.reserve(need, String.format(Locale.ROOT, "%s on this %.1f MB model%s", policy.usesObspa()
                         ? "OBSPA (its Hessians and inverses)" : "scoring", modelBytes / 1e6, search ? " with a search (agreement or latency target) that runs cuts" : ""),
