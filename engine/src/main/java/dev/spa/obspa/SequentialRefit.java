@@ -117,7 +117,7 @@ public final class SequentialRefit implements WeightUpdate {
                 float[] x = fromInput ? feed.get(layer.input()) : ref.values().get(layer.input());
                 float[] xHat = fromInput ? x : cur.values().get(layer.input());
                 List<float[]> originalRows = new ArrayList<>();
-                Unfold.rows(layer, x, shape, (rows, c) -> originalRows.add(rows));
+                Unfold.rows(layer, x, shape, (rows, c) -> originalRows.add(rows.clone())); // Unfold reuses its array
                 int[] chunk = {0};
                 Unfold.rows(layer, xHat, shape, (rows, c) -> {
                     linalg.accumulateGram(hHat, n, rows, c);

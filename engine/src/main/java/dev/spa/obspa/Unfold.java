@@ -2,6 +2,7 @@ package dev.spa.obspa;
 
 import dev.spa.SpaException;
 
+import java.util.Arrays;
 import java.util.function.BiConsumer;
 
 /**
@@ -16,7 +17,10 @@ public final class Unfold {
     private Unfold() {
     }
 
-    /** Calls {@code sink(rows, count)} for consecutive chunks of rows (each row hessianColumns wide). */
+    /**
+     * Calls {@code sink(rows, count)} for consecutive chunks of rows (each row hessianColumns wide). The array may be
+     * reused for the next chunk, and may hold more than {@code count} rows: a sink that keeps rows copies them.
+     */
     public static void rows(LinearLayer layer, float[] x, long[] shape, BiConsumer<float[], Integer> sink) {
         if (layer.conv() == null) {
             features(layer, x, shape, sink);
@@ -49,7 +53,6 @@ public final class Unfold {
         if (shape.length != 4 || shape[1] != layer.inputChannels()) {
             throw new SpaException("input of " + layer.node() + " is not [N, " + layer.inputChannels() + ", H, W]");
         }
-        int batch = (int) shape[0];
         int channels = (int) shape[1];
         int h = (int) shape[2];
         int w = (int) shape[3];
@@ -58,33 +61,63 @@ public final class Unfold {
         int wo = g.outputWidth(w);
         int n = layer.hessianColumns();
         int k = layer.weightColumns();
-        int total = batch * ho * wo;
+        int total = (int) shape[0] * ho * wo;
+        float[] rows = new float[Math.min(CHUNK_ROWS, total) * n]; // one buffer for every chunk: sinks copy what they keep
         for (int r0 = 0; r0 < total; r0 += CHUNK_ROWS) {
             int count = Math.min(CHUNK_ROWS, total - r0);
-            float[] rows = new float[count * n];
             for (int r = 0; r < count; r++) {
                 int pos = r0 + r;
-                int b = pos / (ho * wo);
                 int oy = pos / wo % ho;
                 int ox = pos % wo;
                 int base = r * n;
-                for (int c = 0; c < channels; c++) {
-                    int plane = (b * channels + c) * h * w;
-                    for (int ky = 0; ky < g.kh(); ky++) {
-                        int iy = oy * g.strideH() - g.padTop() + ky * g.dilationH();
-                        for (int kx = 0; kx < g.kw(); kx++) {
-                            int ix = ox * g.strideW() - g.padLeft() + kx * g.dilationW();
-                            if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-                                rows[base + (c * g.kh() + ky) * g.kw() + kx] = x[plane + iy * w + ix];
-                            }
-                        }
-                    }
-                }
+                patch(g, x, (pos / (ho * wo)) * channels, channels, h, w, oy, ox, rows, base);
                 if (n > k) {
                     rows[base + k] = 1f;
                 }
             }
             sink.accept(rows, count);
         }
+    }
+
+    /**
+     * One output position's patch into {@code rows} at {@code base}: the kernel columns that fall inside the input are
+     * found once per position (not tested per value), so the copy itself has no branch. Profiled on the load test's
+     * small CNNs, the per-value test made this the largest Java cost of a synthetic capture.
+     */
+    private static void patch(ConvGeometry g, float[] x, int firstPlane, int channels, int h, int w, int oy, int ox, float[] rows,
+                              int base) {
+        int kh = g.kh();
+        int kw = g.kw();
+        int dh = g.dilationH();
+        int dw = g.dilationW();
+        int y0 = oy * g.strideH() - g.padTop();
+        int x0 = ox * g.strideW() - g.padLeft();
+        int kyFrom = firstInside(y0, dh);
+        int kyTo = pastLastInside(y0, dh, h, kh);
+        int kxFrom = firstInside(x0, dw);
+        int kxTo = pastLastInside(x0, dw, w, kw);
+        if (kyFrom > 0 || kyTo < kh || kxFrom > 0 || kxTo < kw) {
+            Arrays.fill(rows, base, base + channels * kh * kw, 0f); // overhangs the padding: zeros where nothing is copied
+        }
+        for (int c = 0; c < channels; c++) { // in the row's own order, so the writes run forward
+            int plane = (firstPlane + c) * h;
+            for (int ky = kyFrom; ky < kyTo; ky++) {
+                int from = (plane + y0 + ky * dh) * w + x0;
+                int to = base + (c * kh + ky) * kw;
+                for (int kx = kxFrom; kx < kxTo; kx++) {
+                    rows[to + kx] = x[from + kx * dw];
+                }
+            }
+        }
+    }
+
+    /** The first kernel tap k with {@code start + k * dilation >= 0}. */
+    private static int firstInside(int start, int dilation) {
+        return start >= 0 ? 0 : (-start + dilation - 1) / dilation;
+    }
+
+    /** One past the last kernel tap k (at most {@code kernel}) with {@code start + k * dilation <= size - 1}. */
+    private static int pastLastInside(int start, int dilation, int size, int kernel) {
+        return start > size - 1 ? 0 : Math.min(kernel, (size - 1 - start) / dilation + 1);
     }
 }
