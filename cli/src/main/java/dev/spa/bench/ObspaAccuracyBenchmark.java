@@ -1,5 +1,6 @@
 package dev.spa.bench;
 
+import dev.spa.cost.PlanCost;
 import dev.spa.groups.Analysis;
 import dev.spa.importance.BatchNormScaleCriterion;
 import dev.spa.importance.Criterion;
@@ -19,6 +20,7 @@ import dev.spa.obspa.SyntheticSampleCount;
 import dev.spa.policy.PruningPolicy;
 import dev.spa.pruning.Pruner;
 import dev.spa.runtime.Accuracy;
+import dev.spa.runtime.ClassBalancedImages;
 import dev.spa.runtime.ExecutionProvider;
 import dev.spa.runtime.InputStatistics;
 import dev.spa.runtime.SampleBatches;
@@ -66,12 +68,15 @@ public final class ObspaAccuracyBenchmark {
         long[] labels = SampleBatches.readLabels(data.resolve("digits_test_y.i64"));
         // the input's expected statistics, as a user would state them (here: those of the calibration pixels)
         InputStatistics stated = InputStatistics.stated(new double[] {0.30}, new double[] {0.38});
-        SampleBatches noise = SampleBatches.synthetic(sample, SyntheticSampleCount.of(analysis, 0), stated, 7); // as many as --ood draws
+        // as --ood draws them: as many as the layers need, class-balanced
+        ClassBalancedImages.Drawn noise = ClassBalancedImages.draw(analysis.model(), SyntheticSampleCount.of(analysis, 0), stated, 7,
+                new PlanCost(analysis).original().macs());
         Linalg linalg = LinalgBackend.cpu().linalg(); // what the CLI and the scorer use on a CPU
 
         Map<String, Obspa> sources = new LinkedHashMap<>();
         sources.put("calibration", obspa(analysis, new CapturedHessians(calibration, "calibration", ExecutionProvider.CPU), linalg));
-        sources.put("ood", obspa(analysis, new CapturedHessians(noise, SampleBatches.describeSynthetic(sample), ExecutionProvider.CPU), linalg));
+        sources.put("ood", obspa(analysis, new CapturedHessians(noise.samples(), SampleBatches.describeSynthetic(sample) + noise.note(),
+                ExecutionProvider.CPU), linalg));
         for (double rho : new double[] {0, 0.5, 0.9}) {
             sources.put("data-free covariances ρ=" + rho, obspa(analysis, new DataFreeHessians(stated, rho, true), linalg));
         }
@@ -96,7 +101,7 @@ public final class ObspaAccuracyBenchmark {
                 methods.add(new Method("OBSPA " + source + ", independent scores, update",
                         () -> new ObspaCriterion(o, ObspaCriterion.Order.INDEPENDENT), () -> new ObspaUpdate(o)));
             }
-            SampleBatches samples = source.equals("calibration") ? calibration : source.equals("ood") ? noise : null;
+            SampleBatches samples = source.equals("calibration") ? calibration : source.equals("ood") ? noise.samples() : null;
             if (samples != null) {
                 methods.add(new Method("OBSPA " + source + ", sequential update", () -> new ObspaCriterion(o, ObspaCriterion.Order.GREEDY),
                         () -> new SequentialRefit(o, analysis.model(), samples, linalg, ExecutionProvider.CPU)));
