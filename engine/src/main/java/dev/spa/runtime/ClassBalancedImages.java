@@ -12,17 +12,16 @@ import java.util.Locale;
  * the layers on the inputs of a few classes. Here {@link #POOL_FACTOR} times the images wanted are drawn, the model is
  * run on them, and the images are taken class by class in turn, for each class the one not yet taken that the model
  * gives the highest probability of it: every class is represented as far as the pool allows. Over three draws of
- * the images, OBSPA on these instead of on the first images drawn kept 0.7 to 2.1 points more of each of the three
- * trained CNNs' accuracy, on average over its four cuts (BENCHMARKS.md, Quality, *Class-balanced images*); the pool
- * costs 0.2 to 4 s on a 2-core machine for those models, most of it drawing the images.
+ * the images, OBSPA on these instead of on the first images drawn kept 0.8 to 1.5 points more of each of the three
+ * trained CNNs' accuracy, on average over its four cuts (BENCHMARKS.md, Quality, *Class-balanced images*).
  *
  * <p>Only where the model is an image classifier (one image input, a first output of [N, classes]) and running the
  * pool costs at most {@link #BUDGET} multiply-accumulates and the images taken at most {@link #MAX_BYTES}; elsewhere
  * the images are drawn as before, and {@link Drawn#note} says why.
  */
 public final class ClassBalancedImages {
-    /** Images drawn for every one taken. */
-    public static final int POOL_FACTOR = 4;
+    /** Images drawn for every one taken: twice kept what four times gave (BENCHMARKS.md) at half the cost. */
+    public static final int POOL_FACTOR = 2;
     /** Multiply-accumulates running the pool may cost (about a second on a 2-core machine). */
     public static final double BUDGET = 16e9;
     /** Bytes the images taken may hold (they are kept in memory; a plain draw is made again on every pass). */
