@@ -31,7 +31,8 @@ public record BuiltPolicy(GroupScorer scorer, WeightUpdate update, String hessia
         Obspa obspa = null;
         String described = "";
         InputStatistics stats = inputStatistics(policy, analysis);
-        Samples samples = policy.hessianSource().capturesSamples() ? samples(policy, analysis, stats) : null;
+        // drawn once, for the Hessians and a sequential re-fit alike; only where OBSPA uses them (a class-balanced draw runs the model)
+        Samples samples = policy.usesObspa() && policy.hessianSource().capturesSamples() ? samples(policy, analysis, stats) : null;
         if (policy.usesObspa()) {
             HessianSource source = source(policy, samples, compute.capture(), stats);
             described = source.describe();
