@@ -10,6 +10,7 @@ import dev.spa.runtime.OnnxRunner;
 import dev.spa.runtime.SampleBatches;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -41,6 +42,7 @@ public final class CapturedHessians implements HessianSource {
     @Override
     public LayerHessians hessians(Model model, Collection<LinearLayer> layers, Linalg linalg) {
         Map<String, GramHessian> out = new LinkedHashMap<>();
+        Map<String, RowSampling> sampling = new HashMap<>();
         Set<String> observed = new LinkedHashSet<>();
         for (LinearLayer layer : layers) {
             out.put(layer.weight(), new GramHessian(layer.hessianColumns()));
@@ -59,10 +61,27 @@ public final class CapturedHessians implements HessianSource {
                     float[] x = fromInput ? feed.get(layer.input()) : result.values().get(layer.input());
                     long[] shape = fromInput ? runner.inputShapes(count).get(layer.input()) : result.shapes().get(layer.input());
                     GramHessian h = out.get(layer.weight());
-                    Unfold.rows(layer, x, shape, (rows, n) -> h.add(linalg, rows, n));
+                    RowSampling taken = sampling.computeIfAbsent(layer.weight(), w -> sampled(layer, shape, count));
+                    Unfold.rows(layer, x, shape, taken, (rows, n) -> h.add(linalg, rows, n));
                 }
             });
         }
+        sampling.forEach((weight, taken) -> out.get(weight).scale(taken.scale()));
         return layer -> out.remove(layer.weight());
+    }
+
+    /** The rows of this layer the capture takes, from its first batch's input shape (of {@code count} samples). */
+    private RowSampling sampled(LinearLayer layer, long[] shape, int count) {
+        if (layer.conv() == null) {
+            long rows = 1; // one a feature vector: every axis but the last
+            for (int a = 0; a < shape.length - 1; a++) {
+                rows *= shape[a];
+            }
+            return RowSampling.of(rows * samples.samples() / count, layer.hessianColumns(), 1);
+        }
+        ConvGeometry g = layer.conv().forInput((int) shape[2], (int) shape[3]);
+        int width = g.outputWidth((int) shape[3]);
+        long rows = shape[0] * g.outputHeight((int) shape[2]) * width; // one an output position
+        return RowSampling.of(rows * samples.samples() / count, layer.hessianColumns(), width);
     }
 }

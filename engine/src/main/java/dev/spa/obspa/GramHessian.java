@@ -30,6 +30,17 @@ public final class GramHessian implements LayerHessian {
         rows += count;
     }
 
+    /** Multiplies the accumulated sum by {@code factor} (rows sampled standing for all of them). */
+    void scale(double factor) {
+        if (factor == 1) {
+            return;
+        }
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] = (float) (sum[i] * factor);
+        }
+        diagonal = null;
+    }
+
     @Override
     public int size() {
         return n;

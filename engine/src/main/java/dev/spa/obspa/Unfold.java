@@ -22,25 +22,30 @@ public final class Unfold {
      * reused for the next chunk, and may hold more than {@code count} rows: a sink that keeps rows copies them.
      */
     public static void rows(LinearLayer layer, float[] x, long[] shape, BiConsumer<float[], Integer> sink) {
+        rows(layer, x, shape, RowSampling.all(), sink);
+    }
+
+    /** As {@link #rows(LinearLayer, float[], long[], BiConsumer)}, only the rows {@code sampling} takes. */
+    public static void rows(LinearLayer layer, float[] x, long[] shape, RowSampling sampling, BiConsumer<float[], Integer> sink) {
         if (layer.conv() == null) {
-            features(layer, x, shape, sink);
+            features(layer, x, shape, sampling, sink);
         } else {
-            patches(layer, x, shape, sink);
+            patches(layer, x, shape, sampling, sink);
         }
     }
 
-    private static void features(LinearLayer layer, float[] x, long[] shape, BiConsumer<float[], Integer> sink) {
+    private static void features(LinearLayer layer, float[] x, long[] shape, RowSampling sampling, BiConsumer<float[], Integer> sink) {
         int k = layer.weightColumns();
         if (shape[shape.length - 1] != k) {
             throw new SpaException("input of " + layer.node() + " has " + shape[shape.length - 1] + " features, its weight expects " + k);
         }
         int n = layer.hessianColumns();
-        int total = x.length / k;
-        for (int r0 = 0; r0 < total; r0 += CHUNK_ROWS) {
-            int count = Math.min(CHUNK_ROWS, total - r0);
+        RowSampling.Batch taken = sampling.next(x.length / k);
+        for (int r0 = 0; r0 < taken.count(); r0 += CHUNK_ROWS) {
+            int count = Math.min(CHUNK_ROWS, taken.count() - r0);
             float[] rows = new float[count * n];
             for (int r = 0; r < count; r++) {
-                System.arraycopy(x, (r0 + r) * k, rows, r * n, k);
+                System.arraycopy(x, taken.row(r0 + r) * k, rows, r * n, k);
                 if (n > k) {
                     rows[r * n + k] = 1f;
                 }
@@ -49,7 +54,7 @@ public final class Unfold {
         }
     }
 
-    private static void patches(LinearLayer layer, float[] x, long[] shape, BiConsumer<float[], Integer> sink) {
+    private static void patches(LinearLayer layer, float[] x, long[] shape, RowSampling sampling, BiConsumer<float[], Integer> sink) {
         if (shape.length != 4 || shape[1] != layer.inputChannels()) {
             throw new SpaException("input of " + layer.node() + " is not [N, " + layer.inputChannels() + ", H, W]");
         }
@@ -61,12 +66,12 @@ public final class Unfold {
         int wo = g.outputWidth(w);
         int n = layer.hessianColumns();
         int k = layer.weightColumns();
-        int total = (int) shape[0] * ho * wo;
-        float[] rows = new float[Math.min(CHUNK_ROWS, total) * n]; // one buffer for every chunk: sinks copy what they keep
-        for (int r0 = 0; r0 < total; r0 += CHUNK_ROWS) {
-            int count = Math.min(CHUNK_ROWS, total - r0);
+        RowSampling.Batch taken = sampling.next((int) shape[0] * ho * wo);
+        float[] rows = new float[Math.max(1, Math.min(CHUNK_ROWS, taken.count())) * n]; // one buffer for every chunk: sinks copy what they keep
+        for (int r0 = 0; r0 < taken.count(); r0 += CHUNK_ROWS) {
+            int count = Math.min(CHUNK_ROWS, taken.count() - r0);
             for (int r = 0; r < count; r++) {
-                int pos = r0 + r;
+                int pos = taken.row(r0 + r);
                 int oy = pos / wo % ho;
                 int ox = pos % wo;
                 int base = r * n;
