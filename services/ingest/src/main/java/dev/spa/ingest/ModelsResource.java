@@ -91,7 +91,7 @@ public class ModelsResource {
                 stored = uploads.store(jobId, name, body);
             } catch (UploadRefused e) {
                 Response.ResponseBuilder refused = Response.status(e.status()).entity(Map.of("error", e.getMessage()));
-                return (e.status() == 429 ? refused.header("Retry-After", "5") : refused).build();
+                return (e.status() == 429 || e.status() == 503 ? refused.header("Retry-After", "5") : refused).build();
             }
             uri = stored.uri().toString();
             sha256 = stored.sha256();

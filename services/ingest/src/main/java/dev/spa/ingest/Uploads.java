@@ -14,7 +14,8 @@ import java.util.concurrent.Semaphore;
 /**
  * Streams an uploaded model into the object store at {@code uploads/<job-id>/<file>}, never whole in
  * the heap: at most the model size limit (413 past it, and the partial object is removed), and at
- * most {@code spa.ingest.max-concurrent-uploads} at once (429 with Retry-After beyond).
+ * most {@code spa.ingest.max-concurrent-uploads} at once (429 with Retry-After beyond); where the store fails, 503
+ * with Retry-After and the reason, and no job.
  */
 @ApplicationScoped
 public class Uploads {
@@ -55,7 +56,9 @@ public class Uploads {
                     store.delete(uri);
                     throw new UploadRefused(413, "the model is over the limit of " + limits.modelLimit() + " bytes");
                 }
-                throw e;
+                // the store failed (after its retries, where the body could be read again): nothing was registered
+                throw new UploadRefused(503, "the object store did not take the upload (" + e.getMessage()
+                        + "); no job was created: try again shortly");
             }
             if (counted.count() == 0) {
                 store.delete(uri);

@@ -18,6 +18,7 @@ import io.minio.messages.Item;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -82,13 +83,25 @@ public final class ObjectStore {
     }
 
     /**
-     * Streams {@code in} into the object in parts (a multipart upload of unknown length), so a large body is
-     * never whole in memory. Not retried: a stream cannot be read twice.
+     * Streams {@code in} into the object. A body of at most one part is read whole and written as {@link #put} writes,
+     * with its retries: under the load test at 60 jobs/min a pooled connection that S3Proxy had closed failed one
+     * upload's single request ("unexpected end of stream"), and a stream cannot be read twice. A larger body goes up in
+     * parts (a multipart upload of unknown length), never whole in memory, and is not retried.
      */
     public void putStream(S3Uri uri, InputStream in, String contentType) {
+        byte[] head;
         try {
-            client.putObject(PutObjectArgs.builder().bucket(uri.bucket()).object(uri.key()).stream(in, -1, STREAM_PART_BYTES)
-                    .contentType(contentType).build());
+            head = in.readNBytes((int) STREAM_PART_BYTES + 1);
+        } catch (IOException e) {
+            throw new SpaException("writing " + uri + " failed: " + e.getMessage(), e);
+        }
+        if (head.length <= STREAM_PART_BYTES) {
+            put(uri, head, contentType);
+            return;
+        }
+        try {
+            client.putObject(PutObjectArgs.builder().bucket(uri.bucket()).object(uri.key())
+                    .stream(new SequenceInputStream(new ByteArrayInputStream(head), in), -1, STREAM_PART_BYTES).contentType(contentType).build());
         } catch (Exception e) {
             throw new SpaException("writing " + uri + " failed: " + e.getMessage(), e);
         }

@@ -11,11 +11,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -111,6 +118,79 @@ class ObjectStoreTest {
             } finally {
                 failing.stop(0);
             }
+        }
+    }
+
+    /**
+     * A streamed body of one part is written with put's retries: the first connection to the store is dropped once the
+     * request has arrived, with no answer (what a pooled connection the server had closed gave under the load test:
+     * "unexpected end of stream"), and the upload still lands whole in the real store.
+     */
+    @Test
+    void aStreamedBodyOfOnePartIsTriedAgainWhenTheConnectionDrops() throws Exception {
+        try (DroppingProxy proxy = new DroppingProxy(URI.create(s3.endpoint()).getPort(), 1)) {
+            ObjectStore viaProxy = new ObjectStore(MinioClient.builder().endpoint("http://127.0.0.1:" + proxy.port())
+                    .credentials(s3.accessKey(), s3.secretKey()).region("us-east-1").build(), new Retry(3, Duration.ofMillis(10), Duration.ofMillis(20)));
+            byte[] model = new byte[300_000];
+            new Random(1).nextBytes(model);
+            S3Uri uri = S3Uri.parse("s3://spa/uploads/job-1/model.onnx");
+            viaProxy.putStream(uri, new ByteArrayInputStream(model), "application/octet-stream");
+            assertEquals(1, proxy.dropped(), "the first request was dropped");
+            assertArrayEquals(model, store.get(uri));
+        }
+    }
+
+    /** Forwards TCP connections to a port, except the first {@code drop}, which it reads from and closes unanswered. */
+    private static final class DroppingProxy implements AutoCloseable {
+        private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final AtomicInteger dropped = new AtomicInteger();
+
+        DroppingProxy(int target, int drop) throws IOException {
+            Thread accept = new Thread(() -> {
+                try {
+                    while (true) {
+                        Socket client = server.accept();
+                        if (dropped.get() < drop) {
+                            client.getInputStream().read(new byte[8192]); // the request has arrived
+                            dropped.incrementAndGet();
+                            client.close();
+                            continue;
+                        }
+                        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
+                        pump(client, upstream);
+                        pump(upstream, client);
+                    }
+                } catch (IOException closed) {
+                    // the proxy was closed
+                }
+            });
+            accept.setDaemon(true);
+            accept.start();
+        }
+
+        private static void pump(Socket from, Socket to) {
+            Thread t = new Thread(() -> {
+                try (from; to) {
+                    from.getInputStream().transferTo(to.getOutputStream());
+                } catch (IOException ignored) {
+                    // either side closed
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        int dropped() {
+            return dropped.get();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
         }
     }
 
