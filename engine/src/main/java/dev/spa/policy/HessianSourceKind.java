@@ -4,7 +4,7 @@ package dev.spa.policy;
 public enum HessianSourceKind implements Labelled {
     /** Moments propagated through the network from the input's statistics: no samples at all. */
     DATA_FREE("data-free"),
-    /** Captured on synthetic inputs (natural-image noise, or token sequences for a model of token ids). */
+    /** Captured on synthetic inputs (dead-leaves images, or token sequences for a model of token ids). */
     SYNTHETIC("ood"),
     /** Captured on the user's calibration samples. */
     CALIBRATION("calibration"),

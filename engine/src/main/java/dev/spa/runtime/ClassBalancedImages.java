@@ -43,7 +43,7 @@ public final class ClassBalancedImages {
         InputLayout layout = InputLayout.of(model);
         SampleBatches plain = SampleBatches.synthetic(layout, count, stats, seed, true);
         long[] shape = layout.singleFloatShape();
-        if (shape == null || !NaturalImageNoise.isImage(shape)) {
+        if (shape == null || !DeadLeaves.isImage(shape)) {
             return new Drawn(plain, "");
         }
         double poolMacs = (double) POOL_FACTOR * count * modelMacs;

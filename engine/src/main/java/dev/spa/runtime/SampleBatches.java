@@ -147,8 +147,8 @@ public final class SampleBatches {
     }
 
     /**
-     * Synthetic inputs with the statistics' mean and std per channel: natural-image noise where the sample is
-     * an image ({@link NaturalImageNoise}), Gaussian noise otherwise.
+     * Synthetic inputs with the statistics' mean and std per channel: dead-leaves images where the sample is
+     * an image ({@link DeadLeaves}), Gaussian noise otherwise.
      */
     public static SampleBatches synthetic(long[] sampleShape, int samples, InputStatistics stats, long seed) {
         return new SampleBatches(imageOrGaussian(sampleShape, stats), seed, samples, InputLayout.single(sampleShape));
@@ -178,13 +178,13 @@ public final class SampleBatches {
     }
 
     private static SampleDraw imageOrGaussian(long[] sampleShape, InputStatistics stats) {
-        if (!NaturalImageNoise.isImage(sampleShape)) {
+        if (!DeadLeaves.isImage(sampleShape)) {
             return gaussianDraw(sampleShape, stats);
         }
         int channels = (int) sampleShape[0];
         double[] mean = stats.meansFor(channels);
         double[] std = stats.stdsFor(channels);
-        return (random, into, offset) -> NaturalImageNoise.image(sampleShape, mean, std, random, into, offset);
+        return (random, into, offset) -> DeadLeaves.image(sampleShape, mean, std, random, into, offset);
     }
 
     /** What {@link #synthetic(InputLayout, int, InputStatistics, long, boolean)} draws with images, for reports. */
@@ -198,7 +198,7 @@ public final class SampleBatches {
 
     /** What {@link #synthetic} draws for this sample shape, for reports. */
     public static String describeSynthetic(long[] sampleShape) {
-        return NaturalImageNoise.isImage(sampleShape) ? "natural-image noise (1/f spectrum)" : "Gaussian noise";
+        return DeadLeaves.isImage(sampleShape) ? "dead-leaves images (occluding discs of random colour, radii from a power law)" : "Gaussian noise";
     }
 
     /** Gaussian noise with the statistics' mean and std per channel (the sample's first axis). */

@@ -27,7 +27,7 @@ class SyntheticImagesSourceTest {
         SelectionOptions selection = new SelectionOptions(Target.parse("macs=0.5"), true, 1, 1, Set.of());
         PruningPolicy policy = PruningPolicy.builder(CriterionKind.OBSPA, selection).source(HessianSourceKind.SYNTHETIC, null).inputStatistics(0.3, 0.38).build();
         BuiltPolicy parts = BuiltPolicy.build(policy, analysis, Compute.cpu(), s -> { });
-        assertTrue(parts.hessianDescription().contains("natural-image noise"), parts.hessianDescription());
+        assertTrue(parts.hessianDescription().contains("dead-leaves images"), parts.hessianDescription());
 
         Pruner.Result result = new Pruner(s -> { }).prune("digits", analysis, parts.scorer(), selection, parts.update());
         assertTrue(result.after().macsRatio(result.before()) <= 0.5, "half the MACs");

@@ -17,7 +17,7 @@ class ClassBalancedImagesTest {
 
     /**
      * A classifier of 1x8x8 images by their first pixel x: logits [3, 4x, -4x], so class 1 where x > 0.75, class 2 where
-     * x < -0.75, class 0 otherwise: on natural-image noise 46% are class 0 (this seed).
+     * x < -0.75, class 0 otherwise: on synthetic images over 40% are class 0 (this seed).
      */
     private static Model firstPixelClassifier() {
         float[] w = new float[3 * PIXELS];

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Synthetic images for data-free jobs: the stated statistics, spatial structure like a photograph's, correlated colours. */
-class NaturalImageNoiseTest {
+/** Synthetic images for data-free jobs: the stated statistics, flat regions with sharp edges, correlated colours. */
+class DeadLeavesTest {
     private static final InputStatistics STATED = InputStatistics.stated("1,-3,0", "0.5,2,1");
 
     private static float[] all(SampleBatches s) {
@@ -54,6 +54,15 @@ class NaturalImageNoiseTest {
         return pairs;
     }
 
+    /** The share of the pairs whose two values are equal. */
+    private static double equalShare(float[] data, int[][] pairs) {
+        int equal = 0;
+        for (int k = 0; k < pairs[0].length; k++) {
+            equal += data[pairs[0][k]] == data[pairs[1][k]] ? 1 : 0;
+        }
+        return (double) equal / pairs[0].length;
+    }
+
     @Test
     void imagesHaveTheStatedStatisticsPerChannel() {
         float[] data = all(SampleBatches.synthetic(new long[] {3, 32, 32}, 100, STATED, 3));
@@ -76,14 +85,18 @@ class NaturalImageNoiseTest {
     }
 
     @Test
-    void neighbouringPixelsAreCorrelatedAsInPhotographsAndColoursMoveTogether() {
+    void imagesAreFlatRegionsWithEdgesAndColoursMoveTogether() {
         float[] images = all(SampleBatches.synthetic(new long[] {3, 32, 32}, 50, STATED, 3));
         int[][] pairs = neighbours(50, 3, 32, 32, 1);
         double neighbours = correlation(images, pairs[0], pairs[1]);
         assertTrue(neighbours > 0.5, "neighbouring pixels correlate " + neighbours);
+        // inside a disc two neighbours are the same colour, across an edge they are not: smooth noise has no equal pairs
+        double flat = equalShare(images, pairs);
+        assertTrue(flat > 0.5 && flat < 0.95, "neighbours of one colour " + flat);
 
         float[] white = all(SampleBatches.gaussian(new long[] {3, 32, 32}, 50, STATED, 3));
         assertEquals(0, correlation(white, pairs[0], pairs[1]), 0.05, "white noise has no spatial structure");
+        assertEquals(0, equalShare(white, pairs), 1e-3, "nor flat regions");
 
         int[] red = new int[50 * 1024];
         int[] green = new int[50 * 1024];
@@ -94,7 +107,7 @@ class NaturalImageNoiseTest {
             }
         }
         double colours = correlation(images, red, green);
-        assertEquals(NaturalImageNoise.SHARED, colours, 0.1, "colour channels share their structure");
+        assertEquals(DeadLeaves.SHARED * DeadLeaves.SHARED, colours, 0.1, "colour channels share their structure");
     }
 
     @Test
@@ -102,7 +115,7 @@ class NaturalImageNoiseTest {
         long[] vector = {3, 40};
         assertArrayEquals(all(SampleBatches.gaussian(vector, 10, STATED, 5)), all(SampleBatches.synthetic(vector, 10, STATED, 5)));
         assertEquals("Gaussian noise", SampleBatches.describeSynthetic(vector));
-        assertTrue(SampleBatches.describeSynthetic(new long[] {1, 28, 28}).contains("1/f"));
+        assertTrue(SampleBatches.describeSynthetic(new long[] {1, 28, 28}).contains("dead-leaves"));
         InputStatistics grey = InputStatistics.stated("0.3", "0.4");
         assertArrayEquals(all(SampleBatches.synthetic(new long[] {1, 8, 8}, 4, grey, 9)),
                 all(SampleBatches.synthetic(new long[] {1, 8, 8}, 4, grey, 9)));
