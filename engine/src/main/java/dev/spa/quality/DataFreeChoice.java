@@ -27,8 +27,9 @@ import java.util.function.Consumer;
  * The Hessian source {@code auto}: with no data, no one data-free method is best on every trained model
  * (BENCHMARKS.md, "Quality": OBSPA on moments propagated through the graph wins on one model, OBSPA on
  * synthetic images on another, magnitude scores with OBSPA's update on a third, by 5-25 points). So the job
- * prunes with each candidate at its target and keeps the one whose outputs stay closest to the original's on
- * the job's reference inputs: the lowest relative output error, a measure every model has (classifier or not).
+ * prunes with each candidate at its target and keeps the one whose outputs stay closest to the original's: the lowest
+ * relative output error, a measure every model has (classifier or not), on held-out synthetic images where the model
+ * takes images ({@link ReferenceInputs#heldOutImages}), else on the job's reference inputs.
  * The choice costs three prunes and a capture of synthetic images, so it is made where that is cheap
  * ({@link #BUDGET}); a larger model is pruned by the first candidate alone, as the default was before, and the
  * report says so (with every model paying for it, the load test's mix fell from 40 to 27 jobs/min).
@@ -129,7 +130,8 @@ public final class DataFreeChoice {
         if (options.target().kind() == Target.Kind.LATENCY) {
             options = options.withTarget(new Target(Target.Kind.MACS, options.target().value()));
         }
-        Agreement.Baseline original = Agreement.Baseline.of(analysis.model(), reference);
+        ReferenceInputs ranking = ReferenceInputs.heldOutImages(analysis.model(), BuiltPolicy.inputStatistics(auto, analysis), reference);
+        Agreement.Baseline original = Agreement.Baseline.of(analysis.model(), ranking);
         List<Tried> tried = new ArrayList<>();
         Tried best = null;
         BuiltPolicy bestParts = null; // only the leader's parts are held: a candidate's OBSPA state can be large
@@ -149,6 +151,6 @@ public final class DataFreeChoice {
                 bestScores = scores;
             }
         }
-        return new Outcome(bestParts, bestScores, best, tried, "", reference.description());
+        return new Outcome(bestParts, bestScores, best, tried, "", ranking.description());
     }
 }

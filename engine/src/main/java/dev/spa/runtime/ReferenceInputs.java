@@ -21,6 +21,23 @@ public record ReferenceInputs(SampleBatches samples, String description) {
         return synthetic(model, stats);
     }
 
+    /**
+     * Synthetic images to rank data-free candidates on, where the model takes an image: dead leaves as a synthetic
+     * capture draws them, from another seed than any capture's, so a candidate fitted to its own images is judged on
+     * images it never saw. Gaussian noise ranked the candidates by how they treat static: once the capture's images
+     * became dead leaves, auto chose L2 with the update on the digits CNN at a quarter of its MACs (20.9%) over OBSPA
+     * on the images (78.8%; BENCHMARKS.md, Quality, *Dead leaves*). Elsewhere {@code otherwise}.
+     */
+    public static ReferenceInputs heldOutImages(Model model, InputStatistics stats, ReferenceInputs otherwise) {
+        InputLayout layout = InputLayout.of(model);
+        boolean images = layout.segments().stream().anyMatch(s -> !s.integer() && DeadLeaves.isImage(s.sampleShape()));
+        if (!images) {
+            return otherwise;
+        }
+        return new ReferenceInputs(SampleBatches.synthetic(layout, SYNTHETIC_SAMPLES, stats, SEED + 1, true),
+                "held-out synthetic images (" + SampleBatches.describeSynthetic(layout) + ") " + stats.describe());
+    }
+
     public static ReferenceInputs synthetic(Model model, InputStatistics stats) {
         InputLayout layout = InputLayout.of(model);
         String description = !layout.takesFloats() ? "synthetic token sequences (" + SampleBatches.describeSynthetic(layout) + ")"

@@ -223,7 +223,7 @@ public class ScorerStage extends JobStage<GroupsReady> {
             String latencySearch;
             List<Tensor> updated;
             try {
-                // the reference inputs the exporter's quality check uses too, so auto's choice is judged as the job will be
+                // the reference inputs the exporter's quality check uses too (auto ranks on held-out images where the model takes them)
                 ReferenceInputs reference = ReferenceInputs.of(analysis.model(), calibration, BuiltPolicy.inputStatistics(policy, analysis));
                 ScoredPolicy scored = ScoredPolicy.of(job.getModelUri(), analysis, policy, compute.compute(), reference,
                         line -> LOG.debugf("job %s: %s", job.getJobId(), line));
