@@ -72,16 +72,6 @@ public final class CapturedHessians implements HessianSource {
 
     /** The rows of this layer the capture takes, from its first batch's input shape (of {@code count} samples). */
     private RowSampling sampled(LinearLayer layer, long[] shape, int count) {
-        if (layer.conv() == null) {
-            long rows = 1; // one a feature vector: every axis but the last
-            for (int a = 0; a < shape.length - 1; a++) {
-                rows *= shape[a];
-            }
-            return RowSampling.of(rows * samples.samples() / count, layer.hessianColumns(), 1);
-        }
-        ConvGeometry g = layer.conv().forInput((int) shape[2], (int) shape[3]);
-        int width = g.outputWidth((int) shape[3]);
-        long rows = shape[0] * g.outputHeight((int) shape[2]) * width; // one an output position
-        return RowSampling.of(rows * samples.samples() / count, layer.hessianColumns(), width);
+        return RowSampling.of(Unfold.rowCount(layer, shape) * samples.samples() / count, layer.hessianColumns(), Unfold.lineLength(layer, shape));
     }
 }

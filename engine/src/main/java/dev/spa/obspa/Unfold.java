@@ -34,6 +34,35 @@ public final class Unfold {
         }
     }
 
+    /** The rows an input of this shape gives the layer: one an output position (Conv), one a feature vector (Gemm, MatMul). */
+    public static long rowCount(LinearLayer layer, long[] shape) {
+        if (layer.conv() == null) {
+            long rows = 1;
+            for (int a = 0; a < shape.length - 1; a++) {
+                rows *= shape[a];
+            }
+            return rows;
+        }
+        Positions p = positions(layer, shape);
+        return shape[0] * p.height() * p.width();
+    }
+
+    /** How many rows make one line of output positions (a Conv's output width; 1 for feature vectors). */
+    public static int lineLength(LinearLayer layer, long[] shape) {
+        return layer.conv() == null ? 1 : positions(layer, shape).width();
+    }
+
+    /** A Conv's output positions for an input of this shape, and the geometry that places them. */
+    private record Positions(ConvGeometry geometry, int height, int width) {
+    }
+
+    private static Positions positions(LinearLayer layer, long[] shape) {
+        int h = (int) shape[2];
+        int w = (int) shape[3];
+        ConvGeometry g = layer.conv().forInput(h, w);
+        return new Positions(g, g.outputHeight(h), g.outputWidth(w));
+    }
+
     private static void features(LinearLayer layer, float[] x, long[] shape, RowSampling sampling, BiConsumer<float[], Integer> sink) {
         int k = layer.weightColumns();
         if (shape[shape.length - 1] != k) {
@@ -61,9 +90,10 @@ public final class Unfold {
         int channels = (int) shape[1];
         int h = (int) shape[2];
         int w = (int) shape[3];
-        ConvGeometry g = layer.conv().forInput(h, w);
-        int ho = g.outputHeight(h);
-        int wo = g.outputWidth(w);
+        Positions p = positions(layer, shape);
+        ConvGeometry g = p.geometry();
+        int ho = p.height();
+        int wo = p.width();
         int n = layer.hessianColumns();
         int k = layer.weightColumns();
         RowSampling.Batch taken = sampling.next((int) shape[0] * ho * wo);

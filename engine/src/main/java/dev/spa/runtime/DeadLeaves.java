@@ -12,8 +12,8 @@ import java.util.random.RandomGenerator;
  * What shows is the top disc at each pixel, whose radius is then spread evenly over scales, so the images have flat
  * regions bounded by sharp edges at every scale, as photographs of objects do. Smooth 1/f noise, used before, has the
  * spectrum but no edges, and layers tuned to edges respond to it weakly. Over three draws of the images on the three
- * trained CNNs (BENCHMARKS.md, Quality, *Dead leaves*), OBSPA on dead leaves kept 206.4 more points of accuracy over 36
- * prunes than on 1/f noise (2367.1 -> 2573.5), more on every model.
+ * trained CNNs (BENCHMARKS.md, Quality, *Dead leaves*), OBSPA on dead leaves as built kept 189.7 more points of accuracy
+ * over 36 prunes than on 1/f noise (2367.1 -> 2556.8), more on every model.
  */
 final class DeadLeaves {
     /** How much of a disc's colour is shared by all channels (the rest is each channel's own). */
@@ -36,8 +36,8 @@ final class DeadLeaves {
 
     /**
      * One image into {@code out} at {@code offset}, drawn from {@code random}. Discs are laid front to back, each
-     * filling only what the ones before it left uncovered, until every pixel is: the same images as painting back to
-     * front over and over, without painting what is never seen (a 224 x 224 image took 34 ms the other way).
+     * filling only what the ones before it left uncovered, until every pixel is: images of the same distribution as
+     * painting back to front over and over, without painting what is never seen (a 224 x 224 image took 34 ms that way).
      */
     static void image(long[] sampleShape, double[] mean, double[] std, RandomGenerator random, float[] out, int offset) {
         int channels = (int) sampleShape[0];
